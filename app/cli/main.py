@@ -1,0 +1,87 @@
+"""The ``station`` command: one thin entry point over the services (contracts.md).
+
+Each capability keeps its subcommands in a module of its own under ``app.cli`` with a
+``register(subparsers)`` function; list it in ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any, Callable, Sequence
+
+from app.errors import StationError
+
+COMMAND_MODULES = (
+    "app.cli.db_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="station", description="Warehouse Station")
+    add_common_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """``--db`` and ``--json`` are accepted before or after the subcommand."""
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="SQLAlchemy database URL")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output on stdout"
+    )
+
+
+def command(subparsers, name: str, handler: Callable[[argparse.Namespace], int | None], **kwargs) -> argparse.ArgumentParser:
+    """Declare a subcommand; ``handler(args)`` returns the exit code (None means 0)."""
+    sub = subparsers.add_parser(name, **kwargs)
+    add_common_options(sub)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and "gui" in subcommand_names(parser):
+        args = parser.parse_args(["gui", *argv])
+    args.db = getattr(args, "db", None)
+    args.json = getattr(args, "json", False)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except StationError as exc:
+        print(f"station: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("station: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        from app.cli.errors import describe_unexpected
+
+        print(f"station: {describe_unexpected(exc)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Every mapped table. Each capability keeps its tables in a module of its own here; import it below
+so that Alembic and the tests see one metadata."""
+
+from db.base import Base
+from db.models.core import (
+    ORDER_STATUSES,
+    Bin,
+    ChangeLog,
+    Customer,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductGtin,
+    Replenishment,
+    Reservation,
+    ReviewFlag,
+    Station,
+    Stock,
+    User,
+    Warehouse,
+    product_substitutes,
+)
+
+__all__ = [
+    "Base",
+    "ORDER_STATUSES",
+    "Bin",
+    "ChangeLog",
+    "Customer",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Product",
+    "ProductGtin",
+    "Replenishment",
+    "Reservation",
+    "ReviewFlag",
+    "Station",
+    "Stock",
+    "User",
+    "Warehouse",
+    "product_substitutes",
+]

@@ -1,0 +1,384 @@
+"""The foundation schema: warehouses, catalogue, stock, customers, orders, people and the timeline.
+
+Money is held in integer minor units (cents, fen): exact, fast, and the same on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Column,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, BigId, UtcDateTime, utcnow
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    # Orders a day the warehouse ships at full pace; allocation weighs current load against it.
+    daily_capacity: Mapped[int] = mapped_column(Integer, default=5000)
+    # The routing layout (contracts.md "Warehouse layout for routing").
+    layout: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    bins: Mapped[list[Bin]] = relationship(back_populates="warehouse")
+
+
+class Bin(Base):
+    """A storage location, named like ``A03-12-2``: aisle, position along the aisle, level."""
+
+    __tablename__ = "bins"
+    __table_args__ = (UniqueConstraint("warehouse_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    zone: Mapped[str] = mapped_column(String(16), default="A")
+    aisle: Mapped[int] = mapped_column(Integer)
+    position: Mapped[float] = mapped_column(Float)  # metres from the front cross aisle
+    side: Mapped[str] = mapped_column(String(1), default="L")  # L or R of the aisle
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    quarantine: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    warehouse: Mapped[Warehouse] = relationship(back_populates="bins")
+
+
+product_substitutes = Table(
+    "product_substitutes",
+    Base.metadata,
+    Column("product_id", ForeignKey("products.id"), primary_key=True),
+    Column("substitute_id", ForeignKey("products.id"), primary_key=True),
+)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str] = mapped_column(String(300))
+    name_zh: Mapped[str] = mapped_column(String(300), default="")
+    category: Mapped[str] = mapped_column(String(64), default="")
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    length_mm: Mapped[int | None] = mapped_column(Integer, default=None)
+    width_mm: Mapped[int | None] = mapped_column(Integer, default=None)
+    height_mm: Mapped[int | None] = mapped_column(Integer, default=None)
+    fragile: Mapped[bool] = mapped_column(Boolean, default=False)
+    high_value: Mapped[bool] = mapped_column(Boolean, default=False)
+    hazmat: Mapped[bool] = mapped_column(Boolean, default=False)
+    liquid: Mapped[bool] = mapped_column(Boolean, default=False)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the packer must capture when this product is scanned.
+    tracks_lot: Mapped[bool] = mapped_column(Boolean, default=False)
+    tracks_serial: Mapped[bool] = mapped_column(Boolean, default=False)
+    tracks_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    gtins: Mapped[list[ProductGtin]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductGtin.id"
+    )
+    substitutes: Mapped[list[Product]] = relationship(
+        secondary=product_substitutes,
+        primaryjoin=lambda: Product.id == product_substitutes.c.product_id,
+        secondaryjoin=lambda: Product.id == product_substitutes.c.substitute_id,
+    )
+
+    def name(self, language: str = "en") -> str:
+        if language.startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en
+
+
+class ProductGtin(Base):
+    """A GTIN that identifies the product; a case GTIN stands for ``units`` of it."""
+
+    __tablename__ = "product_gtins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    gtin: Mapped[str] = mapped_column(String(14), unique=True)  # always 14 digits, zero-padded
+    units: Mapped[int] = mapped_column(Integer, default=1)
+
+    product: Mapped[Product] = relationship(back_populates="gtins")
+
+
+class Stock(Base):
+    __tablename__ = "stock"
+    __table_args__ = (
+        UniqueConstraint("product_id", "bin_id"),
+        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
+        Index("ix_stock_bin", "bin_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    bin_id: Mapped[int] = mapped_column(ForeignKey("bins.id"))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), index=True)
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Replenishment(Base):
+    __tablename__ = "replenishments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="requested")  # requested, ordered, received
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expected_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # good, watch, poor, blocked
+    credit_standing: Mapped[str] = mapped_column(String(16), default="good")
+    blocked_reason: Mapped[str] = mapped_column(String(300), default="")
+    orders_count: Mapped[int] = mapped_column(Integer, default=0)
+    spent_cents: Mapped[int] = mapped_column(Integer, default=0)
+    returns_count: Mapped[int] = mapped_column(Integer, default=0)
+    chargebacks_count: Mapped[int] = mapped_column(Integer, default=0)
+    points_balance: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('packer', 'supervisor', 'shipping', 'service', 'admin')", name="known_role"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    badge_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Station(Base):
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="pack")  # pack, review, ship, service
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    logged_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    warehouse: Mapped[Warehouse | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+ORDER_STATUSES = (
+    "received",
+    "review",
+    "on_hold",
+    "backordered",
+    "confirmed",
+    "allocated",
+    "picking",
+    "picked",
+    "packing",
+    "packed",
+    "labelled",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "returned",
+)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in ORDER_STATUSES) + ")", name="known_status"
+        ),
+        # The queue: status first, then urgency.
+        Index("ix_orders_queue", "status", "priority", "promised_ship_at"),
+        Index("ix_orders_station_status", "station_id", "status"),
+        Index("ix_orders_warehouse_status", "warehouse_id", "status"),
+        Index("ix_orders_tracking", "tracking_number"),
+        Index("ix_orders_customer", "customer_id"),
+        Index("ix_orders_placed", "placed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    # 0 normal, 1 high, 2 urgent: the queue sorts descending.
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    promised_ship_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    service_level: Mapped[str] = mapped_column(String(16), default="standard")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+
+    ship_name: Mapped[str] = mapped_column(String(200), default="")
+    ship_company: Mapped[str] = mapped_column(String(200), default="")
+    ship_address1: Mapped[str] = mapped_column(String(300), default="")
+    ship_address2: Mapped[str] = mapped_column(String(300), default="")
+    ship_city: Mapped[str] = mapped_column(String(100), default="")
+    ship_region: Mapped[str] = mapped_column(String(100), default="")
+    ship_postcode: Mapped[str] = mapped_column(String(20), default="")
+    ship_country: Mapped[str] = mapped_column(String(2), default="")
+    ship_phone: Mapped[str] = mapped_column(String(40), default="")
+    ship_email: Mapped[str] = mapped_column(String(254), default="")
+
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    goods_cents: Mapped[int] = mapped_column(Integer, default=0)
+    coupon_code: Mapped[str] = mapped_column(String(64), default="")
+    coupon_cents: Mapped[int] = mapped_column(Integer, default=0)
+    points_used: Mapped[int] = mapped_column(Integer, default=0)
+    points_cents: Mapped[int] = mapped_column(Integer, default=0)
+    shipping_cents: Mapped[int] = mapped_column(Integer, default=0)
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # paid, pending, failed, refunded, partially_refunded
+    payment_status: Mapped[str] = mapped_column(String(20), default="pending")
+    payment_reference: Mapped[str] = mapped_column(String(100), default="")
+
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.line_no"
+    )
+    flags: Mapped[list[ReviewFlag]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="ReviewFlag.id"
+    )
+    customer: Mapped[Customer | None] = relationship()
+    warehouse: Mapped[Warehouse | None] = relationship()
+    station: Mapped[Station | None] = relationship()
+
+    @property
+    def due_cents(self) -> int:
+        """What the customer owes: goods less coupons and points, plus shipping."""
+        return self.goods_cents - self.coupon_cents - self.points_cents + self.shipping_cents
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        CheckConstraint("quantity > 0", name="positive_quantity"),
+        Index("ix_order_lines_sku", "sku"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64))
+    gtin: Mapped[str] = mapped_column(String(14), default="")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    name: Mapped[str] = mapped_column(String(300), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    picked_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    packed_quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+
+class Reservation(Base):
+    """Stock held in one bin for one order line, from confirmation until shipped or released."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (CheckConstraint("quantity > 0", name="positive_quantity"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    stock_id: Mapped[int] = mapped_column(ForeignKey("stock.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewFlag(Base):
+    """A rule's reason for sending an order to a person."""
+
+    __tablename__ = "review_flags"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(String(500))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    order: Mapped[Order] = relationship(back_populates="flags")
+
+
+class OrderEvent(Base):
+    """The order's timeline. Append-only: the migration installs triggers that refuse UPDATE and DELETE."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index("ix_order_events_order", "order_id", "id"), Index("ix_order_events_kind_at", "kind", "at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    station: Mapped[str | None] = mapped_column(String(64))
+    user: Mapped[str | None] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ChangeLog(Base):
+    """One row a committed change that other stations must see; they poll or LISTEN on it."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    topic: Mapped[str] = mapped_column(String(40))  # order, station, stock, ...
+    key: Mapped[str] = mapped_column(String(64), default="")
