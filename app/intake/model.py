@@ -1,0 +1,82 @@
+"""What every intake format is parsed into, before rules and confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+
+@dataclass
+class IncomingLine:
+    sku: str
+    quantity: int
+    gtin: str = ""
+    name: str = ""
+    unit_price_cents: int = 0
+
+
+@dataclass
+class IncomingAddress:
+    name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""  # ISO 3166-1 alpha-2
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class IncomingOrder:
+    channel: str
+    external_id: str
+    placed_at: datetime  # timezone-aware
+    lines: list[IncomingLine]
+    ship_to: IncomingAddress = field(default_factory=IncomingAddress)
+    customer_email: str = ""
+    customer_name: str = ""
+    customer_phone: str = ""
+    currency: str = "CNY"
+    goods_cents: int = 0
+    coupon_code: str = ""
+    coupon_cents: int = 0
+    points_used: int = 0
+    points_cents: int = 0
+    shipping_cents: int = 0
+    paid_cents: int = 0
+    payment_status: str = "pending"  # paid, pending, failed, refunded
+    payment_reference: str = ""
+    priority: int = 0  # 0 normal, 1 high, 2 urgent
+    service_level: str = "standard"  # standard, next_day, scheduled
+    promised_ship_at: datetime | None = None
+    note: str = ""
+    # How an error message names this record: "order 1001 (line 12)".
+    record: str = ""
+
+
+@dataclass
+class RecordError:
+    """A record that could not be read: ``record`` names it, ``error`` names the field and the fault."""
+
+    record: str
+    error: str
+
+
+def to_cents(value: object, field_name: str) -> int:
+    """Money in major units (``"12.30"``, ``12.3``, ``12``) to integer minor units, exactly."""
+    if value is None or value == "":
+        return 0
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{field_name}: {value!r} is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{field_name}: {value!r} is not an amount")
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{field_name}: {value!r} has more than two decimals")
+    return int(cents)
