@@ -42,3 +42,4 @@ __all__ = [
     "Warehouse",
     "product_substitutes",
 ]
+from db.models import shipping as _shipping  # noqa: E402,F401  (issue 6: carriers, parcels, print queue)
