@@ -16,6 +16,7 @@ from app.errors import StationError
 
 COMMAND_MODULES = (
     "app.cli.db_commands",
+    "app.cli.claim_commands",
 )
 
 
