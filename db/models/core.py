@@ -382,3 +382,18 @@ class ChangeLog(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     topic: Mapped[str] = mapped_column(String(40))  # order, station, stock, ...
     key: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Coupon(Base):
+    """A promotion code; intake re-computes what each order may take off with it."""
+
+    __tablename__ = "coupons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8), default="fixed")  # fixed (cents off) or percent
+    value: Mapped[int] = mapped_column(Integer)  # cents for fixed, whole percent for percent
+    min_goods_cents: Mapped[int] = mapped_column(Integer, default=0)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,184 @@
+"""Stock check, reservation and warehouse choice (seed 2.2.1 and 3.1.1), in plain Python.
+
+The service layer loads a :class:`StockPool` (locked rows) and the warehouses with their current
+load, asks :func:`allocate` for each order in turn, and writes the decisions back. The pool is
+updated as orders take stock, so a batch never promises the same unit twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from app.domain.geo import distance_km
+
+URGENT = 2
+HIGH = 1
+
+# How many kilometres a fully loaded warehouse "costs" compared to an idle one.
+LOAD_WEIGHT_KM = {0: 2000.0, HIGH: 500.0}
+
+
+@dataclass
+class WarehouseInfo:
+    id: int
+    code: str
+    location: tuple[float, float]
+    capacity: int
+    load: int = 0
+
+    @property
+    def load_ratio(self) -> float:
+        return self.load / self.capacity if self.capacity else 1.0
+
+
+@dataclass
+class Slot:
+    stock_id: int
+    warehouse_id: int
+    product_id: int
+    bin_code: str
+    available: int
+
+
+@dataclass
+class Need:
+    line_key: object  # whatever identifies the order line to the caller
+    product_id: int
+    quantity: int
+    sku: str = ""
+
+
+@dataclass
+class Take:
+    line_key: object
+    stock_id: int
+    bin_code: str
+    quantity: int
+
+
+@dataclass
+class Shortage:
+    product_id: int
+    sku: str
+    needed: int
+    available: int
+
+    @property
+    def short(self) -> int:
+        return self.needed - self.available
+
+
+@dataclass
+class Decision:
+    allocated: bool
+    warehouse_id: int | None
+    reason: str
+    takes: list[Take] = field(default_factory=list)
+    shortages: list[Shortage] = field(default_factory=list)
+    distance_km: float | None = None
+
+
+class StockPool:
+    def __init__(self, slots: list[Slot]) -> None:
+        self._slots: dict[int, list[Slot]] = defaultdict(list)
+        for slot in slots:
+            self._slots[slot.product_id].append(slot)
+        for product_slots in self._slots.values():
+            # Take from the fullest bin first: fewest bins to visit.
+            product_slots.sort(key=lambda s: (-s.available, s.bin_code))
+
+    def available(self, product_id: int, warehouse_id: int | None = None) -> int:
+        return sum(
+            s.available for s in self._slots.get(product_id, ()) if warehouse_id is None or s.warehouse_id == warehouse_id
+        )
+
+    def take(self, need: Need, warehouse_id: int) -> list[Take]:
+        remaining = need.quantity
+        takes: list[Take] = []
+        for slot in self._slots.get(need.product_id, ()):
+            if remaining == 0:
+                break
+            if slot.warehouse_id != warehouse_id or slot.available <= 0:
+                continue
+            quantity = min(slot.available, remaining)
+            slot.available -= quantity
+            remaining -= quantity
+            takes.append(Take(need.line_key, slot.stock_id, slot.bin_code, quantity))
+        if remaining:
+            raise AssertionError("take() called without enough stock: check availability first")
+        return takes
+
+
+def _merge(needs: list[Need]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for need in needs:
+        totals[need.product_id] += need.quantity
+    return totals
+
+
+def allocate(
+    needs: list[Need],
+    destination: tuple[float, float] | None,
+    priority: int,
+    pool: StockPool,
+    warehouses: dict[int, WarehouseInfo],
+    only_warehouse: int | None = None,
+) -> Decision:
+    """Choose the warehouse for one order and reserve its stock in the pool.
+
+    Every line must come from one warehouse. Urgent orders go to the nearest warehouse that has
+    everything; others weigh distance against the warehouse's current load.
+    """
+    totals = _merge(needs)
+    sku_of = {need.product_id: need.sku for need in needs}
+    shortages = [
+        Shortage(pid, sku_of[pid], qty, pool.available(pid))
+        for pid, qty in totals.items()
+        if pool.available(pid) < qty
+    ]
+    if shortages:
+        return Decision(False, None, "not enough stock: " + ", ".join(f"{s.sku} short {s.short}" for s in shortages), shortages=shortages)
+
+    candidates = [
+        w for w in warehouses.values()
+        if (only_warehouse is None or w.id == only_warehouse)
+        and all(pool.available(pid, w.id) >= qty for pid, qty in totals.items())
+    ]
+    if not candidates:
+        if only_warehouse is not None:
+            code = warehouses[only_warehouse].code if only_warehouse in warehouses else str(only_warehouse)
+            return Decision(False, None, f"warehouse {code} does not hold every line", shortages=_shortages_in(totals, sku_of, pool, only_warehouse))
+        best = max(warehouses.values(), key=lambda w: sum(min(pool.available(p, w.id), q) for p, q in totals.items()))
+        return Decision(
+            False,
+            best.id,
+            f"no single warehouse holds every line; transfer to {best.code} requested",
+            shortages=_shortages_in(totals, sku_of, pool, best.id),
+        )
+
+    def distance(w: WarehouseInfo) -> float:
+        return distance_km(w.location, destination) if destination else 0.0
+
+    if priority >= URGENT:
+        chosen = min(candidates, key=lambda w: (distance(w), w.load_ratio, w.id))
+        reason = f"urgent: nearest warehouse with the stock, {chosen.code} ({distance(chosen):,.0f} km)"
+    else:
+        weight = LOAD_WEIGHT_KM.get(priority, LOAD_WEIGHT_KM[0])
+        scored = sorted(candidates, key=lambda w: (distance(w) + weight * w.load_ratio, w.id))
+        chosen = scored[0]
+        reason = f"{chosen.code}: {distance(chosen):,.0f} km, load {chosen.load_ratio:.0%}"
+        if len(scored) > 1:
+            runner = scored[1]
+            reason += f" (next best {runner.code}: {distance(runner):,.0f} km, load {runner.load_ratio:.0%})"
+    takes = [take for need in needs for take in pool.take(need, chosen.id)]
+    chosen.load += 1
+    return Decision(True, chosen.id, reason, takes=takes, distance_km=distance(chosen) if destination else None)
+
+
+def _shortages_in(totals: dict[int, int], sku_of: dict[int, str], pool: StockPool, warehouse_id: int) -> list[Shortage]:
+    return [
+        Shortage(pid, sku_of[pid], qty, pool.available(pid, warehouse_id))
+        for pid, qty in totals.items()
+        if pool.available(pid, warehouse_id) < qty
+    ]

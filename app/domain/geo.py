@@ -1,0 +1,54 @@
+"""Where an address is, roughly: enough to weigh distance when allocating an order to a warehouse."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+@functools.cache
+def _table() -> dict:
+    return json.loads((RESOURCES / "geo" / "regions.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _region_index() -> dict[tuple[str, str], tuple[float, float]]:
+    index: dict[tuple[str, str], tuple[float, float]] = {}
+    for country, regions in _table()["regions"].items():
+        for code, region in regions.items():
+            point = tuple(region["at"])
+            for name in (code, f"{country}-{code}", *region["names"]):
+                index[(country, name.casefold())] = point  # type: ignore[assignment]
+    return index
+
+
+def region_code(country: str, region: str) -> str | None:
+    """The ISO 3166-2 code (without the country) for a region given by code or by name, if known."""
+    country = country.upper()
+    wanted = region.strip().casefold()
+    for code, info in _table()["regions"].get(country, {}).items():
+        if wanted in {code.casefold(), f"{country}-{code}".casefold(), *(n.casefold() for n in info["names"])}:
+            return code
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def locate(country: str, region: str = "") -> tuple[float, float] | None:
+    country = (country or "").upper()
+    if region:
+        point = _region_index().get((country, region.strip().casefold()))
+        if point:
+            return point
+    point = _table()["countries"].get(country)
+    return tuple(point) if point else None  # type: ignore[return-value]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))

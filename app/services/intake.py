@@ -1,0 +1,390 @@
+"""Order intake (seed 2.1.1): parsed records in, orders out, through rules and confirmation.
+
+Records are taken in batches; each batch is one transaction, written with bulk inserts. A record
+that fails is reported with its name and field and changes nothing; the rest of the batch goes
+in. Re-importing the same records is harmless: an order is known by its channel and external id.
+Every order is written together with its lines and its first events, never half.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.domain import lifecycle
+from app.domain.allocation import Need
+from app.domain.rules import AddressFacts, LineFacts, OrderFacts, RuleSettings, evaluate
+from app.intake.model import IncomingOrder, RecordError
+from app.services.catalogue import Catalogue, load_warehouses
+from app.services.confirmation import ConfirmationRun, insert_events
+from app.services.uow import Actor
+from db.base import utcnow
+from db.models import Customer, Order, OrderLine, ReviewFlag
+
+ORDER_PREFIX = "WS"
+STATUSES = {"paid", "pending", "failed", "refunded", "partially_refunded", "authorized"}
+
+
+def order_number(order_id: int) -> str:
+    return f"{ORDER_PREFIX}{order_id:08d}"
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected}
+
+    def merge(self, other: "ImportSummary") -> None:
+        self.imported += other.imported
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+        self.statuses.update(other.statuses)
+
+
+def check_record(order: IncomingOrder) -> str | None:
+    """Faults that make a record unusable; the answer names the field."""
+    if not order.channel.strip():
+        return "channel: missing"
+    if not order.external_id.strip():
+        return "external_id: missing"
+    if order.placed_at.tzinfo is None:
+        return "placed_at: no time zone"
+    if not order.lines:
+        return "lines: the order has no lines"
+    for index, line in enumerate(order.lines):
+        if not (line.sku or line.gtin).strip():
+            return f"lines[{index}].sku: missing"
+        if not isinstance(line.quantity, int) or line.quantity <= 0:
+            return f"lines[{index}].quantity: {line.quantity!r} is not a positive whole number"
+        if line.unit_price_cents < 0:
+            return f"lines[{index}].price: negative"
+    for name in ("goods_cents", "coupon_cents", "points_cents", "shipping_cents", "paid_cents", "points_used"):
+        if getattr(order, name) < 0:
+            return f"{name.removesuffix('_cents')}: negative"
+    if order.payment_status not in STATUSES:
+        return f"payment_status: {order.payment_status!r} is not one of {', '.join(sorted(STATUSES))}"
+    if order.priority not in (0, 1, 2):
+        return f"priority: {order.priority!r} is not 0, 1 or 2"
+    return None
+
+
+class Intake:
+    """One intake job: holds the catalogue and warehouse loads for its length."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings, actor: Actor | None = None, batch_size: int = 1000) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.actor = actor or Actor.system(settings.station)
+        self.rules = RuleSettings.from_mapping(settings.review_rules)
+        self.batch_size = batch_size
+        self._catalogue: Catalogue | None = None
+
+    def run(self, records: Iterable[IncomingOrder | RecordError], progress: Callable[[int], None] | None = None) -> ImportSummary:
+        summary = ImportSummary()
+        for batch in _batches(records, self.batch_size):
+            summary.merge(self._batch(batch))
+            if progress:
+                progress(len(batch))
+        return summary
+
+    # One batch, one transaction. A clash with a concurrent importer is retried once the
+    # winner's orders are visible, so they count as duplicates.
+    def _batch(self, batch: list[IncomingOrder | RecordError]) -> ImportSummary:
+        for attempt in range(3):
+            try:
+                return self._write_batch(batch)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _write_batch(self, batch: list[IncomingOrder | RecordError]) -> ImportSummary:
+        summary = ImportSummary()
+        orders: list[IncomingOrder] = []
+        seen: set[tuple[str, str]] = set()
+        for record in batch:
+            if isinstance(record, RecordError):
+                summary.rejected.append({"record": record.record, "error": record.error})
+                continue
+            fault = check_record(record)
+            if fault:
+                summary.rejected.append({"record": record.record or f"order {record.external_id}", "error": fault})
+                continue
+            key = (record.channel, record.external_id)
+            if key in seen:
+                summary.duplicates += 1
+                continue
+            seen.add(key)
+            orders.append(record)
+        if not orders:
+            return summary
+
+        with self.sessions() as session, session.begin():
+            if self._catalogue is None:
+                self._catalogue = Catalogue(session)
+                self._warehouses = load_warehouses(session)
+            catalogue = self._catalogue
+            existing = _existing(session, seen)
+            fresh = [o for o in orders if (o.channel, o.external_id) not in existing]
+            summary.duplicates += len(orders) - len(fresh)
+            if not fresh:
+                return summary
+            customers = _customers(session, fresh)
+            order_ids = _next_ids(session, "orders", len(fresh))
+            line_ids = iter(_next_ids(session, "order_lines", sum(len(o.lines) for o in fresh)))
+            run = ConfirmationRun(session, catalogue, self._warehouses)
+            today = date.today()
+
+            order_rows, line_rows, flag_rows, events = [], [], [], []
+            to_confirm: list[tuple[dict[str, Any], list[Need], IncomingOrder]] = []
+            now = utcnow()
+            for incoming, order_id in zip(fresh, order_ids):
+                customer = customers.get(incoming.customer_email.strip().lower()) if incoming.customer_email else None
+                line_facts, needs = [], []
+                for line_no, line in enumerate(incoming.lines, start=1):
+                    product = catalogue.product(line.sku, line.gtin)
+                    line_id = next(line_ids)
+                    line_rows.append(
+                        {
+                            "id": line_id,
+                            "order_id": order_id,
+                            "line_no": line_no,
+                            "sku": product.sku if product else (line.sku or line.gtin),
+                            "gtin": line.gtin[:14],
+                            "product_id": product.id if product else None,
+                            "name": line.name or (product.name if product else ""),
+                            "quantity": line.quantity,
+                            "unit_price_cents": line.unit_price_cents,
+                            "picked_quantity": 0,
+                            "packed_quantity": 0,
+                        }
+                    )
+                    line_facts.append(
+                        LineFacts(
+                            sku=line.sku or line.gtin,
+                            quantity=line.quantity,
+                            unit_price_cents=line.unit_price_cents,
+                            known=product is not None,
+                            category=product.category if product else "",
+                            restricted=product.restricted if product else False,
+                            high_value=product.high_value if product else False,
+                        )
+                    )
+                    if product:
+                        needs.append(Need(line_id, product.id, line.quantity, product.sku))
+                goods = incoming.goods_cents or sum(l.quantity * l.unit_price_cents for l in incoming.lines)
+                address = incoming.ship_to
+                facts = OrderFacts(
+                    lines=line_facts,
+                    address=AddressFacts(address.name, address.address1, address.city, address.region, address.postcode, address.country),
+                    currency=incoming.currency,
+                    goods_cents=goods,
+                    coupon_code=incoming.coupon_code,
+                    coupon_cents=incoming.coupon_cents,
+                    expected_coupon_cents=catalogue.coupon_value(incoming.coupon_code, goods, incoming.placed_at.date())
+                    if incoming.coupon_code
+                    else 0,
+                    points_used=incoming.points_used,
+                    points_cents=incoming.points_cents,
+                    shipping_cents=incoming.shipping_cents,
+                    paid_cents=incoming.paid_cents,
+                    payment_status=incoming.payment_status,
+                    customer_standing=customer["credit_standing"] if customer else "good",
+                    customer_blocked_reason=customer["blocked_reason"] if customer else "",
+                )
+                flags = evaluate(facts, self.rules)
+                row = {
+                    "id": order_id,
+                    "number": order_number(order_id),
+                    "channel": incoming.channel,
+                    "external_id": incoming.external_id,
+                    "status": lifecycle.REVIEW if flags else lifecycle.RECEIVED,
+                    "priority": incoming.priority,
+                    "placed_at": incoming.placed_at,
+                    "promised_ship_at": incoming.promised_ship_at,
+                    "service_level": incoming.service_level,
+                    "customer_id": customer["id"] if customer else None,
+                    "ship_name": address.name,
+                    "ship_company": address.company,
+                    "ship_address1": address.address1,
+                    "ship_address2": address.address2,
+                    "ship_city": address.city,
+                    "ship_region": address.region,
+                    "ship_postcode": address.postcode,
+                    "ship_country": address.country.upper(),
+                    "ship_phone": address.phone,
+                    "ship_email": address.email or incoming.customer_email,
+                    "currency": incoming.currency,
+                    "goods_cents": goods,
+                    "coupon_code": incoming.coupon_code,
+                    "coupon_cents": incoming.coupon_cents,
+                    "points_used": incoming.points_used,
+                    "points_cents": incoming.points_cents,
+                    "shipping_cents": incoming.shipping_cents,
+                    "paid_cents": incoming.paid_cents,
+                    "payment_status": incoming.payment_status,
+                    "payment_reference": incoming.payment_reference,
+                    "warehouse_id": None,
+                    "station_id": None,
+                    "tracking_number": None,
+                    "note": incoming.note,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                order_rows.append(row)
+                events.append(_event(order_id, "received", self.actor, now, source=incoming.record or incoming.channel))
+                if flags:
+                    flag_rows.extend({"order_id": order_id, "code": f.code, "message": f.message, "resolved": False} for f in flags)
+                    events.append(
+                        _event(order_id, "review", self.actor, now, flags=[{"code": f.code, "message": f.message} for f in flags])
+                    )
+                else:
+                    to_confirm.append((row, needs, incoming))
+
+            if to_confirm:
+                run.lock({need.product_id for _, needs, _ in to_confirm for need in needs})
+            outcomes = []
+            for row, needs, incoming in to_confirm:
+                outcome = run.decide(
+                    row["id"], needs, row["ship_country"], row["ship_region"], row["priority"], self.actor
+                )
+                row["status"] = outcome.status
+                row["warehouse_id"] = outcome.decision.warehouse_id if outcome.decision.allocated else None
+                events.extend(outcome.events)
+                outcomes.append(outcome)
+
+            session.execute(insert(Order.__table__), order_rows)
+            session.execute(insert(OrderLine.__table__), line_rows)
+            if flag_rows:
+                session.execute(insert(ReviewFlag.__table__), flag_rows)
+            run.write(outcomes, {lid: lid for lid in (r["id"] for r in line_rows)})
+            insert_events(session, events)
+            _count_customer_orders(session, fresh, customers)
+            summary.imported += len(order_rows)
+            summary.statuses.update(row["status"] for row in order_rows)
+        return summary
+
+
+def _event(order_id: int, kind: str, actor: Actor, at, **data: Any) -> dict[str, Any]:
+    return {"order_id": order_id, "at": at, "kind": kind, "station": actor.station, "user": actor.user, "location": None, "data": data}
+
+
+def _batches(records: Iterable[IncomingOrder | RecordError], size: int) -> Iterator[list[IncomingOrder | RecordError]]:
+    batch: list[IncomingOrder | RecordError] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _existing(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    by_channel: dict[str, list[str]] = {}
+    for channel, external_id in keys:
+        by_channel.setdefault(channel, []).append(external_id)
+    found: set[tuple[str, str]] = set()
+    for channel, ids in by_channel.items():
+        for start in range(0, len(ids), 900):
+            rows = session.execute(
+                select(Order.external_id).where(Order.channel == channel, Order.external_id.in_(ids[start : start + 900]))
+            )
+            found.update((channel, external_id) for (external_id,) in rows)
+    return found
+
+
+def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[str, Any]]:
+    """Customers by e-mail, created on first sight."""
+    wanted: dict[str, IncomingOrder] = {}
+    for order in orders:
+        email = order.customer_email.strip().lower()
+        if email and email not in wanted:
+            wanted[email] = order
+    found: dict[str, dict[str, Any]] = {}
+    emails = list(wanted)
+    columns = (Customer.id, Customer.email, Customer.credit_standing, Customer.blocked_reason)
+    for start in range(0, len(emails), 900):
+        for row in session.execute(select(*columns).where(Customer.email.in_(emails[start : start + 900]))):
+            found[row.email] = row._asdict()
+    missing = [email for email in emails if email not in found]
+    if missing:
+        now = utcnow()
+        session.execute(
+            insert(Customer.__table__),
+            [
+                {
+                    "email": email,
+                    "name": wanted[email].customer_name or wanted[email].ship_to.name,
+                    "phone": wanted[email].customer_phone or wanted[email].ship_to.phone,
+                    "credit_standing": "good",
+                    "blocked_reason": "",
+                    "orders_count": 0,
+                    "spent_cents": 0,
+                    "returns_count": 0,
+                    "chargebacks_count": 0,
+                    "points_balance": 0,
+                    "created_at": now,
+                }
+                for email in missing
+            ],
+        )
+        for start in range(0, len(missing), 900):
+            for row in session.execute(select(*columns).where(Customer.email.in_(missing[start : start + 900]))):
+                found[row.email] = row._asdict()
+    return found
+
+
+def _count_customer_orders(session: Session, orders: list[IncomingOrder], customers: dict[str, dict[str, Any]]) -> None:
+    counts: Counter = Counter()
+    spent: Counter = Counter()
+    for order in orders:
+        customer = customers.get(order.customer_email.strip().lower()) if order.customer_email else None
+        if customer:
+            counts[customer["id"]] += 1
+            spent[customer["id"]] += order.paid_cents
+    if counts:
+        table = Customer.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("cid"))
+            .values(orders_count=table.c.orders_count + bindparam("n"), spent_cents=table.c.spent_cents + bindparam("s")),
+            [{"cid": cid, "n": n, "s": spent[cid]} for cid, n in counts.items()],
+        )
+
+
+def _next_ids(session: Session, table: str, count: int) -> list[int]:
+    """Reserve primary keys up front so orders, lines and reservations go in with plain bulk inserts."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(
+            text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"), {"n": count}
+        )
+        return sorted(r[0] for r in rows)
+    # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move under us.
+    start = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+    return list(range(start + 1, start + 1 + count))
+
+
+def import_records(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    records: Iterable[IncomingOrder | RecordError],
+    actor: Actor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    return Intake(sessions, settings, actor).run(records, progress)
