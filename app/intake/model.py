@@ -48,7 +48,8 @@ class IncomingOrder:
     points_cents: int = 0
     shipping_cents: int = 0
     paid_cents: int = 0
-    payment_status: str = "pending"  # paid, pending, failed, refunded
+    # paid, pending, failed, refunded, partially_refunded, on_account (B2B/EDI: invoiced later)
+    payment_status: str = "pending"
     payment_reference: str = ""
     priority: int = 0  # 0 normal, 1 high, 2 urgent
     service_level: str = "standard"  # standard, next_day, scheduled
@@ -56,6 +57,15 @@ class IncomingOrder:
     note: str = ""
     # How an error message names this record: "order 1001 (line 12)".
     record: str = ""
+    # The channel's own human-facing reference (Shopify ``name`` "#1001", WooCommerce ``number``),
+    # when it differs from ``external_id``; informational.
+    external_ref: str = ""
+    # The channel's raw order status as sent (Shopify "paid/unfulfilled", WooCommerce "processing",
+    # "cancelled" when the channel cancelled it), for the review rules; informational.
+    channel_status: str = ""
+    # What the channel says the customer owes in total (goods - coupon - points + shipping), in cents,
+    # when the source states it; 0 when it does not. Lets the payment check spot a mismatch.
+    stated_total_cents: int = 0
 
 
 @dataclass
@@ -80,3 +90,25 @@ def to_cents(value: object, field_name: str) -> int:
     if cents != cents.to_integral_value():
         raise ValueError(f"{field_name}: {value!r} has more than two decimals")
     return int(cents)
+
+
+class RecordStream:
+    """What a format's ``parse`` returns: an iterator of records, plus ``total`` (how many order records the
+    source holds, or None when unknown in advance) so a caller can size a progress bar.
+
+    Whole-file faults are raised (``InvalidInput``) when ``parse`` is called, before any record is produced,
+    so a caller never sees half of a broken file.
+    """
+
+    __slots__ = ("_iterator", "total", "format")
+
+    def __init__(self, records, total: int | None = None, format: str = "") -> None:
+        self._iterator = iter(records)
+        self.total = total
+        self.format = format
+
+    def __iter__(self) -> "RecordStream":
+        return self
+
+    def __next__(self) -> "IncomingOrder | RecordError":
+        return next(self._iterator)
