@@ -110,6 +110,9 @@ def approve(sessions: sessionmaker[Session], number: str, actor: Actor, note: st
         session = uow.session
         order = load_order(session, number, expected_version)
         _reviewable(order)
+        unknown = [line.sku for line in order.lines if line.product_id is None]
+        if unknown:
+            raise InvalidInput(f"order {number} has lines with unknown SKUs ({', '.join(unknown)}): fix them first")
         resolved = [f.code for f in order.flags if not f.resolved]
         for flag in order.flags:
             flag.resolved = True
@@ -204,10 +207,8 @@ def fix_address(sessions: sessionmaker[Session], number: str, changes: Mapping[s
 
 
 def _release_reservations(session: Session, order: Order) -> None:
-    try:
-        from app.services.confirmation import release_reservations
-    except ImportError:  # the confirmation service has not landed: nothing reserves stock yet
-        return
+    from app.services.confirmation import release_reservations
+
     release_reservations(session, order)
 
 

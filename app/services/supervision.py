@@ -111,10 +111,16 @@ def reassign_warehouse(
             return order
         old_code = session.scalar(select(Warehouse.code).where(Warehouse.id == order.warehouse_id)) if order.warehouse_id else None
         old_station = _station_name(session, order.station_id)
-        _release_reservations(session, order)
-        order.warehouse_id = warehouse.id
         order.station_id = None
         add_event(session, order, "warehouse_changed", actor, from_warehouse=old_code, to_warehouse=warehouse.code)
+        if order.status in (lc.ALLOCATED, lc.BACKORDERED):
+            # Stock reserved in the old warehouse goes back; the new one reserves through confirmation.
+            from app.services.confirmation import confirm
+
+            if order.status == lc.ALLOCATED:
+                move(session, order, lc.BACKORDERED, actor, kind="reallocating", to_warehouse=warehouse.code)
+            confirm(session, order, actor, only_warehouse=warehouse.id)
+        order.warehouse_id = warehouse.id
         notify_change(session, "order", number)
         if old_station:
             notify_change(session, "station", old_station)
@@ -184,15 +190,6 @@ def release(sessions: sessionmaker[Session], number: str, actor: Actor, expected
         notify_change(session, "order", number)
         uow.commit()
         return order
-
-
-def _release_reservations(session: Session, order: Order) -> None:
-    """Stock reserved in the old warehouse goes back through the confirmation service (the lead's)."""
-    try:
-        from app.services.confirmation import release_reservations
-    except ImportError:  # not landed yet: nothing else reserves stock either
-        return
-    release_reservations(session, order)
 
 
 # --- stations -------------------------------------------------------------------------------------

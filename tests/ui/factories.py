@@ -9,11 +9,12 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.auth import hash_pin
 from db.base import utcnow
-from db.models import Customer, Order, OrderLine, ReviewFlag, Station, User, Warehouse
+from db.models import Bin, Customer, Order, OrderLine, Product, ReviewFlag, Station, Stock, User, Warehouse
 
 USERS = (
     ("packer1", "Packer One", "packer", "BADGE-PACKER-1", "1111"),
@@ -43,6 +44,15 @@ def make_world(session: Session, orders: int = 20, stations: int = 2, status: st
     wh2 = Warehouse(code="BJ1", name="Beijing 1", country="CN", city="Beijing", latitude=39.9, longitude=116.4)
     session.add_all([wh, wh2])
     session.flush()
+    for n in (1, 2, 3):
+        product = Product(sku=f"SKU-{n:03d}", name_en=f"Item {n}", name_zh=f"商品 {n}", price_cents=5_000, weight_g=300)
+        session.add(product)
+        session.flush()
+        for w in (wh, wh2):
+            b = Bin(warehouse_id=w.id, code=f"A01-{n:02d}-1", aisle=1, position=float(n))
+            session.add(b)
+            session.flush()
+            session.add(Stock(product_id=product.id, bin_id=b.id, warehouse_id=w.id, on_hand=1000, reserved=0))
     station_ids = {}
     for i in range(1, stations + 1):
         st = Station(name=f"STATION-{i}", warehouse_id=wh.id)
@@ -69,7 +79,7 @@ def make_order(session: Session, number: str, status: str = "allocated", warehou
                customer_id: int | None = None, priority: int = 0, promised_ship_at=None, channel: str = "shop",
                flags: tuple[tuple[str, str], ...] = (), lines: int = 2, **fields) -> Order:
     now = utcnow()
-    order = Order(
+    values = dict(
         number=number, channel=channel, external_id=number, status=status, priority=priority,
         placed_at=now - timedelta(hours=3), promised_ship_at=promised_ship_at or now + timedelta(hours=5),
         customer_id=customer_id, warehouse_id=warehouse_id,
@@ -77,10 +87,14 @@ def make_order(session: Session, number: str, status: str = "allocated", warehou
         ship_postcode="200120", ship_country="CN", ship_phone="+86 138 0000 0000",
         goods_cents=20_000, coupon_code="SPRING10", coupon_cents=2_000, points_used=500, points_cents=500,
         shipping_cents=1_000, paid_cents=18_500, payment_status="paid", payment_reference="PAY-" + number,
-        **fields,
     )
+    values.update(fields)
+    order = Order(**values)
     for n in range(1, lines + 1):
-        order.lines.append(OrderLine(line_no=n, sku=f"SKU-{n:03d}", name=f"Item {n}", quantity=n, unit_price_cents=5_000))
+        sku = f"SKU-{n:03d}"
+        product_id = session.scalar(select(Product.id).where(Product.sku == sku))
+        order.lines.append(OrderLine(line_no=n, sku=sku, product_id=product_id, name=f"Item {n}", quantity=n,
+                                     unit_price_cents=5_000))
     for code, message in flags:
         order.flags.append(ReviewFlag(code=code, message=message))
     session.add(order)
