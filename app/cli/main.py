@@ -16,6 +16,8 @@ from app.errors import StationError
 
 COMMAND_MODULES = (
     "app.cli.db_commands",
+    "app.cli.route_commands",
+    "app.cli.order_commands",
     "app.cli.claim_commands",
 )
 
@@ -52,8 +54,14 @@ def subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_default) + "\n")
     sys.stdout.flush()
 
 
@@ -74,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StationError as exc:
         print(f"station: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error worth a message.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("station: interrupted", file=sys.stderr)
         return 130

@@ -88,6 +88,9 @@ class StockPool:
             # Take from the fullest bin first: fewest bins to visit.
             product_slots.sort(key=lambda s: (-s.available, s.bin_code))
 
+    def covers(self, product_id: int) -> bool:
+        return product_id in self._slots
+
     def available(self, product_id: int, warehouse_id: int | None = None) -> int:
         return sum(
             s.available for s in self._slots.get(product_id, ()) if warehouse_id is None or s.warehouse_id == warehouse_id

@@ -11,10 +11,10 @@ supervisor confirm one order with :func:`confirm`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain import geo, lifecycle
@@ -67,9 +67,12 @@ class ConfirmationRun:
         self.warehouses = warehouses if warehouses is not None else load_warehouses(session)
         self.pool = StockPool([])
         self.today = date.today()
+        self._restock_dates: dict[int, date] = {}
+        self._free: dict[int, int] | None = None
 
     def lock(self, product_ids: Iterable[int]) -> None:
         self.pool = load_pool(self.session, product_ids)
+        self._free = None
 
     def decide(
         self,
@@ -80,10 +83,11 @@ class ConfirmationRun:
         priority: int,
         actor: Actor,
         only_warehouse: int | None = None,
+        at: datetime | None = None,
     ) -> Outcome:
         destination = geo.locate(country, region)
         decision = allocate(needs, destination, priority, self.pool, self.warehouses, only_warehouse)
-        now = utcnow()
+        now = at or utcnow()
         base = {"order_id": order_id, "at": now, "station": actor.station, "user": actor.user, "location": None}
         if decision.allocated:
             events = [
@@ -96,13 +100,14 @@ class ConfirmationRun:
             ]
             return Outcome(order_id, decision, events, lifecycle.ALLOCATED)
         data: dict[str, Any] = {"reason": decision.reason, "short": []}
-        restock = expected_restock(self.session, {s.product_id for s in decision.shortages}, self.today)
+        restock = self._restock({sh.product_id for sh in decision.shortages})
         for shortage in decision.shortages:
+            product = self.catalogue.by_id.get(shortage.product_id)
             substitutes = [
                 self.catalogue.by_id[sid].sku
-                for sid in self.catalogue.by_id[shortage.product_id].substitutes
-                if sid in self.catalogue.by_id and self._available_anywhere(sid) > 0
-            ] if shortage.product_id in self.catalogue.by_id else []
+                for sid in (product.substitutes if product else [])
+                if sid in self.catalogue.by_id and self._free_units(sid) > 0
+            ]
             data["short"].append(
                 {
                     "sku": shortage.sku,
@@ -116,13 +121,23 @@ class ConfirmationRun:
             data["expected_restock"] = max(s["expected_restock"] for s in data["short"])
         return Outcome(order_id, decision, [{**base, "kind": "backordered", "data": data}], lifecycle.BACKORDERED)
 
-    def _available_anywhere(self, product_id: int) -> int:
-        return int(
-            self.session.scalar(
-                select(Stock.on_hand - Stock.reserved).where(Stock.product_id == product_id).order_by((Stock.on_hand - Stock.reserved).desc()).limit(1)
+    def _restock(self, product_ids: set[int]) -> dict[int, date]:
+        missing = product_ids - self._restock_dates.keys()
+        if missing:
+            self._restock_dates.update(expected_restock(self.session, missing, self.today))
+        return self._restock_dates
+
+    def _free_units(self, product_id: int) -> int:
+        """Free units anywhere: the locked pool where it covers the product, else the stock table (read once)."""
+        if self.pool.covers(product_id):
+            return self.pool.available(product_id)
+        if self._free is None:
+            self._free = dict(
+                self.session.execute(
+                    select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved)).group_by(Stock.product_id)
+                ).all()
             )
-            or 0
-        )
+        return int(self._free.get(product_id) or 0)
 
     def write(self, outcomes: list[Outcome], line_ids: dict[object, int]) -> None:
         """Reserve stock and record replenishment requests. ``line_ids`` maps each need's line_key to its row id."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, insert, select, text, update
@@ -83,7 +83,16 @@ def check_record(order: IncomingOrder) -> str | None:
 class Intake:
     """One intake job: holds the catalogue and warehouse loads for its length."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings, actor: Actor | None = None, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        actor: Actor | None = None,
+        batch_size: int = 1000,
+        received_at: Callable[[IncomingOrder], datetime] | None = None,
+    ) -> None:
+        # When the order counts as received; the import's own time unless a replay says otherwise.
+        self.received_at = received_at
         self.sessions = sessions
         self.settings = settings
         self.actor = actor or Actor.system(settings.station)
@@ -149,8 +158,9 @@ class Intake:
 
             order_rows, line_rows, flag_rows, events = [], [], [], []
             to_confirm: list[tuple[dict[str, Any], list[Need], IncomingOrder]] = []
-            now = utcnow()
+            clock = utcnow()
             for incoming, order_id in zip(fresh, order_ids):
+                now = self.received_at(incoming) if self.received_at else clock
                 customer = customers.get(incoming.customer_email.strip().lower()) if incoming.customer_email else None
                 line_facts, needs = [], []
                 for line_no, line in enumerate(incoming.lines, start=1):
@@ -259,7 +269,7 @@ class Intake:
             outcomes = []
             for row, needs, incoming in to_confirm:
                 outcome = run.decide(
-                    row["id"], needs, row["ship_country"], row["ship_region"], row["priority"], self.actor
+                    row["id"], needs, row["ship_country"], row["ship_region"], row["priority"], self.actor, at=row["created_at"]
                 )
                 row["status"] = outcome.status
                 row["warehouse_id"] = outcome.decision.warehouse_id if outcome.decision.allocated else None

@@ -1,0 +1,244 @@
+"""``station demo seed``, ``import``, ``products``, ``orders``, ``order`` (contracts.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.cli.main import command, print_json
+from app.context import Context, open_context
+from app.domain.lifecycle import STATUSES
+from app.domain.money import format_cents
+from app.errors import InvalidInput, NotFound
+from db.models import Order, OrderEvent, Product, ProductGtin, Station, Stock
+
+
+def register(subparsers) -> None:
+    demo = subparsers.add_parser("demo", help="demo data")
+    demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    seed = command(demo_sub, "seed", demo_seed, help="a demo warehouse with N orders")
+    seed.add_argument("--orders", type=int, default=2000, metavar="N")
+    seed.add_argument("--seed", type=int, default=1, metavar="S")
+
+    imp = command(subparsers, "import", import_file, help="order intake from a file")
+    imp.add_argument("file")
+    imp.add_argument("--format", default="auto", choices=("auto", "json", "csv", "shopify", "woocommerce", "edifact"))
+
+    command(subparsers, "products", products, help="list products with stock on hand")
+
+    orders_cmd = command(subparsers, "orders", orders, help="list orders")
+    orders_cmd.add_argument("--status", choices=STATUSES)
+    orders_cmd.add_argument("--limit", type=int, default=50)
+
+    one = command(subparsers, "order", order, help="one order with lines, flags and timeline")
+    one.add_argument("number")
+
+
+class Progress:
+    """A progress bar on stderr for long jobs; stdout stays clean for --json."""
+
+    def __init__(self, total: int | None, unit: str, minimum: int = 1000) -> None:
+        self.bar = None
+        if total is None or total >= minimum:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+    def __call__(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def demo_seed(args: argparse.Namespace) -> int:
+    from app.services import demo
+
+    if args.orders < 0:
+        raise InvalidInput("--orders must be 0 or more")
+    ctx = open_context(args.db, migrate_schema=True)
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if total < 1000:
+            return
+        if stage not in bars:
+            from tqdm import tqdm
+
+            bars[stage] = tqdm(total=total, desc=stage, unit="order", file=sys.stderr, mininterval=0.5)
+        bars[stage].update(done - bars[stage].n)
+
+    try:
+        report = demo.seed(ctx, orders=args.orders, seed=args.seed, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+        ctx.dispose()
+    result = {"products": report.products, **report.orders.as_json(), "statuses": report.statuses}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"demo warehouse ready: {report.products} products, {report.orders.imported} new orders")
+        for status in STATUSES:
+            if report.statuses.get(status):
+                print(f"  {status:<12} {report.statuses[status]:>9,}")
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from app.intake.detect import parse_file
+    from app.services.intake import import_records
+
+    fmt, records = parse_file(args.file, args.format)
+    ctx = open_context(args.db)
+    bar = Progress(records.total, "order")
+    try:
+        summary = import_records(ctx.sessions, ctx.settings, records, progress=bar)
+    finally:
+        bar.close()
+        ctx.dispose()
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        print(f"{args.file} ({fmt}): {summary.imported} imported, {summary.duplicates} duplicates, {len(summary.rejected)} rejected")
+        for status, count in sorted(summary.statuses.items()):
+            print(f"  {status:<12} {count:>8}")
+        for rejected in summary.rejected:
+            print(f"  rejected {rejected['record']}: {rejected['error']}")
+    return 0
+
+
+def products(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        with ctx.sessions() as s:
+            on_hand = dict(s.execute(select(Stock.product_id, func.sum(Stock.on_hand)).group_by(Stock.product_id)).all())
+            rows = [
+                {"sku": p.sku, "gtins": [g.gtin for g in p.gtins], "name": p.name_en, "name_zh": p.name_zh,
+                 "on_hand": int(on_hand.get(p.id) or 0)}
+                for p in s.scalars(select(Product).options(selectinload(Product.gtins)).order_by(Product.sku))
+            ]
+    finally:
+        ctx.dispose()
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['sku']:<12} {','.join(row['gtins']):<32} {row['on_hand']:>9,}  {row['name']}  {row['name_zh']}")
+    return 0
+
+
+def orders(args: argparse.Namespace) -> int:
+    if args.limit <= 0:
+        raise InvalidInput("--limit must be positive")
+    ctx = open_context(args.db)
+    try:
+        with ctx.sessions() as s:
+            query = select(
+                Order.number, Order.status, Order.channel, Order.external_id, Order.priority, Order.placed_at,
+                Order.promised_ship_at, Order.ship_name, Order.ship_city, Order.ship_country, Order.goods_cents,
+                Order.currency, Order.tracking_number,
+            )
+            if args.status:
+                # The queue's own order, so the query walks the (status, priority, promised) index.
+                query = query.where(Order.status == args.status).order_by(
+                    Order.status, Order.priority.desc(), Order.promised_ship_at, Order.id
+                )
+            else:
+                query = query.order_by(Order.id.desc())
+            rows = [row._asdict() for row in s.execute(query.limit(args.limit))]
+    finally:
+        ctx.dispose()
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(
+                f"{r['number']:<12} {r['status']:<12} p{r['priority']} {r['channel']:<12} "
+                f"{format_cents(r['goods_cents'], r['currency']):>12}  {r['ship_name']}, {r['ship_city']} {r['ship_country']}"
+            )
+    return 0
+
+
+def order_detail(ctx: Context, number: str) -> dict[str, Any]:
+    with ctx.sessions() as s:
+        order = s.scalar(
+            select(Order)
+            .where(Order.number == number.strip())
+            .options(selectinload(Order.lines), selectinload(Order.flags))
+        )
+        if order is None:
+            raise NotFound(f"no order {number!r}")
+        station = s.scalar(select(Station.name).where(Station.id == order.station_id)) if order.station_id else None
+        events = s.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.at, OrderEvent.id)).all()
+        return {
+            "number": order.number,
+            "status": order.status,
+            "channel": order.channel,
+            "external_id": order.external_id,
+            "priority": order.priority,
+            "placed_at": order.placed_at.isoformat(),
+            "promised_ship_at": order.promised_ship_at.isoformat() if order.promised_ship_at else None,
+            "station": station,
+            "warehouse": order.warehouse.code if order.warehouse else None,
+            "tracking_number": order.tracking_number,
+            "ship_to": {
+                "name": order.ship_name, "address1": order.ship_address1, "address2": order.ship_address2,
+                "city": order.ship_city, "region": order.ship_region, "postcode": order.ship_postcode,
+                "country": order.ship_country,
+            },
+            "money": {
+                "currency": order.currency, "goods": order.goods_cents, "coupon_code": order.coupon_code,
+                "coupon": order.coupon_cents, "points_used": order.points_used, "points": order.points_cents,
+                "shipping": order.shipping_cents, "paid": order.paid_cents, "payment_status": order.payment_status,
+                "payment_reference": order.payment_reference,
+            },
+            "lines": [
+                {"line": l.line_no, "sku": l.sku, "name": l.name, "quantity": l.quantity,
+                 "unit_price": l.unit_price_cents, "picked": l.picked_quantity, "packed": l.packed_quantity}
+                for l in order.lines
+            ],
+            "review_flags": [f.code for f in order.flags if not f.resolved],
+            "flags": [{"code": f.code, "message": f.message, "resolved": f.resolved} for f in order.flags],
+            "events": [
+                {"at": e.at.isoformat(), "kind": e.kind, "station": e.station, "user": e.user, "location": e.location, "data": e.data}
+                for e in events
+            ],
+            "version": order.version,
+        }
+
+
+def order(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        detail = order_detail(ctx, args.number)
+    finally:
+        ctx.dispose()
+    if args.json:
+        print_json(detail)
+        return 0
+    money = detail["money"]
+    cur = money["currency"]
+    print(f"{detail['number']}  {detail['status']}  ({detail['channel']} {detail['external_id']}, priority {detail['priority']})")
+    print(f"  warehouse {detail['warehouse'] or '-'}  station {detail['station'] or '-'}  tracking {detail['tracking_number'] or '-'}")
+    to = detail["ship_to"]
+    print(f"  ship to {to['name']}, {to['address1']}, {to['city']} {to['region']} {to['postcode']} {to['country']}")
+    print(
+        f"  goods {format_cents(money['goods'], cur)} - coupon {format_cents(money['coupon'], cur)} "
+        f"- points {format_cents(money['points'], cur)} + shipping {format_cents(money['shipping'], cur)}; "
+        f"paid {format_cents(money['paid'], cur)} ({money['payment_status']})"
+    )
+    for line in detail["lines"]:
+        print(f"  {line['line']:>3}. {line['quantity']:>3} x {line['sku']:<12} {line['name']}")
+    for flag in detail["flags"]:
+        print(f"  flag {flag['code']}: {flag['message']}{' (resolved)' if flag['resolved'] else ''}")
+    for event in detail["events"]:
+        who = " ".join(x for x in (event["station"], event["user"]) if x)
+        print(f"  {event['at'][:19]}  {event['kind']:<12} {who}")
+    return 0
