@@ -48,8 +48,7 @@ class IncomingOrder:
     points_cents: int = 0
     shipping_cents: int = 0
     paid_cents: int = 0
-    # paid, pending, failed, refunded, partially_refunded, on_account (B2B/EDI: invoiced later)
-    payment_status: str = "pending"
+    payment_status: str = "pending"  # paid, pending, authorized, failed, refunded, partially_refunded
     payment_reference: str = ""
     priority: int = 0  # 0 normal, 1 high, 2 urgent
     service_level: str = "standard"  # standard, next_day, scheduled
@@ -66,6 +65,9 @@ class IncomingOrder:
     # What the channel says the customer owes in total (goods - coupon - points + shipping), in cents,
     # when the source states it; 0 when it does not. Lets the payment check spot a mismatch.
     stated_total_cents: int = 0
+    # Tax charged on top of goods and shipping, for sources whose prices exclude tax (Shopify with
+    # ``taxes_included: false``, WooCommerce); the customer then owes goods - coupon - points + shipping + tax.
+    tax_cents: int = 0
 
 
 @dataclass

@@ -12,7 +12,7 @@ from app.intake.model import to_cents
 
 PRIORITIES = {"normal": 0, "high": 1, "urgent": 2}
 SERVICE_LEVELS = ("standard", "next_day", "scheduled")
-PAYMENT_STATUSES = ("paid", "pending", "failed", "refunded", "partially_refunded", "on_account")
+PAYMENT_STATUSES = ("paid", "pending", "authorized", "failed", "refunded", "partially_refunded")
 
 _SIMPLE_AMOUNT = re.compile(r"-?\d{1,15}(?:\.\d{1,2})?\Z")
 
@@ -204,10 +204,11 @@ def decode_text(data: bytes, source: str, what: str) -> str:
 
 def load_json(data: bytes, source: str) -> Any:
     """The whole document, or ``InvalidInput`` naming the file, line and column of the fault."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"{source}: not UTF-8 text at byte {exc.start} (JSON files must be UTF-8)") from None
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
@@ -218,6 +219,13 @@ def load_json(data: bytes, source: str) -> Any:
         raise InvalidInput(f"{source}: JSON nested too deeply") from None
     except ValueError as exc:  # e.g. an integer with too many digits
         raise InvalidInput(f"{source}: not valid JSON: {exc}") from None
+
+
+def require_key(orders: list, keys: tuple[str, ...], source: str, what: str) -> None:
+    """A list of objects none of which has any of ``keys`` is the wrong kind of document altogether."""
+    dicts = [o for o in orders if isinstance(o, dict)]
+    if dicts and not any(k in o for o in dicts for k in keys):
+        raise InvalidInput(f"{source}: not {what} (no order has {' or '.join(repr(k) for k in keys)})")
 
 
 def describe(value: Any) -> str:
@@ -269,6 +277,19 @@ def lenient_gtin(value: Any) -> str:
 
 def join_name(*parts: Any) -> str:
     return " ".join(str(p).strip() for p in parts if isinstance(p, str) and p.strip())
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+def person_name(first: Any, last: Any) -> str:
+    """A shop's first and last name as one: "Jane Doe", but "陈静" (family name first, no space) in CJK."""
+    first = first.strip() if isinstance(first, str) else ""
+    last = last.strip() if isinstance(last, str) else ""
+    if _is_cjk(first + last):
+        return last + first
+    return join_name(first, last)
 
 
 def currency(value: Any, field: str) -> str:

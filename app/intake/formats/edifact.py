@@ -17,7 +17,7 @@ The segments read (docs/intake-formats.md):
 * ALC+A / ALC+C with MOA (204, 23 or 8) before the first LIN: allowance -> coupon, charge -> shipping.
 * UNS, MOA+79: goods total (else the sum of lines); MOA+86 (or 77): stated order total.
 
-EDI orders are paid on invoice: payment_status ``on_account``.
+EDI orders are bought on account and paid on invoice: payment_status ``authorized`` (nothing to capture).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
+from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
 from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange
 from pydifact.segments import Segment
@@ -37,8 +37,10 @@ from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder, Recor
 
 FORMAT = "edifact"
 GTIN_TYPES = ("EN", "SRV", "UP", "GTIN")
+# What pydifact raises on input it cannot read.
+PYDIFACT_FAULTS = (EDISyntaxError, ValidationError, IndexError, ValueError, TypeError, AttributeError, KeyError,
+                   StopIteration, LookupError)
 
-warnings.filterwarnings("ignore", category=MissingImplementationWarning)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -56,9 +58,12 @@ def _segments(text: str, source: str) -> tuple[list[Segment], Parser]:
     parser = Parser()
     segments: list[Segment] = []
     try:
-        for segment in parser.parse(text):
-            segments.append(segment)
-    except (EDISyntaxError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        with warnings.catch_warnings():  # pydifact warns that it has no D96A schema to validate against
+            warnings.simplefilter("ignore", MissingImplementationWarning)
+            warnings.simplefilter("ignore", SyntaxWarning)
+            for segment in parser.parse(text):
+                segments.append(segment)
+    except PYDIFACT_FAULTS as exc:
         where = f"after segment {len(segments)} ({segments[-1].tag})" if segments else "at the start"
         reason = str(exc) or type(exc).__name__
         if "Unexpected end" in reason:
@@ -79,8 +84,10 @@ def parse(data: bytes, source: str) -> RecordStream:
     if len(segments) <= start or segments[start].tag != "UNB":
         raise InvalidInput(f"{source}: segment {start + 1}: an interchange must start with UNB (or UNA then UNB)")
     try:
-        interchange = Interchange.from_segments(list(segments), characters=parser.characters)
-    except (EDISyntaxError, IndexError, ValueError, TypeError, AttributeError, StopIteration) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingImplementationWarning)
+            interchange = Interchange.from_segments(list(segments), characters=parser.characters)
+    except PYDIFACT_FAULTS as exc:
         raise InvalidInput(f"{source}: segment {start + 1}: invalid UNB header: {exc}") from None
     last = segments[-1]
     if last.tag != "UNZ":
@@ -401,7 +408,7 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
         coupon_cents=coupon,
         shipping_cents=shipping,
         paid_cents=0,
-        payment_status="on_account",
+        payment_status="authorized",
         priority=priority,
         service_level="standard",
         promised_ship_at=promised.get("10") or promised.get("2"),

@@ -48,6 +48,7 @@ def orders_of(document: Any, source: str) -> list:
 
 def parse_document(document: Any, source: str) -> RecordStream:
     orders = orders_of(document, source)
+    f.require_key(orders, ("external_id", "lines"), source, "the station's order format")
     default_channel = ""
     if isinstance(document, dict) and isinstance(document.get("channel"), str) and "orders" in document:
         default_channel = document["channel"].strip()[:40]

@@ -12,11 +12,12 @@ list of order objects. Mapping (docs/intake-formats.md):
   ``country_code``, phone.
 * ``total_line_items_price`` -> goods; ``total_discounts`` -> coupon (less the points part);
   ``discount_codes[0].code`` -> coupon_code; ``shipping_lines[].price`` -> shipping; ``total_price`` ->
-  stated total; ``total_outstanding`` gives what is still unpaid.
+  stated total; ``total_outstanding`` gives what is still unpaid; ``total_tax`` -> tax_cents unless
+  ``taxes_included`` (then the tax is inside the prices).
 * Points: Shopify has no loyalty points of its own; loyalty apps redeem points as discount codes. A discount
   code starting with one of ``POINTS_CODE_PREFIXES`` counts as points (its amount -> points_cents), and a note
   attribute ``points_used`` gives the number of points. Gift cards are a payment method: they count as paid.
-* ``financial_status``: paid -> paid; pending, authorized, partially_paid -> pending; refunded -> refunded;
+* ``financial_status``: paid -> paid; authorized -> authorized; pending, partially_paid -> pending; refunded -> refunded;
   partially_refunded -> partially_refunded; voided -> failed.
 * ``shipping_lines[0].code``/``title`` with "express", "next day", ... -> service level next_day (priority 1);
   tags ``urgent`` -> priority 2.
@@ -37,7 +38,7 @@ POINTS_CODE_PREFIXES = ("POINTS", "LOYALTY", "积分")
 FINANCIAL_STATUS = {
     "paid": "paid",
     "pending": "pending",
-    "authorized": "pending",
+    "authorized": "authorized",
     "partially_paid": "pending",
     "refunded": "refunded",
     "partially_refunded": "partially_refunded",
@@ -66,6 +67,7 @@ def orders_of(document: Any, source: str) -> list:
 
 def parse_document(document: Any, source: str) -> RecordStream:
     orders = orders_of(document, source)
+    f.require_key(orders, ("line_items",), source, "a Shopify order document")
     return RecordStream(_records(orders), total=len(orders), format=FORMAT)
 
 
@@ -170,7 +172,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         lines=lines,
         ship_to=ship_to,
         customer_email=email,
-        customer_name=f.join_name(customer.get("first_name"), customer.get("last_name")) or ship_to.name,
+        customer_name=f.person_name(customer.get("first_name"), customer.get("last_name")) or ship_to.name,
         customer_phone=phone,
         currency=f.currency(get("currency"), "currency"),
         goods_cents=goods,
@@ -189,6 +191,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         external_ref=f.text(get("name"), "name", max_length=100),
         channel_status=channel_status[:40],
         stated_total_cents=total,
+        tax_cents=0 if get("taxes_included") is True else f.nonnegative_cents(get("total_tax"), "total_tax"),
     )
 
 
@@ -222,7 +225,7 @@ def _address(raw: Any, path: str) -> IncomingAddress:
     if not a:
         return IncomingAddress()
     return IncomingAddress(
-        name=(f.text(a.get("name"), f"{path}.name") or f.join_name(a.get("first_name"), a.get("last_name")))[:200],
+        name=(f.person_name(a.get("first_name"), a.get("last_name")) or f.text(a.get("name"), f"{path}.name"))[:200],
         company=f.text(a.get("company"), f"{path}.company")[:200],
         address1=f.text(a.get("address1"), f"{path}.address1")[:300],
         address2=f.text(a.get("address2"), f"{path}.address2")[:300],

@@ -10,7 +10,8 @@ object. Mapping (docs/intake-formats.md):
 * ``shipping`` (falling back to ``billing`` for email and phone): first/last name, company, address_1/2,
   city, state, postcode, country.
 * Sum of line subtotals -> goods; ``coupon_lines[].discount`` -> coupon (first code -> coupon_code);
-  ``shipping_total`` -> shipping; ``total`` -> stated total.
+  ``shipping_total`` -> shipping; ``total_tax`` -> tax_cents (WooCommerce keeps line subtotals, coupon
+  discounts and shipping net of tax, whatever ``prices_include_tax`` says); ``total`` -> stated total.
 * Points: the WooCommerce Points and Rewards extension redeems points as a coupon whose code starts with
   ``wc_points_redemption``; its discount -> points_cents, and order meta ``_wc_points_redeemed`` -> points_used.
 * Payment: ``date_paid_gmt`` (or ``date_paid``) set -> paid, amount ``total``; otherwise by ``status``:
@@ -52,6 +53,7 @@ def orders_of(document: Any, source: str) -> list:
 
 def parse_document(document: Any, source: str) -> RecordStream:
     orders = orders_of(document, source)
+    f.require_key(orders, ("line_items",), source, "a WooCommerce order document")
     return RecordStream(_records(orders), total=len(orders), format=FORMAT)
 
 
@@ -161,7 +163,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         lines=lines,
         ship_to=ship_to,
         customer_email=email,
-        customer_name=f.join_name(billing.get("first_name"), billing.get("last_name")) or ship_to.name,
+        customer_name=f.person_name(billing.get("first_name"), billing.get("last_name")) or ship_to.name,
         customer_phone=phone,
         currency=f.currency(get("currency"), "currency"),
         goods_cents=goods,
@@ -180,6 +182,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         external_ref=f.text(get("number"), "number", max_length=100),
         channel_status=status[:40],
         stated_total_cents=total,
+        tax_cents=f.nonnegative_cents(get("total_tax"), "total_tax"),
     )
 
 
@@ -229,7 +232,7 @@ def _address(raw: Any, path: str) -> IncomingAddress:
     if not a:
         return IncomingAddress()
     return IncomingAddress(
-        name=f.join_name(a.get("first_name"), a.get("last_name"))[:200],
+        name=f.person_name(a.get("first_name"), a.get("last_name"))[:200],
         company=f.text(a.get("company"), f"{path}.company")[:200],
         address1=f.text(a.get("address_1"), f"{path}.address_1")[:300],
         address2=f.text(a.get("address_2"), f"{path}.address_2")[:300],
