@@ -1,0 +1,198 @@
+"""The 4 x 6 inch shipping label as PDF (reportlab).
+
+Everything is laid out on the 203 dpi dot grid of a thermal printer, bars and QR modules included, so that
+a 203 dpi rendering (pdftoppm) or print keeps every bar a whole number of dots and the barcodes scan:
+the tracking number as Code 128, the SSCC as GS1-128 (FNC1 + AI 00), a QR code holding the parcel's
+tracking page address. Addresses use the embedded WenQuanYi font, so Chinese prints on any reader.
+"""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from app.shipping import fonts
+from app.shipping.labeldata import LabelData
+
+DPI = 203
+WIDTH_DOTS = 812  # 4 in
+HEIGHT_DOTS = 1218  # 6 in
+DOT = 72.0 / DPI  # points per dot
+PAGE = (WIDTH_DOTS * DOT, HEIGHT_DOTS * DOT)
+MARGIN = 24
+FNC1 = "\xf1"
+
+
+class _Page:
+    """Draw in dots measured from the top-left corner."""
+
+    def __init__(self, canvas: Canvas, font: str) -> None:
+        self.c = canvas
+        self.font = font
+
+    def y(self, top_dots: float) -> float:
+        return (HEIGHT_DOTS - top_dots) * DOT
+
+    def text(self, x: float, top: float, value: str, size_dots: float, right: bool = False) -> None:
+        self.c.setFont(self.font, size_dots * DOT)
+        baseline = self.y(top + size_dots * 0.85)
+        if right:
+            self.c.drawRightString(x * DOT, baseline, value)
+        else:
+            self.c.drawString(x * DOT, baseline, value)
+
+    def fit(self, value: str, size_dots: float, width_dots: float) -> list[str]:
+        """Wrap ``value`` to lines no wider than ``width_dots`` (at spaces, or anywhere for CJK)."""
+        limit = width_dots * DOT
+        size = size_dots * DOT
+        lines: list[str] = []
+        current = ""
+        for ch in value:
+            trial = current + ch
+            if stringWidth(trial, self.font, size) <= limit:
+                current = trial
+                continue
+            cut = current.rfind(" ")
+            if cut > len(current) // 2 and ch != " ":
+                lines.append(current[:cut])
+                current = current[cut + 1:] + ch
+            else:
+                lines.append(current)
+                current = ch.lstrip()
+        if current:
+            lines.append(current)
+        return lines
+
+    def rule(self, top: float, thickness: int = 3) -> None:
+        self.c.rect(MARGIN * DOT, self.y(top + thickness), (WIDTH_DOTS - 2 * MARGIN) * DOT, thickness * DOT, stroke=0, fill=1)
+
+    def box(self, x: float, top: float, w: float, h: float, thickness: int = 3) -> None:
+        self.c.setLineWidth(thickness * DOT)
+        self.c.rect(x * DOT, self.y(top + h), w * DOT, h * DOT, stroke=1, fill=0)
+
+    def code128(self, value: str, top: float, height: float, max_width: float) -> float:
+        """A Code 128 symbol centred, module width the largest whole number of dots that fits (with its
+        10-module quiet zones); returns its width in dots."""
+        modules = Code128(value, barWidth=1, humanReadable=False, quiet=False).width
+        module = max(1, min(4, int(max_width // (modules + 20))))
+        symbol = Code128(value, barWidth=module * DOT, barHeight=height * DOT, humanReadable=False, quiet=False)
+        x = (WIDTH_DOTS - modules * module) // 2
+        symbol.drawOn(self.c, x * DOT, self.y(top + height))
+        return modules * module
+
+    def qr(self, value: str, left: float, top: float, max_size: float) -> float:
+        """A QR code (level M, segno picks the mask) drawn module by module on the dot grid, with its
+        4-module quiet zone; returns its size in dots."""
+        matrix = segno.make_qr(value, error="m", boost_error=False).matrix
+        count = len(matrix)
+        module = max(2, int(max_size // (count + 8)))
+        x0 = left + 4 * module
+        y0 = top + 4 * module
+        path = self.c.beginPath()
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < count:
+                if row[c]:
+                    start = c
+                    while c < count and row[c]:
+                        c += 1
+                    path.rect((x0 + start * module) * DOT, self.y(y0 + (r + 1) * module), (c - start) * module * DOT, module * DOT)
+                else:
+                    c += 1
+        self.c.drawPath(path, stroke=0, fill=1)
+        return (count + 8) * module
+
+
+def render(label: LabelData) -> bytes:
+    """One label, one page, as PDF bytes."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=PAGE, pageCompression=1)
+    canvas.setTitle(f"Label {label.tracking_number}")
+    canvas.setAuthor("Warehouse Station")
+    draw(canvas, label)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def render_many(labels: list[LabelData]) -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=PAGE, pageCompression=1)
+    for label in labels:
+        draw(canvas, label)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def draw(canvas: Canvas, label: LabelData) -> None:
+    p = _Page(canvas, fonts.register())
+    inner = WIDTH_DOTS - 2 * MARGIN
+
+    # Header: carrier, service, parcel n of m.
+    p.text(MARGIN, 20, label.carrier_name, 52)
+    p.text(MARGIN, 80, f"{label.service_name}", 30)
+    p.box(WIDTH_DOTS - MARGIN - 190, 18, 190, 92)
+    p.text(WIDTH_DOTS - MARGIN - 95 - len(label.parcel_text) * 12, 34, label.parcel_text, 48)
+    p.rule(122)
+
+    # From.
+    p.text(MARGIN, 132, "FROM 寄件人", 20)
+    top = 156.0
+    for line in [", ".join(label.ship_from.text_lines)][:1]:
+        for part in p.fit(line, 24, inner)[:2]:
+            p.text(MARGIN, top, part, 24)
+            top += 28
+    p.rule(222)
+
+    # To.
+    p.text(MARGIN, 232, "TO 收件人", 22)
+    top = 260.0
+    p.text(MARGIN, top, label.ship_to.name, 44)
+    top += 52
+    for line in label.ship_to.lines:
+        for part in p.fit(line, 36, inner):
+            if top > 500:
+                break
+            p.text(MARGIN, top, part, 36)
+            top += 42
+    if label.ship_to.phone and top <= 500:
+        p.text(MARGIN, top, f"Tel {label.ship_to.phone}", 30)
+    p.rule(540)
+
+    # Facts: weight, date, order, zone.
+    p.text(MARGIN, 552, f"{label.weight_text}", 40)
+    p.text(MARGIN + 250, 552, f"{label.ship_date.isoformat()}", 30)
+    p.text(MARGIN + 250, 588, f"Order {label.order_number}", 24)
+    p.text(WIDTH_DOTS - MARGIN, 552, f"Z{label.zone}", 50, right=True)
+    p.rule(622)
+
+    # Tracking number, Code 128.
+    p.text(MARGIN, 632, "TRACKING 运单号", 20)
+    p.code128(label.tracking_number, 660, 150, inner)
+    tn = label.tracking_number
+    p.c.setFont(p.font, 34 * DOT)
+    p.c.drawCentredString(WIDTH_DOTS / 2 * DOT, p.y(846), tn)
+    p.rule(858)
+
+    # QR to the tracking page, with the facts a person reads.
+    size = p.qr(label.qr_url, MARGIN - 16, 862, 200)
+    x = MARGIN + size
+    p.text(x, 880, "Scan to track 扫码查询", 24)
+    for i, part in enumerate(p.fit(label.qr_url, 18, WIDTH_DOTS - MARGIN - x)[:3]):
+        p.text(x, 912 + i * 22, part, 18)
+    if label.dimensions_mm:
+        l, w, h = label.dimensions_mm
+        p.text(x, 990, f"{l}x{w}x{h} mm {label.carton}".strip(), 22)
+    if label.expected_delivery:
+        p.text(x, 1018, f"ETA {label.expected_delivery.isoformat()}", 22)
+    p.rule(1062)
+
+    # SSCC, GS1-128.
+    p.code128(FNC1 + label.sscc_gs1, 1070, 100, inner)
+    p.c.setFont(p.font, 26 * DOT)
+    p.c.drawCentredString(WIDTH_DOTS / 2 * DOT, p.y(1202), label.sscc_hri)

@@ -1,0 +1,120 @@
+"""The same 4 x 6 inch label as ZPL II for Zebra printers, at 203 or 300 dpi.
+
+Text is UTF-8 (``^CI28``). Chinese needs a scalable CJK font on the printer; ``^CW`` maps font ``J`` to it
+(default ``E:ANMDS.TTF``, Zebra's Andale Mono Simplified Chinese; pass ``cjk_font`` for another one). Text
+with only ASCII uses the resident font ``0``. Barcodes: ``^BC`` Code 128 (automatic mode) for the tracking
+number, ``^BC`` with ``>;>8`` (start C, FNC1) for the GS1-128 SSCC, ``^BQ`` model 2 level M for the QR code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.graphics.barcode.code128 import Code128
+
+from app.shipping.labeldata import LabelData
+
+SUPPORTED_DPI = (203, 300)
+DEFAULT_CJK_FONT = "E:ANMDS.TTF"
+
+
+@lru_cache(maxsize=4096)
+def _code128_modules(value: str) -> int:
+    return int(Code128(value, barWidth=1, humanReadable=False, quiet=False).width)
+
+
+def _fd(value: str) -> str:
+    """Field data; ``^``, ``~`` and ``_`` go hex-escaped through ``^FH``."""
+    if any(ch in value for ch in "^~_"):
+        escaped = value.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
+        return f"^FH_^FD{escaped}^FS"
+    return f"^FD{value}^FS"
+
+
+class _Zpl:
+    def __init__(self, dpi: int) -> None:
+        self.k = dpi / 203.0
+        self.width = round(812 * self.k)
+        self.parts: list[str] = []
+
+    def d(self, dots203: float) -> int:
+        return round(dots203 * self.k)
+
+    def text(self, x: float, y: float, value: str, size: float, width: float | None = None, lines: int = 1, right: bool = False) -> None:
+        font = "0" if value.isascii() else "J"
+        h = self.d(size)
+        if width is not None or right:
+            block_w = self.d(width) if width is not None else self.d(812 - 2 * 24)
+            align = "R" if right else "L"
+            self.parts.append(
+                f"^FO{self.d(x) if not right else self.d(24)},{self.d(y)}^A{font}N,{h},{h}^FB{block_w},{lines},0,{align},0{_fd(value)}"
+            )
+        else:
+            self.parts.append(f"^FO{self.d(x)},{self.d(y)}^A{font}N,{h},{h}{_fd(value)}")
+
+    def rule(self, y: float, thickness: int = 3) -> None:
+        self.parts.append(f"^FO{self.d(24)},{self.d(y)}^GB{self.d(812 - 48)},{max(1, self.d(thickness))},{max(1, self.d(thickness))}^FS")
+
+    def box(self, x: float, y: float, w: float, h: float, t: int = 3) -> None:
+        self.parts.append(f"^FO{self.d(x)},{self.d(y)}^GB{self.d(w)},{self.d(h)},{max(1, self.d(t))}^FS")
+
+    def code128(self, value: str, y: float, height: float, modules: int, mode: str) -> None:
+        max_w = self.width - 2 * self.d(24)
+        module = max(1, min(10, max_w // (modules + 20)))
+        x = max(0, (self.width - modules * module) // 2)
+        self.parts.append(f"^FO{x},{self.d(y)}^BY{module},3^BCN,{self.d(height)},N,N,N,{mode}^FD{value}^FS")
+
+
+def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT) -> bytes:
+    """One label as ZPL II (UTF-8 bytes)."""
+    if dpi not in SUPPORTED_DPI:
+        raise ValueError(f"ZPL labels are made for 203 or 300 dpi printers, not {dpi}")
+    z = _Zpl(dpi)
+    z.parts.append(f"^XA^CI28^CWJ,{cjk_font}^PW{z.width}^LL{round(1218 * z.k)}^LH0,0")
+
+    z.text(24, 20, label.carrier_name, 52)
+    z.text(24, 80, label.service_name, 30)
+    z.box(812 - 24 - 190, 18, 190, 92)
+    z.parts.append(
+        f"^FO{z.d(812 - 24 - 190)},{z.d(38)}^A0N,{z.d(48)},{z.d(48)}^FB{z.d(190)},1,0,C,0^FD{label.parcel_text}^FS"
+    )
+    z.rule(122)
+
+    z.text(24, 132, "FROM 寄件人", 20)
+    z.text(24, 156, ", ".join(label.ship_from.text_lines), 24, width=812 - 48, lines=2)
+    z.rule(222)
+
+    z.text(24, 232, "TO 收件人", 22)
+    z.text(24, 260, label.ship_to.name, 44)
+    z.text(24, 312, "\\&".join(label.ship_to.lines), 36, width=812 - 48, lines=5)
+    if label.ship_to.phone:
+        z.text(24, 500, f"Tel {label.ship_to.phone}", 30)
+    z.rule(540)
+
+    z.text(24, 552, label.weight_text, 40)
+    z.text(274, 552, label.ship_date.isoformat(), 30)
+    z.text(274, 588, f"Order {label.order_number}", 24)
+    z.text(0, 552, f"Z{label.zone}", 50, right=True)
+    z.rule(622)
+
+    z.text(24, 632, "TRACKING 运单号", 20)
+    z.code128(label.tracking_number, 660, 150, _code128_modules(label.tracking_number), "A")
+    z.parts.append(f"^FO0,{z.d(814)}^A0N,{z.d(34)},{z.d(34)}^FB{z.width},1,0,C,0{_fd(label.tracking_number)}")
+    z.rule(858)
+
+    mag = max(1, min(10, z.d(4)))
+    z.parts.append(f"^FO{z.d(24)},{z.d(866)}^BQN,2,{mag}^FDMA,{label.qr_url}^FS")
+    z.text(230, 880, "Scan to track 扫码查询", 24)
+    z.text(230, 912, label.qr_url, 18, width=812 - 24 - 230, lines=3)
+    if label.dimensions_mm:
+        l, w, h = label.dimensions_mm
+        z.text(230, 990, f"{l}x{w}x{h} mm {label.carton}".strip(), 22)
+    if label.expected_delivery:
+        z.text(230, 1018, f"ETA {label.expected_delivery.isoformat()}", 22)
+    z.rule(1062)
+
+    sscc_modules = _code128_modules("\xf1" + label.sscc_gs1)
+    z.code128(f">;>8{label.sscc_gs1}", 1070, 100, sscc_modules, "N")
+    z.parts.append(f"^FO0,{z.d(1176)}^A0N,{z.d(26)},{z.d(26)}^FB{z.width},1,0,C,0^FD{label.sscc_hri}^FS")
+    z.parts.append("^PQ1^XZ")
+    return "\n".join(z.parts).encode("utf-8")

@@ -1,0 +1,468 @@
+"""Shipping services: the plain-Python entry points the pack screen, the demo seeder, the CLI and the
+shipping screens call. Each takes a SQLAlchemy ``Session`` (the caller owns the transaction and commits).
+
+``label_order(session, order, actor, parcels=None, service_code=None, *, settings=None) -> list[Parcel]``
+    For a ``packed`` order: rate-shops (the cheapest active service that covers the address, takes every
+    parcel and meets the promise of the order's ``service_level``; ``service_code`` overrides the choice),
+    assigns each parcel a tracking number in the carrier's format and a GS1 SSCC, a secret
+    ``tracking_token`` for the customer page, sets ``orders.tracking_number`` to the first parcel's number
+    and moves the order ``packed -> labelled`` through ``app.services.timeline.move``. ``parcels`` is a
+    list of :class:`ParcelSpec` (weight in g, dimensions in mm); without it, one parcel is made from the
+    catalogue weights and sizes of the order's lines. Bad input (address not covered, over the weight
+    limit, missing dimensions) raises a ``ShippingError`` (a ``StationError``) and changes nothing.
+``enqueue_documents(session, order, station, *, settings=None, actor=None) -> list[PrintJob]``
+    The order's labels and its packing slip, rendered and put on the durable print queue for the printers
+    the station uses for each kind of document. Idempotent: calling it again queues nothing new.
+``reprint_label`` / ``void_labels`` / ``closeout`` (in :mod:`app.shipping.manifest`)
+    Reprint with who and why on the timeline; void releases the order's tracking numbers and moves it back
+    to ``packed``; end-of-day close-out per carrier writes the manifest and ships every parcel on it.
+
+Pass ``settings=ctx.settings`` so that ``tracking_base_url`` and ``gs1_company_prefix`` are the station's.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.domain import lifecycle
+from app.errors import InvalidInput, NotFound
+from app.services.timeline import add_event, move
+from app.services.uow import Actor
+from app.shipping import label_pdf, label_zpl, sscc as sscc_mod, tracking
+from app.shipping.carriers import load_options, next_serials
+from app.shipping.labeldata import LabelData, order_address, warehouse_address
+from app.shipping.rates import (
+    Destination,
+    MissingDimensions,
+    ParcelSpec,
+    Quote,
+    Requirement,
+    ServiceOption,
+    ShippingError,
+    explain_failure,
+    quote,
+    ship_date_for,
+    shop,
+)
+from db.base import utcnow
+from db.models import Order
+from db.models.shipping import Carrier, CarrierService, Parcel, PrinterAssignment, PrintJob
+
+__all__ = [
+    "ParcelSpec",
+    "label_order",
+    "enqueue_documents",
+    "quote_order",
+    "reprint_label",
+    "void_labels",
+    "label_data",
+    "render_labels",
+    "find_order",
+    "active_parcels",
+]
+
+DOCUMENT_KINDS = ("label", "packing_slip", "manifest")
+
+# Standard cartons: name, inner length, width, height (mm), tare weight (g).
+CARTONS = (("S", 200, 150, 100, 150), ("M", 300, 200, 150, 250), ("L", 400, 300, 250, 400), ("XL", 600, 400, 400, 800))
+FILL_FACTOR = 1.25
+
+
+def _settings(settings: Settings | None) -> Settings:
+    return settings or Settings()
+
+
+def active_parcels(session: Session, order: Order) -> list[Parcel]:
+    return list(
+        session.scalars(
+            select(Parcel).where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq)
+        )
+    )
+
+
+def default_parcels(order: Order) -> list[ParcelSpec]:
+    """Parcels from the catalogue: the order's weight and volume packed into the smallest standard carton
+    (or several XL cartons)."""
+    weight = 0
+    volume = 0
+    longest = 0
+    for line in order.lines:
+        product = line.product
+        if product is None or not product.weight_g:
+            raise ShippingError(
+                f"SKU {line.sku} has no weight in the catalogue: weigh the parcel and enter its weight and dimensions"
+            )
+        dims = (product.length_mm, product.width_mm, product.height_mm)
+        if any(not d for d in dims):
+            raise MissingDimensions(
+                f"SKU {line.sku} has no dimensions in the catalogue: measure the parcel and enter its dimensions"
+            )
+        weight += product.weight_g * line.quantity
+        volume += dims[0] * dims[1] * dims[2] * line.quantity  # type: ignore[operator]
+        longest = max(longest, *dims)  # type: ignore[type-var]
+    if not order.lines:
+        raise ShippingError(f"order {order.number} has no lines to ship")
+    needed = volume * FILL_FACTOR
+    for name, l, w, h, tare in CARTONS:
+        if needed <= l * w * h and longest <= l:
+            return [ParcelSpec(weight + tare, l, w, h, name)]
+    name, l, w, h, tare = CARTONS[-1]
+    count = max(1, math.ceil(needed / (l * w * h)))
+    share = math.ceil(weight / count)
+    return [ParcelSpec(share + tare, l, w, h, name) for _ in range(count)]
+
+
+def _destination(order: Order) -> Destination:
+    if not order.ship_country:
+        raise ShippingError(f"order {order.number} has no destination country: fix the shipping address")
+    return Destination(order.ship_country.upper(), order.ship_region, order.ship_city, order.ship_postcode)
+
+
+def _ship_dates(options: list[ServiceOption], now: datetime) -> dict[str, date]:
+    return {o.code: ship_date_for(o, now.hour, now.date()) for o in options}
+
+
+def quote_order(
+    session: Session, order: Order, parcels: list[ParcelSpec] | None = None, *, now: datetime | None = None,
+    deliver_by: date | None = None,
+):
+    """Every service's answer for this order: (ShopResult, parcels, destination). Changes nothing."""
+    now = now or utcnow()
+    specs = list(parcels) if parcels else default_parcels(order)
+    dest = _destination(order)
+    options = load_options(session)
+    requirement = Requirement.for_service_level(order.service_level, now.date())
+    if deliver_by:
+        requirement = Requirement(kind=requirement.kind, deliver_by=deliver_by)
+    return shop(options, dest, specs, requirement, _ship_dates(options, now)), specs, dest
+
+
+def _choose(session: Session, order: Order, specs: list[ParcelSpec], service_code: str | None, now: datetime,
+            deliver_by: date | None) -> tuple[Quote, bool]:
+    result, specs, dest = quote_order(session, order, specs, now=now, deliver_by=deliver_by)
+    if not service_code:
+        if result.best is None:
+            raise explain_failure(result, dest, specs)
+        return result.best, False
+    options = {o.code: o for o in load_options(session)}
+    option = options.get(service_code.upper()) or options.get(service_code)
+    if option is None:
+        raise InvalidInput(f"no active carrier service {service_code!r}: choose one of {', '.join(sorted(options))}")
+    answer = quote(option, dest, specs, ship_date_for(option, now.hour, now.date()))
+    if isinstance(answer, str):
+        raise ShippingError(f"{answer}: choose another service")
+    return answer, (result.best is None or result.best.service.code != option.code)
+
+
+def label_order(
+    session: Session,
+    order: Order,
+    actor: Actor,
+    parcels: list[ParcelSpec] | None = None,
+    service_code: str | None = None,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    deliver_by: date | None = None,
+) -> list[Parcel]:
+    """Label a packed order (see the module docstring)."""
+    settings = _settings(settings)
+    now = now or utcnow()
+    if order.status != lifecycle.PACKED:
+        if order.status == lifecycle.LABELLED:
+            raise InvalidInput(f"order {order.number} is already labelled: reprint its label, or void it first")
+        raise InvalidInput(f"order {order.number} is {order.status}: only a packed order can be labelled")
+    specs = list(parcels) if parcels else default_parcels(order)
+    for n, spec in enumerate(specs, start=1):
+        spec.check(n, len(specs))
+    chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by)
+    option = chosen.service
+    carrier = session.get(Carrier, session.get(CarrierService, option.service_id).carrier_id)  # type: ignore[union-attr]
+    service = session.get(CarrierService, option.service_id)
+    assert carrier is not None and service is not None
+    m = len(specs)
+    first_tn = next_serials(session, f"tracking:{carrier.code}", m)
+    first_sscc = next_serials(session, f"sscc:{settings.gs1_company_prefix}", m)
+    made: list[Parcel] = []
+    for i, spec in enumerate(specs):
+        number = tracking.make(
+            carrier.tracking_format, first_tn + i, prefix=carrier.tracking_prefix,
+            country=carrier.origin_country, service_code=service.format_code,
+        )
+        parcel = Parcel(
+            order_id=order.id, seq=i + 1, count=m, weight_g=int(spec.weight_g or 0),
+            length_mm=int(spec.length_mm or 0), width_mm=int(spec.width_mm or 0), height_mm=int(spec.height_mm or 0),
+            carton=spec.carton, tracking_number=number,
+            sscc=sscc_mod.make(settings.gs1_company_prefix, first_sscc + i),
+            tracking_token=secrets.token_urlsafe(24), carrier_id=carrier.id, service_id=service.id,
+            zone=chosen.zone, rate_cents=option.price_for(chosen.zone, chosen.chargeable_g[i]) or 0,
+            chargeable_weight_g=chosen.chargeable_g[i], expected_delivery=chosen.expected_delivery,
+            status="labelled", service_overridden=overridden, labelled_at=now, labelled_by=actor.user,
+        )
+        session.add(parcel)
+        made.append(parcel)
+    session.flush()
+    order.tracking_number = made[0].tracking_number
+    move(
+        session, order, lifecycle.LABELLED, actor,
+        carrier=carrier.code, service=service.code, tracking_numbers=[p.tracking_number for p in made],
+        ssccs=[p.sscc for p in made], parcels=m, price_cents=chosen.price_cents,
+        expected_delivery=chosen.expected_delivery.isoformat(), overridden=overridden,
+    )
+    return made
+
+
+def find_order(session: Session, query: str) -> Order:
+    """An order by its number, a parcel's tracking number or SSCC (with or without the ``00`` AI)."""
+    query = query.strip()
+    order = session.scalar(select(Order).where(Order.number == query))
+    if order is not None:
+        return order
+    digits = query[2:] if len(query) == 20 and query.startswith("00") else query
+    parcel = session.scalar(
+        select(Parcel).where((Parcel.tracking_number == query.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
+    )
+    if parcel is not None:
+        return session.get(Order, parcel.order_id)  # type: ignore[return-value]
+    raise NotFound(f"no order, tracking number or SSCC {query!r}")
+
+
+def find_parcel(session: Session, query: str) -> Parcel:
+    query = query.strip()
+    digits = query[2:] if len(query) == 20 and query.startswith("00") else query
+    parcel = session.scalar(
+        select(Parcel).where((Parcel.tracking_number == query.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
+    )
+    if parcel is None:
+        raise NotFound(f"no parcel with tracking number or SSCC {query!r}")
+    return parcel
+
+
+def label_data(session: Session, parcel: Parcel, settings: Settings | None = None) -> LabelData:
+    settings = _settings(settings)
+    order = session.get(Order, parcel.order_id)
+    assert order is not None
+    carrier = parcel.carrier
+    service = parcel.service
+    base = settings.tracking_base_url.rstrip("/")
+    return LabelData(
+        tracking_number=parcel.tracking_number, sscc=parcel.sscc, qr_url=f"{base}/t/{parcel.tracking_token}",
+        carrier_code=carrier.code, carrier_name=f"{carrier.name} {carrier.name_zh}".strip(),
+        service_name=f"{service.name} {service.name_zh}".strip(), service_kind=service.kind,
+        ship_from=warehouse_address(order.warehouse, settings.warehouse or "Warehouse Station"),
+        ship_to=order_address(order), weight_g=parcel.weight_g, seq=parcel.seq, count=parcel.count,
+        order_number=order.number, ship_date=parcel.labelled_at.date(), expected_delivery=parcel.expected_delivery,
+        zone=parcel.zone, carton=parcel.carton,
+        dimensions_mm=(parcel.length_mm, parcel.width_mm, parcel.height_mm),
+        company_prefix_length=len(settings.gs1_company_prefix),
+    )
+
+
+def render_labels(session: Session, parcels: list[Parcel], fmt: str = "pdf", dpi: int = 203,
+                  settings: Settings | None = None) -> bytes:
+    """The parcels' labels: one PDF with a page each, or ZPL with one ``^XA..^XZ`` format each."""
+    data = [label_data(session, p, settings) for p in parcels]
+    if fmt == "pdf":
+        return label_pdf.render(data[0]) if len(data) == 1 else label_pdf.render_many(data)
+    if fmt == "zpl":
+        return b"\n".join(label_zpl.render(d, dpi) for d in data)
+    raise InvalidInput(f"unknown label format {fmt!r}: use pdf or zpl")
+
+
+# --- printing hand-off ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PrinterChoice:
+    uri: str
+    format: str = "pdf"
+    dpi: int = 203
+
+
+def printer_for(session: Session, station: str, kind: str, settings: Settings | None = None) -> PrinterChoice | None:
+    """The printer a station uses for one kind of document: its row in ``printer_assignments``, else the
+    ``printers`` map of the station's settings (``{"label": "tcp://10.0.0.5:9100", "label_format": "zpl"}``)."""
+    row = session.scalar(
+        select(PrinterAssignment).where(PrinterAssignment.station == station, PrinterAssignment.document_kind == kind)
+    )
+    if row is not None:
+        return PrinterChoice(row.uri, row.format, row.dpi)
+    printers = _settings(settings).printers
+    if printers.get(kind):
+        return PrinterChoice(printers[kind], printers.get(f"{kind}_format", "pdf"), int(printers.get(f"{kind}_dpi", 203)))
+    return None
+
+
+def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = "pdf", dpi: int = 203) -> PrinterAssignment:
+    if kind not in DOCUMENT_KINDS:
+        raise InvalidInput(f"unknown document kind {kind!r}: use one of {', '.join(DOCUMENT_KINDS)}")
+    if fmt not in ("pdf", "zpl"):
+        raise InvalidInput(f"unknown printer format {fmt!r}: use pdf or zpl")
+    if dpi not in label_zpl.SUPPORTED_DPI:
+        raise InvalidInput("printer resolution must be 203 or 300 dpi")
+    from app.shipping.printers import check_uri
+
+    check_uri(uri)
+    row = session.scalar(
+        select(PrinterAssignment).where(PrinterAssignment.station == station, PrinterAssignment.document_kind == kind)
+    )
+    if row is None:
+        row = PrinterAssignment(station=station, document_kind=kind, uri=uri)
+        session.add(row)
+    row.uri, row.format, row.dpi = uri, fmt, dpi
+    session.flush()
+    return row
+
+
+def queue_job(
+    session: Session, key: str, station: str, kind: str, payload: bytes, fmt: str, printer: str,
+    *, order_id: int | None = None, parcel_id: int | None = None, requested_by: str | None = None,
+    description: str = "",
+) -> PrintJob:
+    """Put one document on the print queue, once: a second call with the same key returns the first job."""
+    existing = session.scalar(select(PrintJob).where(PrintJob.idempotency_key == key))
+    if existing is not None:
+        return existing
+    job = PrintJob(
+        idempotency_key=key, station=station, document_kind=kind, printer=printer, format=fmt, payload=payload,
+        state="queued", order_id=order_id, parcel_id=parcel_id, requested_by=requested_by, description=description,
+        next_attempt_at=utcnow(), created_at=utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:  # another station queued it a moment ago
+        return session.scalar(select(PrintJob).where(PrintJob.idempotency_key == key))  # type: ignore[return-value]
+    return job
+
+
+def enqueue_documents(
+    session: Session, order: Order, station: str, *, settings: Settings | None = None, actor: Actor | None = None,
+    include_slip: bool = True,
+) -> list[PrintJob]:
+    """Queue the order's labels and packing slip for the station's printers (idempotent)."""
+    from app.shipping import slip
+
+    parcels = active_parcels(session, order)
+    if not parcels:
+        raise InvalidInput(f"order {order.number} has no labels to print: label it first")
+    user = actor.user if actor else None
+    jobs = []
+    label_printer = printer_for(session, station, "label", settings) or PrinterChoice("")
+    for parcel in parcels:
+        payload = render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings)
+        jobs.append(queue_job(
+            session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, label_printer.format,
+            label_printer.uri, order_id=order.id, parcel_id=parcel.id, requested_by=user,
+            description=f"label {parcel.seq}/{parcel.count} {parcel.tracking_number}",
+        ))
+    if include_slip:
+        slip_printer = printer_for(session, station, "packing_slip", settings) or PrinterChoice("")
+        paper = str(_settings(settings).extra.get("slip_paper", "a4"))
+        payload = slip.render(slip.slip_data(session, order, parcels, settings), paper)
+        jobs.append(queue_job(
+            session, f"packing_slip:{parcels[0].id}", station, "packing_slip", payload, "pdf", slip_printer.uri,
+            order_id=order.id, requested_by=user, description=f"packing slip {order.number}",
+        ))
+    session.flush()
+    return jobs
+
+
+# --- reprint and void -------------------------------------------------------------------------------------
+
+def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, station: str | None = None,
+                  *, settings: Settings | None = None) -> PrintJob:
+    """Print a parcel's label again; who and why go on the order's timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("say why the label is printed again (for example: label torn, printer jammed)")
+    if parcel.voided:
+        raise InvalidInput(f"label {parcel.tracking_number} was voided: label the order again instead")
+    order = session.get(Order, parcel.order_id)
+    assert order is not None
+    station = station or actor.station or _settings(settings).station
+    parcel.reprints += 1
+    add_event(session, order, "label_reprinted", actor, tracking_number=parcel.tracking_number, reason=reason,
+              reprint=parcel.reprints)
+    choice = printer_for(session, station, "label", settings) or PrinterChoice("")
+    payload = render_labels(session, [parcel], choice.format, choice.dpi, settings)
+    return queue_job(
+        session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, choice.format, choice.uri,
+        order_id=order.id, parcel_id=parcel.id, requested_by=actor.user,
+        description=f"reprint {parcel.reprints} of {parcel.tracking_number}",
+    )
+
+
+def void_labels(session: Session, order: Order, actor: Actor, reason: str) -> list[Parcel]:
+    """Void every label of a labelled order: the tracking numbers are released (never reused, off every
+    manifest), queued label prints are cancelled, and the order goes back to ``packed``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("say why the label is voided (for example: wrong address, repacked)")
+    if order.status != lifecycle.LABELLED:
+        raise InvalidInput(f"order {order.number} is {order.status}: only a labelled order's labels can be voided")
+    parcels = active_parcels(session, order)
+    now = utcnow()
+    for parcel in parcels:
+        if parcel.manifest_id is not None or parcel.status != "labelled":
+            raise InvalidInput(f"parcel {parcel.tracking_number} is already {parcel.status}: it cannot be voided")
+    for parcel in parcels:
+        parcel.voided = True
+        parcel.status = "voided"
+        parcel.void_reason = reason
+        parcel.voided_at = now
+    for job in session.scalars(select(PrintJob).where(PrintJob.order_id == order.id, PrintJob.state == "queued")):
+        job.state = "cancelled"
+        job.last_error = "cancelled: the label was voided"
+    order.tracking_number = None
+    move(session, order, lifecycle.PACKED, actor, kind="label_voided", reason=reason,
+         tracking_numbers=[p.tracking_number for p in parcels])
+    session.flush()
+    return parcels
+
+
+def sample_label(settings: Settings | None = None) -> LabelData:
+    """A test label with made-up data (and a valid SSCC) for test prints and previews."""
+    from app.shipping.labeldata import Address
+
+    settings = _settings(settings)
+    today = utcnow().date()
+    return LabelData(
+        tracking_number="TEST0000000", sscc=sscc_mod.make(settings.gs1_company_prefix, 0),
+        qr_url=f"{settings.tracking_base_url.rstrip('/')}/t/test-print", carrier_code="TEST",
+        carrier_name="TEST PRINT 测试打印", service_name="Printer check 打印机检查", service_kind="standard",
+        ship_from=Address(settings.warehouse or "Warehouse Station", ()),
+        ship_to=Address("测试 Test", ("上海市浦东新区世纪大道100号", "200120 Shanghai", "CN"), "000"),
+        weight_g=1000, seq=1, count=1, order_number="TEST", ship_date=today,
+        company_prefix_length=len(settings.gs1_company_prefix),
+    )
+
+
+def test_print(session: Session, station: str, kind: str = "label", *, settings: Settings | None = None,
+               actor: Actor | None = None) -> PrintJob:
+    """Queue a test page for the station's printer of ``kind``."""
+    from app.shipping import slip
+
+    choice = printer_for(session, station, kind, settings)
+    if choice is None:
+        raise InvalidInput(f"station {station} has no {kind} printer: set one up first")
+    sample = sample_label(settings)
+    if kind == "label":
+        payload = label_zpl.render(sample, choice.dpi) if choice.format == "zpl" else label_pdf.render(sample)
+        fmt = choice.format
+    else:
+        payload = slip.render(slip.SlipData(
+            order_number="TEST", placed_on=sample.ship_date, ship_from=sample.ship_from, ship_to=sample.ship_to,
+            lines=(slip.SlipLine(1, "TEST-SKU", "测试商品 Test item", 1, 100),), parcels=(("1/1", "TEST", 1000),),
+            carrier="TEST", currency="CNY",
+        ), str(_settings(settings).extra.get("slip_paper", "a4")))
+        fmt = "pdf"
+    return queue_job(session, f"test:{station}:{kind}:{secrets.token_hex(6)}", station, "test", payload, fmt,
+                     choice.uri, requested_by=actor.user if actor else None, description=f"test print {kind}")
