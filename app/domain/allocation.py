@@ -82,8 +82,11 @@ class Decision:
 class StockPool:
     def __init__(self, slots: list[Slot]) -> None:
         self._slots: dict[int, list[Slot]] = defaultdict(list)
+        self._free: dict[tuple[int, int | None], int] = defaultdict(int)
         for slot in slots:
             self._slots[slot.product_id].append(slot)
+            self._free[(slot.product_id, slot.warehouse_id)] += slot.available
+            self._free[(slot.product_id, None)] += slot.available
         for product_slots in self._slots.values():
             # Take from the fullest bin first: fewest bins to visit.
             product_slots.sort(key=lambda s: (-s.available, s.bin_code))
@@ -92,11 +95,11 @@ class StockPool:
         return product_id in self._slots
 
     def available(self, product_id: int, warehouse_id: int | None = None) -> int:
-        return sum(
-            s.available for s in self._slots.get(product_id, ()) if warehouse_id is None or s.warehouse_id == warehouse_id
-        )
+        return self._free.get((product_id, warehouse_id), 0)
 
     def take(self, need: Need, warehouse_id: int) -> list[Take]:
+        if self.available(need.product_id, warehouse_id) < need.quantity:
+            raise AssertionError("take() called without enough stock: check availability first")
         remaining = need.quantity
         takes: list[Take] = []
         for slot in self._slots.get(need.product_id, ()):
@@ -108,8 +111,8 @@ class StockPool:
             slot.available -= quantity
             remaining -= quantity
             takes.append(Take(need.line_key, slot.stock_id, slot.bin_code, quantity))
-        if remaining:
-            raise AssertionError("take() called without enough stock: check availability first")
+        self._free[(need.product_id, warehouse_id)] -= need.quantity
+        self._free[(need.product_id, None)] -= need.quantity
         return takes
 
 

@@ -23,6 +23,7 @@ from app.services.catalogue import Catalogue, expected_restock, load_warehouses
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from db.base import utcnow
+from db.bulk import insert_rows
 from db.models import Bin, Order, OrderEvent, Replenishment, Reservation, Stock
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
@@ -152,8 +153,9 @@ class ConfirmationRun:
                 .values(reserved=Stock.__table__.c.reserved + bindparam("qty")),
                 [{"sid": sid, "qty": qty} for sid, qty in per_stock.items()],
             )
-            self.session.execute(
-                insert(Reservation.__table__),
+            insert_rows(
+                self.session,
+                Reservation.__table__,
                 [
                     {"order_id": o.order_id, "line_id": line_ids[t.line_key], "stock_id": t.stock_id, "quantity": t.quantity}
                     for o, t in takes
@@ -237,5 +239,4 @@ def release_reservations(session: Session, order: Order) -> int:
 
 
 def insert_events(session: Session, events: list[dict[str, Any]]) -> None:
-    if events:
-        session.execute(insert(OrderEvent.__table__), events)
+    insert_rows(session, OrderEvent.__table__, events)

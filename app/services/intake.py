@@ -26,6 +26,7 @@ from app.services.catalogue import Catalogue, load_warehouses
 from app.services.confirmation import ConfirmationRun, insert_events
 from app.services.uow import Actor
 from db.base import utcnow
+from db.bulk import insert_rows
 from db.models import Customer, Order, OrderLine, ReviewFlag
 
 ORDER_PREFIX = "WS"
@@ -276,10 +277,9 @@ class Intake:
                 events.extend(outcome.events)
                 outcomes.append(outcome)
 
-            session.execute(insert(Order.__table__), order_rows)
-            session.execute(insert(OrderLine.__table__), line_rows)
-            if flag_rows:
-                session.execute(insert(ReviewFlag.__table__), flag_rows)
+            insert_rows(session, Order.__table__, order_rows)
+            insert_rows(session, OrderLine.__table__, line_rows)
+            insert_rows(session, ReviewFlag.__table__, flag_rows)
             run.write(outcomes, {lid: lid for lid in (r["id"] for r in line_rows)})
             insert_events(session, events)
             _count_customer_orders(session, fresh, customers)
