@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "app.cli.route_commands",
     "app.cli.order_commands",
     "app.cli.claim_commands",
+    "app.cli.gui_commands",
 )
 
 
