@@ -1,0 +1,186 @@
+"""Foundation figures (issue 2):
+
+- ``station demo seed --orders 1000000`` on SQLite (goal: at most 180 s); the database it makes is
+  kept for the other benchmarks (``--million PATH``).
+- Intake + rules + confirmation from a 100,000-order native JSON file, through ``station import``'s
+  own code path (goal: 3,000 orders/s on SQLite, 1,500 on PostgreSQL).
+- ``station orders --status review --limit 50`` on the million-order database (goal: 150 ms).
+
+Usage: ``python scripts/bench/bench_intake.py [--quick] [--json] [--million PATH] [--skip-million]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.context import open_context  # noqa: E402
+from app.intake.detect import parse_file  # noqa: E402
+from app.intake.model import IncomingOrder  # noqa: E402
+from app.services import demo  # noqa: E402
+from app.services.intake import import_records  # noqa: E402
+
+PG_ADMIN = os.environ.get("STATION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+STATION = str(ROOT / ".venv" / "bin" / "station")
+
+
+def money(cents: int) -> str:
+    return f"{cents / 100:.2f}"
+
+
+def to_native(order: IncomingOrder) -> dict:
+    a = order.ship_to
+    return {
+        "channel": order.channel,
+        "external_id": order.external_id,
+        "placed_at": order.placed_at.isoformat(),
+        "promised_ship_at": order.promised_ship_at.isoformat() if order.promised_ship_at else None,
+        "priority": order.priority,
+        "service_level": order.service_level,
+        "currency": order.currency,
+        "customer": {"email": order.customer_email, "name": order.customer_name},
+        "ship_to": {k: getattr(a, k) for k in ("name", "company", "address1", "address2", "city", "region", "postcode", "country", "phone", "email")},
+        "lines": [{"sku": l.sku, "quantity": l.quantity, "price": money(l.unit_price_cents)} for l in order.lines],
+        "goods": money(order.goods_cents),
+        "coupon": {"code": order.coupon_code, "amount": money(order.coupon_cents)} if order.coupon_code else None,
+        "points": {"used": order.points_used, "amount": money(order.points_cents)} if order.points_used else None,
+        "shipping": money(order.shipping_cents),
+        "payment": {"status": order.payment_status, "amount": money(order.paid_cents), "reference": order.payment_reference},
+    }
+
+
+def write_orders_file(path: Path, count: int, ctx) -> None:
+    generator = demo.OrderGenerator(ctx, seed=42, now=datetime.now(timezone.utc))
+    orders = [{k: v for k, v in to_native(o).items() if v is not None} for o in generator.orders(count, start=5_000_001)]
+    for o in orders:
+        o["channel"] = "bench"
+    path.write_text(json.dumps({"format": "warehouse-station/orders", "version": 1, "orders": orders}, ensure_ascii=False))
+
+
+def fresh_postgres() -> str | None:
+    try:
+        import psycopg
+
+        name = f"station_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    except Exception as exc:  # noqa: BLE001 - the benchmark reports and goes on without PostgreSQL
+        print(f"bench: PostgreSQL unavailable ({exc}); its figures are skipped", file=sys.stderr)
+        return None
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def intake_rate(url: str, orders_file: Path) -> float:
+    ctx = open_context(url, migrate_schema=True)
+    try:
+        demo.seed_reference(ctx, seed=1)
+        start = time.perf_counter()
+        _, records = parse_file(orders_file)
+        summary = import_records(ctx.sessions, ctx.settings, records)
+        elapsed = time.perf_counter() - start
+        assert summary.imported == records.total, summary.as_json()
+        return summary.imported / elapsed
+    finally:
+        ctx.dispose()
+
+
+def query_ms(url: str, repeats: int = 15) -> tuple[float, float]:
+    """Wall time of the real command, less the interpreter's start-up (measured with --help)."""
+    def run(*argv: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([STATION, *argv], check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    startup = statistics.median(run("--help") for _ in range(5))
+    samples = [run("--db", url, "orders", "--status", "review", "--limit", "50") for _ in range(repeats)]
+    in_process = _in_process_query_ms(url)
+    return max(statistics.median(samples) - startup, 0) * 1000, in_process
+
+
+def _in_process_query_ms(url: str) -> float:
+    from app.cli.main import main
+
+    import contextlib
+    import io
+
+    samples = []
+    for _ in range(10):
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["--db", url, "orders", "--status", "review", "--limit", "50"])
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def run(quick: bool = False, million: Path | None = None, skip_million: bool = False) -> list[dict]:
+    figures: list[dict] = []
+    n_file = 10_000 if quick else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        scratch = open_context(f"sqlite:///{tmpdir / 'gen.db'}", migrate_schema=True)
+        demo.seed_reference(scratch, seed=1)
+        orders_file = tmpdir / "orders.json"
+        write_orders_file(orders_file, n_file, scratch)
+        scratch.dispose()
+
+        rate = intake_rate(f"sqlite:///{tmpdir / 'intake.db'}", orders_file)
+        figures.append({"name": f"intake+rules+confirmation ({n_file:,} orders from JSON)", "value": round(rate), "unit": "orders/s", "backend": "sqlite", "goal": ">= 3000"})
+        pg = fresh_postgres()
+        if pg:
+            try:
+                rate = intake_rate(pg, orders_file)
+                figures.append({"name": f"intake+rules+confirmation ({n_file:,} orders from JSON)", "value": round(rate), "unit": "orders/s", "backend": "postgresql", "goal": ">= 1500"})
+            finally:
+                drop_postgres(pg)
+
+    if not skip_million:
+        target = million or ROOT / "bench-results" / "million.db"
+        count = 50_000 if quick else 1_000_000
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            start = time.perf_counter()
+            subprocess.run([STATION, "--db", f"sqlite:///{target}", "demo", "seed", "--orders", str(count)], check=True)
+            figures.append({"name": f"demo seed --orders {count:,}", "value": round(time.perf_counter() - start, 1), "unit": "s", "backend": "sqlite", "goal": "<= 180"})
+        cli_ms, in_process_ms = query_ms(f"sqlite:///{target}")
+        figures.append({"name": "orders --status review --limit 50 (command, less interpreter start-up)", "value": round(cli_ms, 1), "unit": "ms", "backend": "sqlite", "goal": "<= 150"})
+        figures.append({"name": "orders --status review --limit 50 (in process)", "value": round(in_process_ms, 1), "unit": "ms", "backend": "sqlite", "goal": "<= 150"})
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--million", type=Path)
+    parser.add_argument("--skip-million", action="store_true")
+    args = parser.parse_args()
+    figures = run(args.quick, args.million, args.skip_million)
+    if args.json:
+        print(json.dumps({"figures": figures}, ensure_ascii=False))
+    else:
+        for f in figures:
+            print(f"{f['name']:<75} {f['backend'] or '':<10} {f['value']:>10} {f['unit']:<9} goal {f['goal']}")
+
+
+if __name__ == "__main__":
+    main()
