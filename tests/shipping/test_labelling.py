@@ -1,0 +1,185 @@
+"""label_order, enqueue_documents, reprint, void and close-out against real databases."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain import lifecycle
+from app.errors import InvalidInput
+from app.services.uow import UnitOfWork
+from app.shipping import service, sscc, tracking
+from app.shipping.carriers import seed_carriers
+from app.shipping.manifest import closeout
+from app.shipping.rates import MissingDimensions, NotCovered, OverWeight, ParcelSpec
+from db.models import Order, OrderEvent
+from db.models.shipping import Carrier, CarrierService, Parcel, PrintJob
+from tests.shipping.factories import packed_order
+
+
+def events(session, order):
+    return [e.kind for e in session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))]
+
+
+def test_seed_carriers_is_idempotent(shipping_ctx):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        before = uow.session.scalar(select(func.count()).select_from(CarrierService))
+        seed_carriers(uow.session)
+        uow.commit()
+        assert uow.session.scalar(select(func.count()).select_from(CarrierService)) == before
+        assert set(uow.session.scalars(select(Carrier.code))) == {"SF", "EMS", "UPS", "YRD"}
+
+
+def test_label_order_rate_shops_and_labels(shipping_ctx, actor):
+    settings = shipping_ctx.settings
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s, region="Guangdong", city="深圳")
+        parcels = service.label_order(s, order, actor, settings=settings)
+        uow.commit()
+        assert order.status == lifecycle.LABELLED
+        assert len(parcels) == 1
+        p = parcels[0]
+        # Guangdong is outside the regional courier: SF Standard is the cheapest national service.
+        assert p.service.code == "EMS-STD" or p.service.code == "SF-STD"
+        result, _, _ = service.quote_order(s, order)
+        assert p.rate_cents == min(q.price_cents for q in result.quotes)
+        assert tracking.is_valid(p.tracking_number)
+        assert sscc.is_valid(p.sscc)
+        assert order.tracking_number == p.tracking_number
+        assert len(p.tracking_token) >= 32
+        assert events(s, order)[-1] == lifecycle.LABELLED
+
+
+def test_parcels_n_of_m_and_override(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s, region="Shanghai")
+        specs = [ParcelSpec(1200, 300, 200, 150, "M"), ParcelSpec(800, 200, 150, 100, "S")]
+        parcels = service.label_order(s, order, actor, specs, service_code="SF-NEXT", settings=shipping_ctx.settings)
+        uow.commit()
+        assert [(p.seq, p.count) for p in parcels] == [(1, 2), (2, 2)]
+        assert all(p.service.code == "SF-NEXT" and p.service_overridden for p in parcels)
+        assert len({p.tracking_number for p in parcels}) == 2
+        assert len({p.sscc for p in parcels}) == 2
+        labelled = s.scalar(select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.kind == "labelled"))
+        assert labelled.data["overridden"] is True and labelled.data["parcels"] == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, specs, error, text",
+    [
+        (dict(country="BR", region=""), [ParcelSpec(500, 200, 100, 100)], NotCovered, "no carrier delivers"),
+        (dict(country="CN", region="Beijing"), [ParcelSpec(80000, 600, 400, 400)], OverWeight, "split it"),
+        (dict(country="CN", region="Beijing"), [ParcelSpec(800, None, None, None)], MissingDimensions, "dimensions"),
+    ],
+)
+def test_bad_input_explains_and_changes_nothing(shipping_ctx, actor, kwargs, specs, error, text):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = packed_order(uow.session, **kwargs)
+        uow.commit()
+        number = order.number
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = uow.session.scalar(select(Order).where(Order.number == number))
+        with pytest.raises(error, match=text):
+            service.label_order(uow.session, order, actor, specs)
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = uow.session.scalar(select(Order).where(Order.number == number))
+        assert order.status == lifecycle.PACKED and order.tracking_number is None
+        assert uow.session.scalar(select(func.count()).select_from(Parcel)) == 0
+
+
+def test_tibet_is_served_by_the_post_only(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = packed_order(uow.session, region="西藏自治区", city="拉萨")
+        parcels = service.label_order(uow.session, order, actor, [ParcelSpec(500, 200, 100, 100)])
+        assert parcels[0].service.code in ("EMS-STD", "SF-STD")
+
+
+def test_only_packed_orders_are_labelled(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = packed_order(uow.session, status=lifecycle.PICKING)
+        with pytest.raises(InvalidInput, match="only a packed order"):
+            service.label_order(uow.session, order, actor)
+
+
+def test_enqueue_documents_is_idempotent(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        service.set_printer(s, "SHIP-1", "label", "tcp://127.0.0.1:9", "zpl", 300)
+        order = packed_order(s)
+        service.label_order(s, order, actor)
+        jobs = service.enqueue_documents(s, order, "SHIP-1", actor=actor)
+        again = service.enqueue_documents(s, order, "SHIP-1", actor=actor)
+        uow.commit()
+        assert [j.id for j in jobs] == [j.id for j in again]
+        assert [j.document_kind for j in jobs] == ["label", "packing_slip"]
+        assert jobs[0].format == "zpl" and jobs[0].payload.startswith(b"^XA") and b"^PW1200" in jobs[0].payload
+        assert jobs[1].payload.startswith(b"%PDF")
+        assert s.scalar(select(func.count()).select_from(PrintJob)) == 2
+
+
+def test_reprint_needs_a_reason_and_is_logged(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s)
+        (parcel,) = service.label_order(s, order, actor)
+        with pytest.raises(InvalidInput, match="say why"):
+            service.reprint_label(s, parcel, actor, "  ")
+        job = service.reprint_label(s, parcel, actor, "label torn")
+        uow.commit()
+        assert job.state == "queued" and parcel.reprints == 1
+        event = s.scalar(select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.kind == "label_reprinted"))
+        assert event.user == "alice" and event.data["reason"] == "label torn"
+
+
+def test_void_releases_numbers_and_order_goes_back(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s)
+        (first,) = service.label_order(s, order, actor)
+        service.enqueue_documents(s, order, "SHIP-1")
+        service.void_labels(s, order, actor, "wrong address")
+        uow.commit()
+        assert order.status == lifecycle.PACKED and order.tracking_number is None
+        assert first.voided and first.status == "voided"
+        assert {j.state for j in s.scalars(select(PrintJob).where(PrintJob.order_id == order.id))} == {"cancelled"}
+        (second,) = service.label_order(s, order, actor)
+        uow.commit()
+        assert second.tracking_number != first.tracking_number
+        assert order.tracking_number == second.tracking_number
+        assert "label_voided" in events(s, order)
+
+
+def test_closeout_ships_every_parcel_on_the_manifest(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        orders = [packed_order(s, region="Beijing") for _ in range(3)]
+        for o in orders:
+            service.label_order(s, o, actor, [ParcelSpec(900, 200, 150, 100)], service_code="SF-STD")
+        other = packed_order(s, region="Beijing")
+        service.label_order(s, other, actor, [ParcelSpec(900, 200, 150, 100)], service_code="EMS-STD")
+        manifest = closeout(s, "SF", actor)
+        uow.commit()
+        assert manifest.parcel_count == 3
+        rows = list(csv.DictReader(io.StringIO(manifest.csv)))
+        assert sorted(r["order"] for r in rows) == sorted(o.number for o in orders)
+        assert manifest.pdf.startswith(b"%PDF")
+        assert all(o.status == lifecycle.SHIPPED for o in orders)
+        assert other.status == lifecycle.LABELLED
+        with pytest.raises(InvalidInput, match="nothing to close out"):
+            closeout(s, "SF", actor)
+        with pytest.raises(InvalidInput, match="shipped"):
+            service.void_labels(s, orders[0], actor, "too late")
+
+
+def test_find_order_by_tracking_number_and_sscc(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s)
+        (p,) = service.label_order(s, order, actor)
+        uow.commit()
+        assert service.find_order(s, p.tracking_number).id == order.id
+        assert service.find_order(s, "00" + p.sscc).id == order.id
+        assert service.find_order(s, order.number).id == order.id
