@@ -1,0 +1,142 @@
+"""A cart being picked: which stop is next, what the last scan meant. Plain Python; the pick screen
+shows it and feeds it scans, the service records every confirmed pick.
+
+At each stop the picker scans the bin label, then each item (barcode or RFID tag); the stop is
+confirmed when its quantity is reached, or at once for the quantity typed. A wrong bin or item is
+refused with a message and changes nothing. Skip puts the stop at the end of the walk; short tells
+the service the item is not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import StationError
+from app.picking.scans import classify
+from app.picking.service import PickList, PickService, Stop
+from app.routing.layout import UnknownBin
+
+OK, REFUSED, INFO, DONE = "ok", "refused", "info", "done"
+
+
+@dataclass
+class Feedback:
+    verdict: str
+    message: str
+
+
+class PickSession:
+    def __init__(self, service: PickService, pick_list: PickList) -> None:
+        self.service = service
+        self.pick_list = pick_list
+        self.queue: list[Stop] = list(pick_list.stops)
+        self.finished: list[Stop] = []
+        self.bin_confirmed = False
+        self.counted = 0  # units scanned at the current stop, not yet recorded
+        self.statuses: dict[str, str] = {}
+        self.returned: list[Stop] = []  # stops that were skipped and come back at the end
+
+    # -- where we are ------------------------------------------------------------------------------
+    @property
+    def current(self) -> Stop | None:
+        return self.queue[0] if self.queue else None
+
+    @property
+    def complete(self) -> bool:
+        return not self.queue
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        return len(self.finished), len(self.finished) + len(self.queue)
+
+    # -- scans -------------------------------------------------------------------------------------
+    def handle_scan(self, raw: str) -> Feedback:
+        stop = self.current
+        if stop is None:
+            return Feedback(DONE, "Every stop is done.")
+        scan = classify(raw)
+        if scan.kind == "empty":
+            return Feedback(REFUSED, "Empty scan: nothing read.")
+        if scan.kind == "bin":
+            try:
+                self.pick_list.layout.locate_bin(scan.text)
+            except UnknownBin as exc:
+                return Feedback(REFUSED, exc.message)
+            if scan.text != stop.bin:
+                return Feedback(REFUSED, f"Wrong bin {scan.text}: go to {stop.bin}.")
+            self.bin_confirmed = True
+            return Feedback(OK, f"Bin {stop.bin} OK: take {stop.remaining} x {stop.name} into tote {stop.tote}.")
+        if not self.bin_confirmed:
+            return Feedback(REFUSED, f"Scan the label of bin {stop.bin} first.")
+        matches = (scan.kind == "item" and scan.gtin in stop.gtins) or (scan.kind == "text" and scan.text == stop.sku)
+        if not matches:
+            what = scan.gtin if scan.kind == "item" else scan.text
+            return Feedback(REFUSED, f"Wrong item {what}: this stop wants {stop.sku} ({stop.name}).")
+        self.counted += 1
+        if self.counted < stop.remaining:
+            return Feedback(OK, f"{stop.sku}: {self.counted} of {stop.remaining}, into tote {stop.tote}.")
+        return self._record(stop, self.counted)
+
+    def confirm_quantity(self, quantity: int) -> Feedback:
+        """Confirm ``quantity`` units at the current stop at once (typed instead of scanned)."""
+        stop = self.current
+        if stop is None:
+            return Feedback(DONE, "Every stop is done.")
+        if not self.bin_confirmed:
+            return Feedback(REFUSED, f"Scan the label of bin {stop.bin} first.")
+        if quantity < 1 or quantity > stop.remaining:
+            return Feedback(REFUSED, f"Quantity must be between 1 and {stop.remaining}.")
+        return self._record(stop, quantity)
+
+    def _record(self, stop: Stop, quantity: int) -> Feedback:
+        try:
+            status = self.service.confirm(stop, quantity)
+        except StationError as exc:
+            self.counted = 0
+            return Feedback(REFUSED, exc.message)
+        self.statuses[stop.order] = status
+        self.counted = 0
+        if stop.remaining > 0:
+            return Feedback(OK, f"{stop.sku}: {stop.done} of {stop.quantity} picked.")
+        self._advance()
+        tail = f" Order {stop.order} is picked." if status == "picked" else ""
+        return Feedback(DONE if self.complete else OK, f"{stop.quantity} x {stop.sku} into tote {stop.tote}.{tail}")
+
+    def _advance(self) -> None:
+        self.finished.append(self.queue.pop(0))
+        self.bin_confirmed = False
+        self.counted = 0
+
+    # -- exceptions ----------------------------------------------------------------------------------
+    def skip(self) -> Feedback:
+        stop = self.current
+        if stop is None:
+            return Feedback(DONE, "Every stop is done.")
+        if len(self.queue) == 1:
+            return Feedback(REFUSED, "This is the last stop: pick it or report it short.")
+        self.queue.append(self.queue.pop(0))
+        self.returned.append(stop)
+        self.bin_confirmed = False
+        self.counted = 0
+        return Feedback(INFO, f"Skipped {stop.bin}: it comes back at the end. Next: {self.current.bin}.")
+
+    def short(self) -> Feedback:
+        """The item is not (all) there: the units scanned so far are what was found."""
+        stop = self.current
+        if stop is None:
+            return Feedback(DONE, "Every stop is done.")
+        found = self.counted
+        try:
+            status = self.service.short(stop, found)
+        except StationError as exc:
+            return Feedback(REFUSED, exc.message)
+        self.statuses[stop.order] = status
+        # The order leaves the cart: its other stops go, and its tote goes back to stock.
+        self.queue = [s for s in self.queue if s.order != stop.order]
+        self.finished = [s for s in self.finished if s.order != stop.order]
+        self.bin_confirmed = False
+        self.counted = 0
+        where = "re-allocated" if status == "allocated" else status
+        return Feedback(DONE if self.complete else INFO,
+                        f"Short pick of {stop.sku} at {stop.bin} recorded: order {stop.order} is {where}; "
+                        f"put the contents of tote {stop.tote} back.")
