@@ -27,7 +27,11 @@ USERS = (
 
 @functools.cache
 def _pin_hash(pin: str) -> str:
-    return hash_pin(pin)
+    """Argon2id with light parameters: the hash carries them, so verify_pin checks it the real way, fast."""
+    from argon2 import PasswordHasher
+
+    hash_pin(pin)  # the same validation as for real PINs
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(pin)
 
 
 @dataclass

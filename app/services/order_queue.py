@@ -1,0 +1,129 @@
+"""The order queue as queries: filter, search, sort, count and fetch one window of rows.
+
+Plain SQLAlchemy so the queue screen, the benchmark and the tests share it. Never loads every row:
+the screen asks for the count and for windows of rows by offset as the user scrolls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Customer, Order, OrderLine
+
+UNASSIGNED = -1  # the station filter for "no station"
+
+COLUMNS = ("number", "status", "priority", "channel", "customer", "warehouse", "station", "placed_at",
+           "promised_ship_at", "tracking_number")
+SORTABLE = {
+    "number": (Order.number,),
+    "status": (Order.status, Order.id),
+    "priority": (Order.priority, Order.promised_ship_at, Order.id),
+    "channel": (Order.channel, Order.id),
+    "customer": (Order.ship_name, Order.id),
+    "placed_at": (Order.placed_at, Order.id),
+    "promised_ship_at": (Order.promised_ship_at, Order.id),
+    "tracking_number": (Order.tracking_number, Order.id),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[str, ...] = ()
+    priority: int | None = None
+    warehouse_id: int | None = None
+    station_id: int | None = None  # UNASSIGNED for orders no station holds
+    channel: str | None = None
+    placed_from: datetime | None = None
+    placed_to: datetime | None = None
+    search: str = ""
+    sort: str = "urgency"  # "urgency" or a key of SORTABLE
+    descending: bool = False
+
+    def with_(self, **changes) -> "QueueFilter":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    status: str
+    priority: int
+    channel: str
+    customer: str
+    warehouse_id: int | None
+    station_id: int | None
+    placed_at: datetime
+    promised_ship_at: datetime | None
+    tracking_number: str | None
+    version: int
+
+
+_ROW_COLUMNS = (Order.id, Order.number, Order.status, Order.priority, Order.channel, Order.ship_name,
+                Order.warehouse_id, Order.station_id, Order.placed_at, Order.promised_ship_at,
+                Order.tracking_number, Order.version)
+
+
+def _where(query: Select, f: QueueFilter) -> Select:
+    if f.statuses:
+        query = query.where(Order.status.in_(f.statuses) if len(f.statuses) > 1 else Order.status == f.statuses[0])
+    if f.priority is not None:
+        query = query.where(Order.priority == f.priority)
+    if f.warehouse_id is not None:
+        query = query.where(Order.warehouse_id == f.warehouse_id)
+    if f.station_id == UNASSIGNED:
+        query = query.where(Order.station_id.is_(None))
+    elif f.station_id is not None:
+        query = query.where(Order.station_id == f.station_id)
+    if f.channel:
+        query = query.where(Order.channel == f.channel)
+    if f.placed_from is not None:
+        query = query.where(Order.placed_at >= f.placed_from)
+    if f.placed_to is not None:
+        query = query.where(Order.placed_at < f.placed_to)
+    text = f.search.strip()
+    if text:
+        # Exact or prefix matches that indexes answer: order number, tracking number, SKU, customer.
+        customers = select(Customer.id).where(
+            or_(Customer.email == text.lower(), Customer.name == text, Customer.phone == text)
+        )
+        query = query.where(
+            or_(
+                Order.number == text,
+                Order.number.like(f"{_escape(text)}%", escape="\\"),
+                Order.external_id == text,
+                Order.tracking_number == text,
+                Order.customer_id.in_(customers),
+                Order.id.in_(select(OrderLine.order_id).where(OrderLine.sku == text)),
+            )
+        )
+    return query
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _order_by(f: QueueFilter) -> tuple:
+    if f.sort == "urgency" or f.sort not in SORTABLE:
+        if f.descending:
+            return (Order.priority.asc(), Order.promised_ship_at.desc(), Order.id.desc())
+        return (Order.priority.desc(), Order.promised_ship_at.asc(), Order.id.asc())
+    return tuple(c.desc() if f.descending else c.asc() for c in SORTABLE[f.sort])
+
+
+def count(session: Session, f: QueueFilter) -> int:
+    return session.scalar(_where(select(func.count()).select_from(Order), f)) or 0
+
+
+def window(session: Session, f: QueueFilter, offset: int, limit: int) -> list[QueueRow]:
+    query = _where(select(*_ROW_COLUMNS), f).order_by(*_order_by(f)).offset(offset).limit(limit)
+    return [QueueRow(*row) for row in session.execute(query)]
+
+
+def channels(session: Session) -> list[str]:
+    return list(session.scalars(select(Order.channel).distinct().order_by(Order.channel)))

@@ -1,0 +1,243 @@
+"""The main window: the log-in screen, then the screens the user's role may see, the live sync state
+in the status bar, scan feedback as a colour flash, and keyboard shortcuts."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from app.services import supervision
+from app.ui.common import run_action
+from app.ui.feedback import Feedback, colour
+from app.ui.login import LoginScreen
+from app.ui.screens import ScreenEnv, screens_for
+from app.ui.texts import role_name
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    login_shown = Signal()
+    language_change_requested = Signal(str)
+
+    def __init__(self, ctx, station: str, sync=None, feedback: Feedback | None = None, language: str = "en") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.station = station
+        self.sync = sync
+        self.language = language
+        self.feedback = feedback or Feedback(self)
+        self.env: ScreenEnv | None = None
+        self.screens: dict[str, QWidget] = {}
+        self.resize(1400, 860)
+
+        self.stack = QStackedWidget()
+        self.flash = QLabel()
+        self.flash.setObjectName("banner")
+        self.flash.setWordWrap(True)
+        self.flash.hide()
+        self._flash_timer = QTimer(self, singleShot=True, interval=2500)
+        self._flash_timer.timeout.connect(self.flash.hide)
+        central = QWidget()
+        box = QVBoxLayout(central)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self.flash)
+        box.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.user_label = QLabel()
+        self.station_label = QLabel()
+        self.connection_label = QLabel()
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.station_label)
+        bar.addPermanentWidget(self.connection_label)
+
+        self.logout_action = QAction(self)
+        self.logout_action.setShortcut(QKeySequence(Qt.CTRL | Qt.Key_L))
+        self.logout_action.triggered.connect(self.logout)
+        self.addAction(self.logout_action)
+
+        self.feedback.flashed.connect(self._flash)
+        if sync is not None:
+            sync.changed.connect(self._on_change)
+            sync.connection_state.connect(self.set_connection_state)
+        self.tabs: QTabWidget | None = None
+        self.login: LoginScreen | None = None
+        self.retranslate()
+        self.show_login()
+
+    # --- language ------------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Warehouse Station — %1").replace("%1", self.station))
+        self.station_label.setText(self.tr("Station: %1").replace("%1", self.station))
+        self.logout_action.setText(self.tr("Log out"))
+        self.set_connection_state(self.sync.connected if self.sync is not None else None)
+
+    def rebuild(self, language: str | None = None) -> None:
+        """After a language switch: rebuild the screens so every string is read again."""
+        if language:
+            self.language = language
+        self.retranslate()
+        if self.env is None:
+            self.show_login()
+        else:
+            current = self.current_screen_name()
+            self._build_work_area()
+            if current:
+                self.open_screen(current)
+
+    # --- log-in ------------------------------------------------------------------------------------
+    def show_login(self) -> None:
+        self._clear_work_area()
+        old = self.login
+        self.login = LoginScreen(self.ctx, self.station, self.feedback, self.language)
+        self.login.logged_in.connect(self.on_logged_in)
+        self.login.language_chosen.connect(self.language_change_requested.emit)
+        self.stack.addWidget(self.login)
+        self.stack.setCurrentWidget(self.login)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.user_label.setText(self.tr("Not logged in"))
+        self.login.badge.setFocus()
+        QTimer.singleShot(0, self.login_shown.emit)
+
+    def on_logged_in(self, user) -> None:
+        self.env = ScreenEnv(
+            ctx=self.ctx, station=self.station, user_id=user.id, username=user.username,
+            display_name=user.display_name, role=user.role, feedback=self.feedback, sync=self.sync,
+            open_screen=self.open_screen, apply_settings=self.apply_settings,
+        )
+        run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, user.id))
+        self._build_work_area()
+        self.feedback.good(self.tr("Welcome, %1.").replace("%1", user.display_name))
+
+    def logout(self) -> None:
+        if self.env is None:
+            return
+        run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
+        self.env = None
+        self.show_login()
+
+    def apply_settings(self) -> None:
+        """The settings screen saved: the window picks up a new language."""
+        settings = self.ctx.settings
+        if settings.language != self.language:
+            self.language_change_requested.emit(settings.language)
+
+    # --- the work area -----------------------------------------------------------------------------
+    def _clear_work_area(self) -> None:
+        for screen in self.screens.values():
+            if hasattr(screen, "shutdown"):
+                screen.shutdown()
+        self.screens = {}
+        if self.tabs is not None:
+            self.stack.removeWidget(self.tabs)
+            self.tabs.deleteLater()
+            self.tabs = None
+
+    def _build_work_area(self) -> None:
+        self._clear_work_area()
+        env = self.env
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for i, spec in enumerate(screens_for(env.role)):
+            try:
+                widget = spec.build(env)
+            except ImportError as exc:  # a screen whose package is not installed here
+                log.warning("screen %s unavailable: %s", spec.name, exc)
+                continue
+            widget.setObjectName(f"screen-{spec.name}")
+            self.screens[spec.name] = widget
+            index = self.tabs.addTab(widget, spec.translated_title())
+            if index < 9:
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.triggered.connect(lambda _=False, n=spec.name: self.open_screen(n))
+                self.tabs.addAction(action)
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+        self.stack.addWidget(self.tabs)
+        self.stack.setCurrentWidget(self.tabs)
+        self.user_label.setText(
+            self.tr("%1 (%2) — Ctrl+L to log out").replace("%1", env.display_name).replace("%2", role_name(env.role))
+        )
+
+    def current_screen_name(self) -> str | None:
+        if self.tabs is None:
+            return None
+        widget = self.tabs.currentWidget()
+        return next((name for name, w in self.screens.items() if w is widget), None)
+
+    def open_screen(self, name: str) -> bool:
+        widget = self.screens.get(name)
+        if widget is None or self.tabs is None:
+            return False
+        self.tabs.setCurrentWidget(widget)
+        return True
+
+    # --- scans, sync, feedback ---------------------------------------------------------------------
+    def handle_scan(self, text: str) -> None:
+        """Every scan the station reads: commands first, then the log-in screen or the shown screen."""
+        from app.devices.commands import Command, UnknownCommand, parse_command
+
+        try:
+            command = parse_command(text.strip())
+        except UnknownCommand:
+            self.feedback.bad(self.tr("Unknown command barcode: %1").replace("%1", text.strip()))
+            return
+        if self.env is None:
+            if command is not None:
+                self.feedback.bad(self.tr("Log in first: scan your badge."))
+                return
+            self.login.handle_scan(text)
+            return
+        if command == Command.LOG_OUT:
+            self.logout()
+            return
+        if command == Command.NEXT_ORDER and "queue" in self.screens:
+            self.open_screen("queue")
+            self.screens["queue"].next_order()
+            return
+        widget = self.tabs.currentWidget() if self.tabs is not None else None
+        if widget is not None and hasattr(widget, "handle_scan") and widget.handle_scan(text):
+            return
+        self.feedback.bad(self.tr("This screen does not take scans."))
+
+    def _on_change(self, topic: str, key: str) -> None:
+        for screen in list(self.screens.values()):
+            handler = getattr(screen, "on_change", None)
+            if handler is not None:
+                try:
+                    handler(topic, key)
+                except Exception:  # noqa: BLE001 - one screen's failure must not stop the others
+                    log.exception("screen failed to refresh after %s %s", topic, key)
+
+    def set_connection_state(self, connected: bool | None) -> None:
+        if connected is None:
+            self.connection_label.setText(self.tr("Connecting…"))
+            self.connection_label.setStyleSheet("")
+        elif connected:
+            self.connection_label.setText(self.tr("● Live"))
+            self.connection_label.setStyleSheet(f"color: {colour('good')}; font-weight: bold;")
+        else:
+            self.connection_label.setText(self.tr("● Connection lost — reconnecting…"))
+            self.connection_label.setStyleSheet(f"color: white; background: {colour('bad')}; font-weight: bold; padding: 2px 6px;")
+
+    def _flash(self, kind: str, message: str) -> None:
+        if not message:
+            return
+        self.flash.setText(message)
+        self.flash.setStyleSheet(f"background: {colour(kind)};")
+        self.flash.show()
+        self._flash_timer.start()
+        self.statusBar().showMessage(message, 8000)
+
+    def closeEvent(self, event) -> None:
+        if self.env is not None:
+            run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
+        self._clear_work_area()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The order queue: every order, lazily, with filters, search, sort and colours."""

@@ -1,0 +1,226 @@
+"""A lazy table model over the order queue: the row count from one COUNT, rows fetched a window at a
+time as the view asks for them, at most ``max_windows`` windows kept. A million orders cost a few
+hundred rows of memory."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QMimeData, QModelIndex, Qt, QT_TRANSLATE_NOOP
+from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services import order_queue as oq
+from app.ui.texts import priority_name, status_name
+from db.base import utcnow
+from db.models import Station, Warehouse
+
+MIME_ORDERS = "application/x-station-orders"
+
+HEADERS = {
+    "number": QT_TRANSLATE_NOOP("Queue", "Order"),
+    "status": QT_TRANSLATE_NOOP("Queue", "Status"),
+    "priority": QT_TRANSLATE_NOOP("Queue", "Priority"),
+    "channel": QT_TRANSLATE_NOOP("Queue", "Channel"),
+    "customer": QT_TRANSLATE_NOOP("Queue", "Customer"),
+    "warehouse": QT_TRANSLATE_NOOP("Queue", "Warehouse"),
+    "station": QT_TRANSLATE_NOOP("Queue", "Station"),
+    "placed_at": QT_TRANSLATE_NOOP("Queue", "Placed"),
+    "promised_ship_at": QT_TRANSLATE_NOOP("Queue", "Ship by"),
+    "tracking_number": QT_TRANSLATE_NOOP("Queue", "Tracking number"),
+}
+
+PRIORITY_COLOURS = {2: QColor("#c62828"), 1: QColor("#ef6c00")}
+OVERDUE = QColor("#ffcdd2")
+SOON = QColor("#ffe0b2")  # under 2 hours
+TODAY = QColor("#fff9c4")  # under 8 hours
+DONE = frozenset({"shipped", "delivered", "cancelled", "returned"})
+
+
+def time_left_text(promised: datetime | None, now: datetime) -> str:
+    if promised is None:
+        return "—"
+    minutes = int((promised - now).total_seconds() // 60)
+    span = abs(minutes)
+    text = (QCoreApplication.translate("Queue", "%1 h %2 min").replace("%1", str(span // 60)).replace("%2", f"{span % 60:02d}")
+            if span >= 60 else QCoreApplication.translate("Queue", "%1 min").replace("%1", str(span)))
+    if minutes < 0:
+        return QCoreApplication.translate("Queue", "late by %1").replace("%1", text)
+    return QCoreApplication.translate("Queue", "in %1").replace("%1", text)
+
+
+class OrderQueueModel(QAbstractTableModel):
+    def __init__(self, sessions: sessionmaker[Session], window_size: int = 200, max_windows: int = 16,
+                 columns: tuple[str, ...] = oq.COLUMNS, parent=None) -> None:
+        super().__init__(parent)
+        self.sessions = sessions
+        self.window_size = window_size
+        self.max_windows = max_windows
+        self.columns = columns
+        self.filter = oq.QueueFilter()
+        self._count = 0
+        self._windows: OrderedDict[int, list[oq.QueueRow]] = OrderedDict()
+        self.warehouses: dict[int, str] = {}
+        self.stations: dict[int, str] = {}
+        self.drag_enabled = False
+        self.queries = 0  # how many windows were read (tests and the benchmark look)
+
+    # --- loading --------------------------------------------------------------------------------
+    def load_lookups(self) -> None:
+        with self.sessions() as s:
+            self.warehouses = dict(s.execute(select(Warehouse.id, Warehouse.code)).all())
+            self.stations = dict(s.execute(select(Station.id, Station.name)).all())
+
+    def set_filter(self, f: oq.QueueFilter) -> None:
+        self.beginResetModel()
+        self.filter = f
+        self._windows.clear()
+        with self.sessions() as s:
+            self._count = oq.count(s, f)
+            if self._count:
+                self._windows[0] = oq.window(s, f, 0, self.window_size)
+                self.queries += 1
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Reread after a change elsewhere, keeping the view's position and selection."""
+        with self.sessions() as s:
+            count = oq.count(s, self.filter)
+        self._windows.clear()
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            self.endRemoveRows()
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(self.columns) - 1))
+
+    def _row(self, row: int) -> oq.QueueRow | None:
+        start = row - row % self.window_size
+        window = self._windows.get(start)
+        if window is None:
+            with self.sessions() as s:
+                window = oq.window(s, self.filter, start, self.window_size)
+            self.queries += 1
+            self._windows[start] = window
+            while len(self._windows) > self.max_windows:
+                self._windows.popitem(last=False)
+        else:
+            self._windows.move_to_end(start)
+        offset = row - start
+        return window[offset] if offset < len(window) else None
+
+    def row_at(self, row: int) -> oq.QueueRow | None:
+        if 0 <= row < self._count:
+            return self._row(row)
+        return None
+
+    def cached_rows(self) -> int:
+        return sum(len(w) for w in self._windows.values())
+
+    # --- Qt model interface ----------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return QCoreApplication.translate("Queue", HEADERS[self.columns[section]])
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.UserRole:
+            return row.number
+        if role == Qt.BackgroundRole and row.status not in DONE and column in ("promised_ship_at", "number"):
+            return self._urgency_brush(row)
+        if role == Qt.ForegroundRole and column == "priority" and row.priority in PRIORITY_COLOURS:
+            return QBrush(PRIORITY_COLOURS[row.priority])
+        if role == Qt.FontRole and column in ("priority", "number") and row.priority >= 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ToolTipRole and column == "promised_ship_at" and row.promised_ship_at:
+            return row.promised_ship_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return None
+
+    def _display(self, row: oq.QueueRow, column: str):
+        if column == "number":
+            return row.number
+        if column == "status":
+            return status_name(row.status)
+        if column == "priority":
+            return priority_name(row.priority)
+        if column == "channel":
+            return row.channel
+        if column == "customer":
+            return row.customer
+        if column == "warehouse":
+            return self.warehouses.get(row.warehouse_id, "") if row.warehouse_id else ""
+        if column == "station":
+            return self.stations.get(row.station_id, "") if row.station_id else ""
+        if column == "placed_at":
+            return row.placed_at.astimezone().strftime("%m-%d %H:%M")
+        if column == "promised_ship_at":
+            if row.status in DONE:
+                return ""
+            return time_left_text(row.promised_ship_at, utcnow())
+        if column == "tracking_number":
+            return row.tracking_number or ""
+        return None
+
+    def _urgency_brush(self, row: oq.QueueRow):
+        if row.promised_ship_at is None:
+            return None
+        hours = (row.promised_ship_at - utcnow()).total_seconds() / 3600
+        if hours < 0:
+            return QBrush(OVERDUE)
+        if hours < 2:
+            return QBrush(SOON)
+        if hours < 8:
+            return QBrush(TODAY)
+        return None
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        key = self.columns[column]
+        if key in ("warehouse", "station"):
+            return  # by id would look random; these columns filter instead
+        self.set_filter(self.filter.with_(sort=key, descending=order == Qt.DescendingOrder))
+
+    # --- drag and drop (the supervisor board drags orders onto stations) ------------------------
+    def flags(self, index: QModelIndex):
+        flags = super().flags(index)
+        if self.drag_enabled and index.isValid():
+            flags |= Qt.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_ORDERS]
+
+    def mimeData(self, indexes) -> QMimeData:
+        numbers = []
+        for index in indexes:
+            row = self.row_at(index.row())
+            if row is not None and row.number not in numbers:
+                numbers.append(row.number)
+        mime = QMimeData()
+        mime.setData(MIME_ORDERS, "\n".join(numbers).encode())
+        mime.setText("\n".join(numbers))
+        return mime
+
+    def supportedDragActions(self):
+        return Qt.MoveAction

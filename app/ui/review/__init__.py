@@ -1,0 +1,1 @@
+"""The review desk (seed 2.1.2)."""

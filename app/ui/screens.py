@@ -1,0 +1,87 @@
+"""The screens the main window can host, by role: one line each.
+
+A screen is any QWidget built by ``factory(env)`` (``env`` is a :class:`ScreenEnv`). It may also
+offer ``on_change(topic, key)`` (live sync), ``handle_scan(text) -> bool`` (a scan while it is
+shown) and ``shutdown()``. To add a screen, add a line to ``SCREENS`` or call
+:func:`register_screen` from your package; the factory is named as ``"module:callable"`` so that
+a screen's module is imported only when a user who may see it logs in.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.services.auth import has_role
+from app.services.uow import Actor
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.sync.qt import SyncBridge
+    from app.ui.feedback import Feedback
+
+
+@dataclass
+class ScreenEnv:
+    """What a screen gets: the database, who is logged in where, live sync and scan feedback."""
+
+    ctx: "Context"
+    station: str
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    feedback: "Feedback"
+    sync: "SyncBridge | None" = None
+    open_screen: Callable[[str], None] = field(default=lambda name: None)
+    apply_settings: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(station=self.station, user=self.username, role=self.role)
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    name: str
+    title: str  # source text in the "Screens" translation context
+    roles: tuple[str, ...]
+    factory: str  # "package.module:callable"
+
+    def allowed(self, role: str) -> bool:
+        return any(has_role(role, needed) for needed in self.roles)
+
+    def translated_title(self) -> str:
+        return QCoreApplication.translate("Screens", self.title)
+
+    def build(self, env: ScreenEnv):
+        module, _, name = self.factory.partition(":")
+        return getattr(importlib.import_module(module), name)(env)
+
+
+ALL_ROLES = ("packer", "supervisor", "shipping", "service", "admin")
+
+SCREENS: list[ScreenSpec] = [
+    ScreenSpec("queue", QT_TRANSLATE_NOOP("Screens", "Order queue"), ALL_ROLES, "app.ui.queue.view:QueueScreen"),
+    ScreenSpec("review", QT_TRANSLATE_NOOP("Screens", "Review desk"), ("service",), "app.ui.review.desk:ReviewDesk"),
+    ScreenSpec("supervisor", QT_TRANSLATE_NOOP("Screens", "Supervisor board"), ("supervisor",),
+               "app.ui.supervisor.board:SupervisorBoard"),
+    ScreenSpec("settings", QT_TRANSLATE_NOOP("Screens", "Settings"), ALL_ROLES, "app.ui.settings:SettingsScreen"),
+]
+
+
+def register_screen(spec: ScreenSpec, before: str | None = "settings") -> None:
+    """Add (or replace) a screen; by default it goes before Settings."""
+    for i, existing in enumerate(SCREENS):
+        if existing.name == spec.name:
+            SCREENS[i] = spec
+            return
+    names = [s.name for s in SCREENS]
+    SCREENS.insert(names.index(before) if before in names else len(SCREENS), spec)
+
+
+def screens_for(role: str) -> list[ScreenSpec]:
+    return [spec for spec in SCREENS if spec.allowed(role)]

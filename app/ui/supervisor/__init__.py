@@ -1,0 +1,1 @@
+"""The supervisor board (3.1.2)."""

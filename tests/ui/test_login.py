@@ -1,0 +1,57 @@
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from db.models import Station
+from tests.ui.conftest import login
+
+
+def test_badge_login_shows_the_screens_of_the_role(window, qtbot, ctx):
+    assert window.stack.currentWidget() is window.login
+    window.handle_scan("BADGE-PACKER-1")
+    assert window.env.username == "packer1"
+    assert set(window.screens) == {"queue", "settings"}
+    assert window.screens["queue"].packer
+    with ctx.sessions() as s:
+        station = s.scalar(select(Station).where(Station.name == "STATION-1"))
+        assert station.user_id == window.env.user_id
+    window.logout()
+    assert window.env is None and window.stack.currentWidget() is window.login
+
+
+def test_supervisor_and_service_see_their_desks(window, qtbot):
+    login(window, qtbot, "BADGE-SUPER-1")
+    assert set(window.screens) == {"queue", "review", "supervisor", "settings"}
+    window.logout()
+    login(window, qtbot, "BADGE-SERVICE-1")
+    assert set(window.screens) == {"queue", "review", "settings"}
+
+
+def test_pin_login_and_wrong_credentials(window, qtbot):
+    screen = window.login
+    screen.username.setText("super1")
+    screen.pin.setText("1111")
+    qtbot.mouseClick(screen.login_button, Qt.LeftButton)
+    assert window.env is None
+    assert "Not recognised" in screen.message.text()
+    assert window.feedback.history[-1][0] == "bad"
+    window.handle_scan("BADGE-NOBODY")
+    assert window.env is None
+    screen.username.setText("super1")
+    screen.pin.setText("2222")
+    screen.pin.returnPressed.emit()
+    assert window.env is not None and window.env.role == "supervisor"
+    assert window.feedback.history[-1][0] == "good"
+
+
+def test_command_barcodes_log_out_and_claim(window, qtbot):
+    window.handle_scan("CMD:NEXT-ORDER")
+    assert window.feedback.history[-1][0] == "bad"  # log in first
+    login(window, qtbot, "BADGE-PACKER-1")
+    window.handle_scan("CMD:NEXT-ORDER")
+    queue = window.screens["queue"]
+    assert queue.current_number is not None
+    assert queue.current_number in queue.current_label.text()
+    window.handle_scan("CMD:BOGUS")
+    assert window.feedback.history[-1][0] == "bad"
+    window.handle_scan("CMD:LOG-OUT")
+    assert window.env is None
