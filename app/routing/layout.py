@@ -205,6 +205,20 @@ class Layout:
             best = min(best, ca + cb)
         return abs(a.x - b.x) + best
 
+    def path(self, a: Point, b: Point) -> list[Point]:
+        """The turning points of one shortest walk from ``a`` to ``b`` (for drawing the route)."""
+        if a.aisle is not None and a.aisle == b.aisle:
+            return [a, b]
+        if a.aisle is None and b.aisle is None and abs(a.y - b.y) <= EPS:
+            return [a, b]
+        best, via = math.inf, self.cross_aisles[0]
+        for c in self.cross_aisles:
+            ca = abs(a.y - c) if a.aisle is not None else (0.0 if abs(a.y - c) <= EPS else math.inf)
+            cb = abs(b.y - c) if b.aisle is not None else (0.0 if abs(b.y - c) <= EPS else math.inf)
+            if ca + cb < best:
+                best, via = ca + cb, c
+        return [a, Point(a.x, via, a.aisle), Point(b.x, via, b.aisle), b]
+
     def sequence_length(self, picks: Sequence[Pick]) -> float:
         """The length of the walk depot -> picks in this order -> depot, by shortest paths."""
         here = self.depot
