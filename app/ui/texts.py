@@ -54,6 +54,21 @@ FLAG_TITLES = {
     "address_invalid": QT_TRANSLATE_NOOP("Flag", "Unclear address: the postcode or region does not fit the country"),
 }
 
+STANDING_NAMES = {
+    "good": QT_TRANSLATE_NOOP("Standing", "good"),
+    "watch": QT_TRANSLATE_NOOP("Standing", "watch"),
+    "poor": QT_TRANSLATE_NOOP("Standing", "poor"),
+    "blocked": QT_TRANSLATE_NOOP("Standing", "blocked"),
+}
+
+PAYMENT_NAMES = {
+    "paid": QT_TRANSLATE_NOOP("Payment", "paid"),
+    "pending": QT_TRANSLATE_NOOP("Payment", "pending"),
+    "failed": QT_TRANSLATE_NOOP("Payment", "failed"),
+    "refunded": QT_TRANSLATE_NOOP("Payment", "refunded"),
+    "partially_refunded": QT_TRANSLATE_NOOP("Payment", "partially refunded"),
+}
+
 EVENT_NAMES = {
     "received": QT_TRANSLATE_NOOP("Event", "received"),
     "review": QT_TRANSLATE_NOOP("Event", "sent to review"),
@@ -92,6 +107,14 @@ def role_name(code: str) -> str:
 
 def flag_title(code: str) -> str:
     return QCoreApplication.translate("Flag", FLAG_TITLES[code]) if code in FLAG_TITLES else code
+
+
+def standing_name(code: str) -> str:
+    return QCoreApplication.translate("Standing", STANDING_NAMES[code]) if code in STANDING_NAMES else code
+
+
+def payment_name(code: str) -> str:
+    return QCoreApplication.translate("Payment", PAYMENT_NAMES[code]) if code in PAYMENT_NAMES else code
 
 
 def event_name(kind: str) -> str:

@@ -44,8 +44,12 @@ def time_left_text(promised: datetime | None, now: datetime) -> str:
         return "—"
     minutes = int((promised - now).total_seconds() // 60)
     span = abs(minutes)
-    text = (QCoreApplication.translate("Queue", "%1 h %2 min").replace("%1", str(span // 60)).replace("%2", f"{span % 60:02d}")
-            if span >= 60 else QCoreApplication.translate("Queue", "%1 min").replace("%1", str(span)))
+    if span >= 48 * 60:
+        text = QCoreApplication.translate("Queue", "%1 d %2 h").replace("%1", str(span // 1440)).replace("%2", str(span % 1440 // 60))
+    elif span >= 60:
+        text = QCoreApplication.translate("Queue", "%1 h %2 min").replace("%1", str(span // 60)).replace("%2", f"{span % 60:02d}")
+    else:
+        text = QCoreApplication.translate("Queue", "%1 min").replace("%1", str(span))
     if minutes < 0:
         return QCoreApplication.translate("Queue", "late by %1").replace("%1", text)
     return QCoreApplication.translate("Queue", "in %1").replace("%1", text)

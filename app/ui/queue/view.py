@@ -40,7 +40,7 @@ class QueueView(QWidget):
 
     selection_changed = Signal()
 
-    def __init__(self, env, parent: QWidget | None = None, drag: bool = False) -> None:
+    def __init__(self, env, parent: QWidget | None = None, drag: bool = False, statuses: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.env = env
         self.model = OrderQueueModel(env.ctx.sessions, parent=self)
@@ -53,6 +53,7 @@ class QueueView(QWidget):
         self.status.addItem(self.tr("Waiting for a person"), tuple(sorted(WAITING)))
         for code in STATUSES:
             self.status.addItem(status_name(code), (code,))
+        self.status.setCurrentIndex(max(0, self.status.findData(tuple(statuses))))
         self.priority = QComboBox()
         self.priority.addItem(self.tr("Any priority"), ANY)
         for value in (2, 1, 0):
@@ -95,6 +96,7 @@ class QueueView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.AscendingOrder)  # most urgent first until a header is clicked
         header.sortIndicatorChanged.connect(self.model.sort)
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
@@ -232,7 +234,8 @@ class QueueScreen(QWidget):
             top.addWidget(self.current_label, 1)
             layout.addLayout(top)
 
-        self.view = QueueView(env, self)
+        # A packer starts on the orders waiting to be packed; everyone can widen the filter.
+        self.view = QueueView(env, self, statuses=tuple(sorted(CLAIMABLE)) if env.role == "packer" else ())
         layout.addWidget(self.view, 1)
         self._pending: set[tuple[str, str]] = set()
         self._debounce = QTimer(self, singleShot=True, interval=150)
@@ -298,9 +301,8 @@ class QueueScreen(QWidget):
             return
         self.current_number = order.number
         self._show_current()
-        message = self.tr("Order %1 is yours: start packing.").replace("%1", order.number)
-        self.show_banner("good", message)
-        self.env.feedback.good(message)
+        self.banner.hide()
+        self.env.feedback.good(self.tr("Order %1 is yours: start packing.").replace("%1", order.number))
         self.view.model.refresh()
         self.env.open_screen("pack")
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.services import review
 from app.ui.common import run_action
-from app.ui.texts import event_name, flag_title, money, priority_name, status_name
+from app.ui.texts import event_name, flag_title, money, payment_name, priority_name, standing_name, status_name
 
 ADDRESS_LABELS = (
     ("ship_name", "Name"), ("ship_company", "Company"), ("ship_address1", "Street"), ("ship_address2", "Street (2)"),
@@ -40,7 +40,7 @@ class ReviewDesk(QWidget):
         self.case: review.ReviewCase | None = None
 
         self.list = QListWidget()
-        self.list.setMinimumWidth(300)
+        self.list.setMinimumWidth(420)
         self.list.currentItemChanged.connect(lambda cur, _prev: self.show_case(cur.data(Qt.UserRole) if cur else None))
         left = QVBoxLayout()
         self.list_title = QLabel()
@@ -78,6 +78,8 @@ class ReviewDesk(QWidget):
         self.lines_layout = QVBoxLayout(self.lines_box)
         self.timeline_box = QGroupBox(self.tr("Timeline"))
         self.timeline_layout = QVBoxLayout(self.timeline_box)
+        for layout in (self.flags_layout, self.lines_layout, self.timeline_layout):
+            layout.setAlignment(Qt.AlignTop)
 
         grid = QGridLayout()
         grid.addWidget(self.flags_box, 0, 0, 1, 2)
@@ -150,7 +152,9 @@ class ReviewDesk(QWidget):
         numbers = [o[0] for o in orders]
         row = numbers.index(keep) if keep in numbers else (0 if numbers else -1)
         if row >= 0:
+            self.list.blockSignals(True)
             self.list.setCurrentRow(row)
+            self.list.blockSignals(False)
             self.show_case(numbers[row])
         else:
             self.show_case(None)
@@ -198,7 +202,7 @@ class ReviewDesk(QWidget):
             self.customer_layout.addRow(QLabel(self.tr("Guest order: no customer record.")))
         else:
             self.customer_layout.addRow(self.tr("Customer"), QLabel(f"{c.name} ({c.email})"))
-            self.customer_layout.addRow(self.tr("Credit standing"), QLabel(c.standing + (f" ({c.blocked_reason})" if c.blocked_reason else "")))
+            self.customer_layout.addRow(self.tr("Credit standing"), QLabel(standing_name(c.standing) + (f" ({c.blocked_reason})" if c.blocked_reason else "")))
             self.customer_layout.addRow(self.tr("Orders"), QLabel(str(c.orders_count)))
             self.customer_layout.addRow(self.tr("Spent"), QLabel(money(c.spent_cents, o.currency)))
             self.customer_layout.addRow(self.tr("Returns"), QLabel(str(c.returns_count)))
@@ -218,7 +222,7 @@ class ReviewDesk(QWidget):
         if o.paid_cents != o.due_cents:
             paid.setStyleSheet("color: #c62828; font-weight: bold;")
         p.addRow(self.tr("Paid"), paid)
-        p.addRow(self.tr("Payment"), QLabel(f"{o.payment_status} {o.payment_reference}"))
+        p.addRow(self.tr("Payment"), QLabel(f"{payment_name(o.payment_status)} {o.payment_reference}"))
         for field, edit in self.address_fields.items():
             edit.setText(getattr(o, field) or "")
         for sku, name, qty, price in case.lines:
@@ -284,6 +288,7 @@ def _clear(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            item.widget().hide()
             item.widget().deleteLater()
 
 

@@ -1,0 +1,1254 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Common</name>
+    <message>
+        <source>The database cannot be reached; try again in a moment.</source>
+        <translation>无法连接数据库，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The database refused the change: %1</source>
+        <translation>数据库拒绝了此更改：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSetupScreen</name>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Devices of this station</source>
+        <translation>本工作站的设备</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Barcode scanner</source>
+        <translation>条码扫描枪</translation>
+    </message>
+    <message>
+        <source>RFID reader</source>
+        <translation>RFID 读写器</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Find it by USB id, under any port name</source>
+        <translation>按 USB ID 查找（不论端口名称）</translation>
+    </message>
+    <message>
+        <source>USB id</source>
+        <translation>USB ID</translation>
+    </message>
+    <message>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <source>Data bits</source>
+        <translation>数据位</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Even</source>
+        <translation>偶校验</translation>
+    </message>
+    <message>
+        <source>Odd</source>
+        <translation>奇校验</translation>
+    </message>
+    <message>
+        <source>Parity</source>
+        <translation>校验位</translation>
+    </message>
+    <message>
+        <source>Stop bits</source>
+        <translation>停止位</translation>
+    </message>
+    <message>
+        <source>empty: a pause ends a scan</source>
+        <translation>留空：停顿即结束一次扫描</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <source>Suffix</source>
+        <translation>后缀</translation>
+    </message>
+    <message>
+        <source>Terminator</source>
+        <translation>结束符</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Press Test, then scan, read a tag or put something on the scale.</source>
+        <translation>按“测试”，然后扫描条码、读取标签或在秤上放置物品。</translation>
+    </message>
+    <message>
+        <source>Cannot test: {0}</source>
+        <translation>无法测试：{0}</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Scan something: keyboard-wedge scans show here.</source>
+        <translation>请扫描：键盘模拟扫描的内容会显示在这里。</translation>
+    </message>
+    <message>
+        <source>{0} understood, {1} not understood</source>
+        <translation>{0} 条已识别，{1} 条未识别</translation>
+    </message>
+    <message>
+        <source>Saved to {0}</source>
+        <translation>已保存到 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Devices</name>
+    <message>
+        <source>Not understood: %1</source>
+        <translation>无法识别：%1</translation>
+    </message>
+    <message>
+        <source>%1 disconnected: waiting for it to come back</source>
+        <translation>%1 已断开：正在等待重新连接</translation>
+    </message>
+    <message>
+        <source>%1 connected</source>
+        <translation>%1 已连接</translation>
+    </message>
+</context>
+<context>
+    <name>Event</name>
+    <message>
+        <source>received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>sent to review</source>
+        <translation>转人工审核</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已放行</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>claimed by a station</source>
+        <translation>被工作站领取</translation>
+    </message>
+    <message>
+        <source>reassigned</source>
+        <translation>已重新分配</translation>
+    </message>
+    <message>
+        <source>priority changed</source>
+        <translation>优先级已更改</translation>
+    </message>
+    <message>
+        <source>warehouse changed</source>
+        <translation>仓库已更改</translation>
+    </message>
+    <message>
+        <source>address fixed</source>
+        <translation>地址已修正</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>已分配仓库</translation>
+    </message>
+    <message>
+        <source>backordered</source>
+        <translation>缺货待补</translation>
+    </message>
+    <message>
+        <source>packing</source>
+        <translation>包装中</translation>
+    </message>
+    <message>
+        <source>packed</source>
+        <translation>已包装</translation>
+    </message>
+    <message>
+        <source>labelled</source>
+        <translation>已贴面单</translation>
+    </message>
+    <message>
+        <source>shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>已签收</translation>
+    </message>
+</context>
+<context>
+    <name>Flag</name>
+    <message>
+        <source>Unknown product: a line's SKU or GTIN is not in the catalogue</source>
+        <translation>未知商品：某行的 SKU 或 GTIN 不在商品目录中</translation>
+    </message>
+    <message>
+        <source>Large order: the amount is above the review threshold</source>
+        <translation>大额订单：金额超过审核阈值</translation>
+    </message>
+    <message>
+        <source>Large quantity: unusually many units</source>
+        <translation>数量异常：件数过多</translation>
+    </message>
+    <message>
+        <source>Restricted goods: the law or sales policy needs a check</source>
+        <translation>受限商品：需核查法规或销售政策</translation>
+    </message>
+    <message>
+        <source>Not paid: the payment is not confirmed</source>
+        <translation>未付款：支付尚未确认</translation>
+    </message>
+    <message>
+        <source>Payment mismatch: coupons, points or the amount paid do not add up</source>
+        <translation>支付不符：优惠券、积分或实付金额对不上</translation>
+    </message>
+    <message>
+        <source>Blocked customer</source>
+        <translation>客户已被封禁</translation>
+    </message>
+    <message>
+        <source>Poor credit: check the customer's history</source>
+        <translation>信用较差：请查看客户历史</translation>
+    </message>
+    <message>
+        <source>Incomplete address: something the carrier needs is missing</source>
+        <translation>地址不完整：缺少承运商需要的信息</translation>
+    </message>
+    <message>
+        <source>Unclear address: the postcode or region does not fit the country</source>
+        <translation>地址存疑：邮编或省份与国家不符</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <source>Warehouse Station</source>
+        <translation>仓库工作站</translation>
+    </message>
+    <message>
+        <source>Station %1</source>
+        <translation>工作站 %1</translation>
+    </message>
+    <message>
+        <source>Scan your badge to log in</source>
+        <translation>请扫描工牌登录</translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation>工牌</translation>
+    </message>
+    <message>
+        <source>or log in with your user name and PIN</source>
+        <translation>或使用用户名和 PIN 码登录</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <source>&amp;Log in</source>
+        <translation>登录(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Enter your user name and PIN.</source>
+        <translation>请输入用户名和 PIN 码。</translation>
+    </message>
+    <message>
+        <source>Not recognised: check the badge, or the user name and PIN.</source>
+        <translation>无法识别：请检查工牌，或用户名和 PIN 码。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Warehouse Station — %1</source>
+        <translation>仓库工作站 — %1</translation>
+    </message>
+    <message>
+        <source>Station: %1</source>
+        <translation>工作站：%1</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>Welcome, %1.</source>
+        <translation>欢迎，%1。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) — Ctrl+L to log out</source>
+        <translation>%1（%2）— 按 Ctrl+L 退出登录</translation>
+    </message>
+    <message>
+        <source>Unknown command barcode: %1</source>
+        <translation>未知的指令条码：%1</translation>
+    </message>
+    <message>
+        <source>Log in first: scan your badge.</source>
+        <translation>请先登录：扫描您的工牌。</translation>
+    </message>
+    <message>
+        <source>This screen does not take scans.</source>
+        <translation>此界面不接受扫描。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>● Live</source>
+        <translation>● 实时同步</translation>
+    </message>
+    <message>
+        <source>● Connection lost — reconnecting…</source>
+        <translation>● 连接中断 — 正在重新连接…</translation>
+    </message>
+</context>
+<context>
+    <name>Payment</name>
+    <message>
+        <source>paid</source>
+        <translation>已付款</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>待支付</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>支付失败</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>partially refunded</source>
+        <translation>部分退款</translation>
+    </message>
+</context>
+<context>
+    <name>PickScreen</name>
+    <message>
+        <source>Pick</source>
+        <translation>拣货</translation>
+    </message>
+    <message>
+        <source>Next bin</source>
+        <translation>下一个货位</translation>
+    </message>
+    <message>
+        <source>Scan a bin label, an item or an order number</source>
+        <translation>扫描货位标签、商品或订单号</translation>
+    </message>
+    <message>
+        <source>Confirm quantity (F6)</source>
+        <translation>确认数量 (F6)</translation>
+    </message>
+    <message>
+        <source>Skip, come back later (F9)</source>
+        <translation>跳过，稍后再拣 (F9)</translation>
+    </message>
+    <message>
+        <source>Short: item not there (F8)</source>
+        <translation>缺货：货位上没有 (F8)</translation>
+    </message>
+    <message>
+        <source>Start picking (F5)</source>
+        <translation>开始拣货 (F5)</translation>
+    </message>
+    <message>
+        <source>Next batch</source>
+        <translation>下一批</translation>
+    </message>
+    <message>
+        <source>Order %1 is already on the cart.</source>
+        <translation>订单 %1 已在拣货车上。</translation>
+    </message>
+    <message>
+        <source>Order %1 added: tote %2. Press Start when the cart is full.</source>
+        <translation>已加入订单 %1：周转箱 %2。拣货车装满后按“开始”。</translation>
+    </message>
+    <message>
+        <source>This station has no warehouse set.</source>
+        <translation>本工作站未设置仓库。</translation>
+    </message>
+    <message>
+        <source>No allocated order is waiting to be picked.</source>
+        <translation>没有等待拣货的已分配订单。</translation>
+    </message>
+    <message>
+        <source>%1 line(s) have no stock in any bin: report them short.</source>
+        <translation>%1 行在所有货位都没有库存：请报缺货。</translation>
+    </message>
+    <message>
+        <source>Route of %1 m for %2 stop(s), method %3.</source>
+        <translation>路线 %1 米，共 %2 个停靠点，方法：%3。</translation>
+    </message>
+    <message>
+        <source>No cart</source>
+        <translation>没有拣货车</translation>
+    </message>
+    <message>
+        <source>Tote %1: %2</source>
+        <translation>周转箱 %1：%2</translation>
+    </message>
+    <message>
+        <source>Stop %1 of %2</source>
+        <translation>第 %1 站，共 %2 站</translation>
+    </message>
+    <message>
+        <source>All stops done</source>
+        <translation>全部停靠点已完成</translation>
+    </message>
+    <message>
+        <source>Scan order numbers, or take the next batch.</source>
+        <translation>扫描订单号，或领取下一批。</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>Aisle %1, %2 m, %3 side, level %4</source>
+        <translation>第 %1 通道，%2 米，%3 侧，第 %4 层</translation>
+    </message>
+    <message>
+        <source>Tote %1</source>
+        <translation>周转箱 %1</translation>
+    </message>
+    <message>
+        <source>Scan the item</source>
+        <translation>扫描商品</translation>
+    </message>
+    <message>
+        <source>Scan the bin label</source>
+        <translation>扫描货位标签</translation>
+    </message>
+</context>
+<context>
+    <name>Priority</name>
+    <message>
+        <source>normal</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+</context>
+<context>
+    <name>QDockWidget</name>
+    <message>
+        <source>Virtual scanner</source>
+        <translation>虚拟扫描枪</translation>
+    </message>
+</context>
+<context>
+    <name>Queue</name>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>下单时间</translation>
+    </message>
+    <message>
+        <source>Ship by</source>
+        <translation>最晚发货</translation>
+    </message>
+    <message>
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>late by %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>QueueScreen</name>
+    <message>
+        <source>Next order (F2)</source>
+        <translation>下一单 (F2)</translation>
+    </message>
+    <message>
+        <source>Packing now: %1</source>
+        <translation>正在包装：%1</translation>
+    </message>
+    <message>
+        <source>No order at this station. Press F2 or scan NEXT ORDER.</source>
+        <translation>本工作站暂无订单。按 F2 或扫描“下一单”指令条码。</translation>
+    </message>
+    <message>
+        <source>Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.</source>
+        <translation>主管已暂停订单 %1。请停止包装；已包装的进度会保留。</translation>
+    </message>
+    <message>
+        <source>Order %1 was cancelled. Stop packing it and put the items aside.</source>
+        <translation>订单 %1 已取消。请停止包装并将商品放到一旁。</translation>
+    </message>
+    <message>
+        <source>Order %1 was moved to station %2 by a supervisor. Stop packing it; what you packed is kept.</source>
+        <translation>主管已将订单 %1 转到工作站 %2。请停止包装；已包装的进度会保留。</translation>
+    </message>
+    <message>
+        <source>Order %1 was taken away from this station by a supervisor. What you packed is kept.</source>
+        <translation>主管已将订单 %1 从本工作站撤回。已包装的进度会保留。</translation>
+    </message>
+    <message>
+        <source>No order is waiting for this station.</source>
+        <translation>没有等待本工作站处理的订单。</translation>
+    </message>
+    <message>
+        <source>Order %1 is yours: start packing.</source>
+        <translation>订单 %1 已归您：开始包装。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n order(s).</source>
+        <translation>
+            <numerusform>找到 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No order matches %1.</source>
+        <translation>没有与 %1 匹配的订单。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Waiting to pack</source>
+        <translation>等待包装</translation>
+    </message>
+    <message>
+        <source>Waiting for a person</source>
+        <translation>等待人工处理</translation>
+    </message>
+    <message>
+        <source>Any priority</source>
+        <translation>任意优先级</translation>
+    </message>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+    <message>
+        <source>All stations</source>
+        <translation>全部工作站</translation>
+    </message>
+    <message>
+        <source>No station</source>
+        <translation>未分配工作站</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>全部渠道</translation>
+    </message>
+    <message>
+        <source>Any date</source>
+        <translation>任意日期</translation>
+    </message>
+    <message>
+        <source>Placed today</source>
+        <translation>今天下单</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Older than 30 days</source>
+        <translation>30 天以前</translation>
+    </message>
+    <message>
+        <source>Search: order, customer, SKU or tracking number (Ctrl+F)</source>
+        <translation>搜索：订单号、客户、SKU 或运单号 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n 个订单</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDesk</name>
+    <message>
+        <source>Why this order waits</source>
+        <translation>此订单待审核的原因</translation>
+    </message>
+    <message>
+        <source>Customer history</source>
+        <translation>客户历史</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <source>Shipping address</source>
+        <translation>收货地址</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道地址</translation>
+    </message>
+    <message>
+        <source>Street (2)</source>
+        <translation>街道地址（第二行）</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>省/地区</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>邮编</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>国家</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>&amp;Fix address</source>
+        <translation>修正地址(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>订单行</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Reason (required to hold, reject or cancel)</source>
+        <translation>原因（暂停、拒绝或取消时必填）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>批准(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Hold</source>
+        <translation>暂停(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Reject</source>
+        <translation>拒绝(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel order</source>
+        <translation>取消订单(&amp;C)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %3 · %n flag(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %3 · %n 个标记</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for review: %1</source>
+        <translation>待审核：%1</translation>
+    </message>
+    <message>
+        <source>No order is waiting for review.</source>
+        <translation>没有待审核的订单。</translation>
+    </message>
+    <message>
+        <source>Order %1 — %2, %3 priority</source>
+        <translation>订单 %1 — %2，优先级：%3</translation>
+    </message>
+    <message>
+        <source>No open flags.</source>
+        <translation>没有未处理的标记。</translation>
+    </message>
+    <message>
+        <source>Guest order: no customer record.</source>
+        <translation>游客订单：没有客户档案。</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Credit standing</source>
+        <translation>信用状况</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>累计消费</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货次数</translation>
+    </message>
+    <message>
+        <source>Chargebacks</source>
+        <translation>拒付次数</translation>
+    </message>
+    <message>
+        <source>Points balance</source>
+        <translation>积分余额</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Recent orders</source>
+        <translation>最近订单</translation>
+    </message>
+    <message>
+        <source>Goods</source>
+        <translation>商品金额</translation>
+    </message>
+    <message>
+        <source>Coupon %1</source>
+        <translation>优惠券 %1</translation>
+    </message>
+    <message>
+        <source>Points (%1 used)</source>
+        <translation>积分（使用 %1）</translation>
+    </message>
+    <message>
+        <source>Shipping</source>
+        <translation>运费</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应付</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Give a reason first.</source>
+        <translation>请先填写原因。</translation>
+    </message>
+    <message>
+        <source>Order %1 approved.</source>
+        <translation>订单 %1 已批准。</translation>
+    </message>
+    <message>
+        <source>Order %1 is on hold.</source>
+        <translation>订单 %1 已暂停。</translation>
+    </message>
+    <message>
+        <source>Order %1 rejected.</source>
+        <translation>订单 %1 已拒绝。</translation>
+    </message>
+    <message>
+        <source>Order %1 cancelled.</source>
+        <translation>订单 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>Address saved, but it still looks wrong: %1</source>
+        <translation>地址已保存，但仍有问题：%1</translation>
+    </message>
+    <message>
+        <source>Address fixed.</source>
+        <translation>地址已修正。</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <source>packer</source>
+        <translation>打包员</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>shipping</source>
+        <translation>发货员</translation>
+    </message>
+    <message>
+        <source>customer service</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Pick</source>
+        <translation>拣货</translation>
+    </message>
+    <message>
+        <source>Order queue</source>
+        <translation>订单队列</translation>
+    </message>
+    <message>
+        <source>Review desk</source>
+        <translation>审核台</translation>
+    </message>
+    <message>
+        <source>Supervisor board</source>
+        <translation>主管看板</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Any warehouse</source>
+        <translation>任意仓库</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Station name</source>
+        <translation>工作站名称</translation>
+    </message>
+    <message>
+        <source>Warehouse of this station</source>
+        <translation>本工作站所属仓库</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Config file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>A new station name takes effect at the next start.</source>
+        <translation>新的工作站名称在下次启动后生效。</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>Standing</name>
+    <message>
+        <source>good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>watch</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>poor</source>
+        <translation>较差</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>已封禁</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>in review</source>
+        <translation>审核中</translation>
+    </message>
+    <message>
+        <source>on hold</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>backordered</source>
+        <translation>缺货待补</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>已分配</translation>
+    </message>
+    <message>
+        <source>picking</source>
+        <translation>拣货中</translation>
+    </message>
+    <message>
+        <source>picked</source>
+        <translation>已拣货</translation>
+    </message>
+    <message>
+        <source>packing</source>
+        <translation>包装中</translation>
+    </message>
+    <message>
+        <source>packed</source>
+        <translation>已包装</translation>
+    </message>
+    <message>
+        <source>labelled</source>
+        <translation>已贴面单</translation>
+    </message>
+    <message>
+        <source>shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>已退货</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorBoard</name>
+    <message>
+        <source>Station</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>登录人员</translation>
+    </message>
+    <message>
+        <source>Current order</source>
+        <translation>当前订单</translation>
+    </message>
+    <message>
+        <source>Done today</source>
+        <translation>今日完成</translation>
+    </message>
+    <message>
+        <source>Per hour today</source>
+        <translation>今日每小时</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近一小时</translation>
+    </message>
+    <message>
+        <source>Stations — drop orders on a station to give them to it</source>
+        <translation>工作站 — 将订单拖到工作站上即可分配给它</translation>
+    </message>
+    <message>
+        <source>Target station</source>
+        <translation>目标工作站</translation>
+    </message>
+    <message>
+        <source>Move to &amp;station</source>
+        <translation>转到工作站(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Target warehouse</source>
+        <translation>目标仓库</translation>
+    </message>
+    <message>
+        <source>Move to &amp;warehouse</source>
+        <translation>转到仓库(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Set &amp;priority</source>
+        <translation>设置优先级(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Reason to hold</source>
+        <translation>暂停原因</translation>
+    </message>
+    <message>
+        <source>&amp;Hold</source>
+        <translation>暂停(&amp;H)</translation>
+    </message>
+    <message>
+        <source>R&amp;elease</source>
+        <translation>放行(&amp;E)</translation>
+    </message>
+    <message>
+        <source>No station (back to the queue)</source>
+        <translation>不指定工作站（退回队列）</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>无人</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) selected</source>
+        <translation>
+            <numerusform>已选 %n 个订单</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 done, %2 refused: %3</source>
+        <translation>%1 个完成，%2 个被拒绝：%3</translation>
+    </message>
+    <message>
+        <source>%1 order(s) moved to %2.</source>
+        <translation>%1 个订单已转到 %2。</translation>
+    </message>
+    <message>
+        <source>the queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>%1 order(s) moved to warehouse %2.</source>
+        <translation>%1 个订单已转到仓库 %2。</translation>
+    </message>
+    <message>
+        <source>Priority changed on %1 order(s).</source>
+        <translation>已更改 %1 个订单的优先级。</translation>
+    </message>
+    <message>
+        <source>Give a reason to hold.</source>
+        <translation>请填写暂停原因。</translation>
+    </message>
+    <message>
+        <source>%1 order(s) on hold.</source>
+        <translation>%1 个订单已暂停。</translation>
+    </message>
+    <message>
+        <source>%1 order(s) released.</source>
+        <translation>%1 个订单已放行。</translation>
+    </message>
+</context>
+<context>
+    <name>VirtualScanner</name>
+    <message>
+        <source>Virtual scanner</source>
+        <translation>虚拟扫描枪</translation>
+    </message>
+    <message>
+        <source>Barcode: GTIN, ]C1 GS1 data, SKU, CMD:...</source>
+        <translation>条码：GTIN、]C1 GS1 数据、SKU、CMD:...</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>示例</translation>
+    </message>
+</context>
+</TS>
