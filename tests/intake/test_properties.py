@@ -87,7 +87,7 @@ def test_json_with_random_values_in_place_of_fields(name, data):
     order[key] = data.draw(json_values)
     if isinstance(order.get("lines") or order.get("line_items"), list) and (order.get("lines") or order.get("line_items")):
         lines = order.get("lines") or order.get("line_items")
-        if isinstance(lines[0], dict):
+        if isinstance(lines[0], dict) and lines[0]:
             line_key = data.draw(st.sampled_from(sorted(lines[0])))
             lines[0][line_key] = data.draw(json_values)
     fmt = name.split("_")[0] if not name.startswith("native") else "json"
