@@ -90,6 +90,7 @@ class Return(Base):
     carrier_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("carrier_services.id"))
     tracking_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    sscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     tracking_token: Mapped[str] = mapped_column(String(64), unique=True)
     label_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -67,6 +67,7 @@ def upgrade() -> None:
     sa.Column('carrier_id', sa.Integer(), nullable=True),
     sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('tracking_number', sa.String(length=40), nullable=True),
+    sa.Column('sscc', sa.String(length=18), nullable=True),
     sa.Column('tracking_token', sa.String(length=64), nullable=False),
     sa.Column('label_issued_at', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('received_at', db.base.UtcDateTime(timezone=True), nullable=True),
@@ -88,6 +89,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['service_id'], ['carrier_services.id'], name=op.f('fk_returns_service_id_carrier_services')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_returns')),
     sa.UniqueConstraint('number', name=op.f('uq_returns_number')),
+    sa.UniqueConstraint('sscc', name=op.f('uq_returns_sscc')),
     sa.UniqueConstraint('tracking_number', name=op.f('uq_returns_tracking_number')),
     sa.UniqueConstraint('tracking_token', name=op.f('uq_returns_tracking_token'))
     )

@@ -1,0 +1,271 @@
+"""Carrier scan events in (seed 4.1.1): in transit, out for delivery, delivered, exception.
+
+Two documented formats carry them, the same whatever brings them (a file dropped by the carrier's SFTP, a
+payload POSTed to ``station serve``, ``station carrier-events import FILE``):
+
+JSON (``application/json``)::
+
+    {"carrier": "SF",
+     "events": [{"tracking_number": "600000000013", "event": "in_transit", "at": "2026-11-25T08:00:00Z",
+                 "location": "杭州转运中心 Hangzhou hub", "detail": "", "id": "SF-EV-000123"}]}
+
+``events`` may also be the whole document (a bare list), or one event object alone. ``carrier`` may be given
+per event. ``event`` is one of ``in_transit``, ``out_for_delivery``, ``delivered``, ``exception`` (case and
+blanks are forgiven: ``"Out for delivery"``). ``at`` is ISO 8601 with a time zone. ``id`` is the carrier's own
+event id; without it an event is known by tracking number, kind and time. ``location`` and ``detail`` are
+optional.
+
+CSV (UTF-8, header row)::
+
+    tracking_number,event,at,location,detail,carrier,id
+
+Every event joins the order's timeline with the carrier as its user; ``delivered`` on the last parcel moves the
+order ``shipped -> delivered``; events on a return label's number join the original order's timeline as
+``return_in_transit``, ``return_delivered``, ... An event that cannot be used (unknown tracking number, no time
+zone, unknown kind) is reported with its record and the reason and changes nothing; the good ones go in.
+Sending the same events twice is harmless.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain import lifecycle as lc
+from app.errors import InvalidInput
+from app.services.timeline import add_event, move
+from app.services.uow import Actor
+from app.sync import notify_change
+from db.base import utcnow
+from db.models import Order
+from db.models.aftersales import CARRIER_EVENT_KINDS, CarrierEvent, Return
+from db.models.shipping import Carrier, Parcel
+
+CSV_FIELDS = ("tracking_number", "event", "at", "location", "detail", "carrier", "id")
+_ALIASES = {"transit": "in_transit", "intransit": "in_transit", "out_for_delivery": "out_for_delivery",
+            "outfordelivery": "out_for_delivery", "delivered": "delivered", "exception": "exception",
+            "in_transit": "in_transit", "delay": "exception", "failed_delivery": "exception"}
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    orders: set[str] = field(default_factory=set)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+@dataclass(frozen=True)
+class CarrierScan:
+    tracking_number: str
+    kind: str
+    at: datetime
+    location: str = ""
+    detail: str = ""
+    carrier: str = ""
+    event_id: str = ""
+
+    @property
+    def dedupe_key(self) -> str:
+        if self.event_id:
+            return f"{self.carrier}:{self.event_id}"[:200]
+        return f"{self.tracking_number}|{self.kind}|{self.at.isoformat()}"[:200]
+
+
+class BadEvent(InvalidInput):
+    pass
+
+
+def normalise_kind(value: Any) -> str:
+    text = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    kind = _ALIASES.get(text) or _ALIASES.get(text.replace("_", ""))
+    if kind is None:
+        raise BadEvent(f"event: {value!r} is not one of {', '.join(CARRIER_EVENT_KINDS)}")
+    return kind
+
+
+def parse_time(value: Any) -> datetime:
+    text = str(value or "").strip()
+    if not text:
+        raise BadEvent("at: missing")
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadEvent(f"at: {text!r} is not an ISO 8601 time") from None
+    if at.tzinfo is None:
+        raise BadEvent(f"at: {text!r} has no time zone (add Z or +08:00)")
+    return at
+
+
+def scan_from_mapping(raw: Any, carrier: str = "") -> CarrierScan:
+    if not isinstance(raw, dict):
+        raise BadEvent("the event is not an object")
+    number = str(raw.get("tracking_number") or raw.get("tracking") or "").strip().upper().replace(" ", "")
+    if not number:
+        raise BadEvent("tracking_number: missing")
+    return CarrierScan(
+        tracking_number=number, kind=normalise_kind(raw.get("event") or raw.get("kind") or raw.get("status")),
+        at=parse_time(raw.get("at") or raw.get("time")), location=str(raw.get("location") or "").strip()[:200],
+        detail=str(raw.get("detail") or raw.get("description") or "").strip()[:500],
+        carrier=str(raw.get("carrier") or carrier or "").strip().upper()[:16], event_id=str(raw.get("id") or "").strip(),
+    )
+
+
+def parse_json(payload: str | bytes | dict | list) -> list[tuple[str, CarrierScan | BadEvent]]:
+    """(record name, scan or the reason it is unusable) for every event of a JSON payload."""
+    if isinstance(payload, (str, bytes)):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"the carrier payload is not JSON: {exc}") from None
+    carrier = ""
+    if isinstance(payload, dict) and "events" in payload:
+        carrier = str(payload.get("carrier") or "")
+        events = payload["events"]
+    elif isinstance(payload, list):
+        events = payload
+    else:
+        events = [payload]
+    if not isinstance(events, list):
+        raise InvalidInput("the carrier payload's 'events' is not a list")
+    out: list[tuple[str, CarrierScan | BadEvent]] = []
+    for index, raw in enumerate(events):
+        name = f"event {index + 1}"
+        if isinstance(raw, dict) and raw.get("id"):
+            name += f" ({raw.get('id')})"
+        try:
+            out.append((name, scan_from_mapping(raw, carrier)))
+        except BadEvent as exc:
+            out.append((name, exc))
+    return out
+
+
+def parse_csv(text: str) -> list[tuple[str, CarrierScan | BadEvent]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or "tracking_number" not in [f.strip() for f in reader.fieldnames]:
+        raise InvalidInput(f"the carrier file has no header row with tracking_number (expected: {','.join(CSV_FIELDS)})")
+    out: list[tuple[str, CarrierScan | BadEvent]] = []
+    for row in reader:
+        name = f"line {reader.line_num}"
+        row = {(k or "").strip(): (v or "") for k, v in row.items() if k}
+        try:
+            out.append((name, scan_from_mapping(row)))
+        except BadEvent as exc:
+            out.append((name, exc))
+    return out
+
+
+def parse_file(content: bytes, filename: str = "") -> list[tuple[str, CarrierScan | BadEvent]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{filename or 'the carrier file'} is not UTF-8 text") from None
+    if filename.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
+        return parse_json(text)
+    return parse_csv(text)
+
+
+def ingest(session: Session, payload: str | bytes | dict | list, source: str = "api", now: datetime | None = None) -> IngestResult:
+    """A JSON payload in (see the module docstring). The caller commits."""
+    return ingest_scans(session, parse_json(payload), source, now)
+
+
+def ingest_file(session: Session, content: bytes, filename: str = "", now: datetime | None = None) -> IngestResult:
+    """A carrier file (JSON or CSV) in. The caller commits."""
+    return ingest_scans(session, parse_file(content, filename), f"file:{filename}"[:40], now)
+
+
+def ingest_scans(session: Session, items: Iterable[tuple[str, CarrierScan | BadEvent]], source: str,
+                 now: datetime | None = None) -> IngestResult:
+    now = now or utcnow()
+    result = IngestResult()
+    for name, item in items:
+        if isinstance(item, BadEvent):
+            result.rejected.append({"record": name, "error": item.message})
+            continue
+        try:
+            with session.begin_nested():
+                outcome = _apply(session, item, source, now)
+        except BadEvent as exc:
+            result.rejected.append({"record": name, "error": exc.message})
+            continue
+        except IntegrityError:  # the same event arrived from elsewhere a moment ago
+            result.duplicates += 1
+            continue
+        if outcome is None:
+            result.duplicates += 1
+        else:
+            result.accepted += 1
+            result.orders.add(outcome)
+    return result
+
+
+def _apply(session: Session, scan: CarrierScan, source: str, now: datetime) -> str | None:
+    if scan.at > now + timedelta(days=1):
+        raise BadEvent(f"at: {scan.at.isoformat()} is in the future")
+    if session.scalar(select(CarrierEvent.id).where(CarrierEvent.dedupe_key == scan.dedupe_key)) is not None:
+        return None
+    parcel = session.scalar(select(Parcel).where(Parcel.tracking_number == scan.tracking_number, Parcel.voided.is_(False)))
+    ret = None
+    order: Order | None = None
+    if parcel is not None:
+        order = session.get(Order, parcel.order_id)
+    else:
+        ret = session.scalar(select(Return).where(Return.tracking_number == scan.tracking_number))
+        if ret is not None:
+            order = session.get(Order, ret.order_id)
+        else:
+            order = session.scalar(select(Order).where(Order.tracking_number == scan.tracking_number))
+    if order is None:
+        raise BadEvent(f"tracking_number: {scan.tracking_number} is not one of our parcels")
+    carrier = scan.carrier
+    if not carrier and parcel is not None:
+        carrier = session.scalar(select(Carrier.code).where(Carrier.id == parcel.carrier_id)) or ""
+    session.add(CarrierEvent(
+        dedupe_key=scan.dedupe_key, carrier=carrier, tracking_number=scan.tracking_number, order_id=order.id,
+        parcel_id=parcel.id if parcel else None, return_id=ret.id if ret else None, kind=scan.kind, at=scan.at,
+        location=scan.location, detail=scan.detail, source=source, received_at=now,
+    ))
+    session.flush()
+    actor = Actor(station=None, user=f"carrier:{carrier}" if carrier else "carrier", role="admin")
+    data = {"carrier": carrier, "tracking_number": scan.tracking_number, "detail": scan.detail, "source": source}
+    location = scan.location or None
+    if ret is not None:
+        add_event(session, order, f"return_{scan.kind}", actor, at=scan.at, location=location, return_number=ret.number, **data)
+    elif scan.kind == "delivered" and parcel is not None:
+        _delivered(session, order, parcel, actor, scan, location, data)
+    else:
+        add_event(session, order, scan.kind, actor, at=scan.at, location=location, **data)
+    notify_change(session, "order", order.id)
+    return order.number
+
+
+def _delivered(session: Session, order: Order, parcel: Parcel, actor: Actor, scan: CarrierScan, location: str | None,
+               data: dict[str, Any]) -> None:
+    if parcel.status in ("labelled", "shipped"):
+        if parcel.shipped_at is None:
+            parcel.shipped_at = scan.at
+        parcel.status = "delivered"
+    session.flush()
+    open_parcels = session.scalar(
+        select(Parcel.id).where(Parcel.order_id == order.id, Parcel.voided.is_(False), Parcel.status.in_(("labelled", "shipped")))
+    )
+    if open_parcels is None and order.status in (lc.LABELLED, lc.SHIPPED):
+        if order.status == lc.LABELLED:
+            # The carrier delivered a parcel that never went on a manifest: it clearly left.
+            move(session, order, lc.SHIPPED, actor, kind="shipped", reason="carrier scan before close-out", **data)
+        move(session, order, lc.DELIVERED, actor, kind="delivered", at=scan.at, location=location, **data)
+    else:
+        add_event(session, order, "parcel_delivered" if order.status in (lc.LABELLED, lc.SHIPPED) else "delivered",
+                  actor, at=scan.at, location=location, **data)

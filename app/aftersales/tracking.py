@@ -1,0 +1,312 @@
+"""Tracking lookup (seed 4.1): an order number, a tracking number, an SSCC, a return number or the text of a
+label's QR code in; the whole timeline, where the parcel is, when it should arrive and what delays it out.
+
+``lookup(session, query, now=None) -> TrackingView`` is what the service desk's screen, ``station track`` and
+the customer tracking page (issue 11) call. ``resolve(session, query)`` only finds the order. Both raise
+:class:`app.errors.NotFound` with one operator-readable line for an unknown query. Plain Python, no Qt, no HTTP.
+
+Expected arrival: for a parcel that has left, the day it was handed to the carrier plus the carrier service's
+transit days to the order's destination (``carrier_coverage``); for a labelled parcel still waiting, the
+label's own estimate or, if the planned ship day has passed, today plus the transit days. Delivered: the day
+the carrier reported delivery. A parcel is late when today is past its expected day and it is not delivered,
+or when the carrier's latest word is an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain import lifecycle as lc
+from app.errors import NotFound
+from app.shipping.rates import Destination, ServiceOption
+from db.base import utcnow
+from db.models import Order, OrderEvent, Warehouse
+from db.models.aftersales import Return
+from db.models.shipping import Carrier, CarrierCoverage, CarrierService, Parcel
+
+CARRIER_KINDS = ("in_transit", "out_for_delivery", "delivered", "exception")
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    kind: str
+    station: str | None = None
+    user: str | None = None
+    location: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"at": self.at.isoformat(), "kind": self.kind}
+        for key in ("station", "user", "location"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        return out
+
+
+@dataclass
+class ParcelView:
+    tracking_number: str
+    sscc: str
+    seq: int
+    count: int
+    carrier: str
+    carrier_name: str
+    service: str
+    status: str
+    shipped_at: datetime | None
+    expected_delivery: date | None
+    token: str = field(repr=False, default="")
+
+
+@dataclass
+class ReturnView:
+    number: str
+    kind: str
+    status: str
+    tracking_number: str | None
+    refund_cents: int
+    exchange_order: str | None
+
+
+@dataclass
+class TrackingView:
+    number: str
+    status: str
+    tracking_number: str | None
+    matched: str  # order, tracking_number, sscc, qr, return
+    placed_at: datetime
+    events: list[TimelineEvent]
+    expected_delivery: date | None
+    delivered_on: date | None
+    where: str
+    delayed: bool
+    delay_days: int
+    delay_reason: str
+    parcels: list[ParcelView]
+    returns: list[ReturnView]
+    ship_to: str
+    currency: str = "CNY"
+    order_id: int = field(default=0, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract of ``station track --json`` (contracts.md), plus where, delay, parcels and returns."""
+        return {
+            "number": self.number,
+            "status": self.status,
+            "tracking_number": self.tracking_number,
+            "events": [e.as_json() for e in self.events],
+            "expected_delivery": self.expected_delivery.isoformat() if self.expected_delivery else None,
+            "delivered_on": self.delivered_on.isoformat() if self.delivered_on else None,
+            "where": self.where,
+            "delayed": self.delayed,
+            "delay_days": self.delay_days,
+            "delay_reason": self.delay_reason,
+            "matched": self.matched,
+            "parcels": [
+                {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in asdict(p).items() if k != "token"}
+                for p in self.parcels
+            ],
+            "returns": [asdict(r) for r in self.returns],
+        }
+
+
+# --- finding the order ------------------------------------------------------------------------------------
+
+_AIM = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+
+
+def normalise_query(raw: str) -> str:
+    """A typed or scanned query without the scanner's AIM prefix, GS separators and surrounding blanks."""
+    text = (raw or "").strip().replace("\x1d", "")
+    if _AIM.match(text):
+        text = text[3:]
+    return text.strip()
+
+
+def _sscc_digits(text: str) -> str | None:
+    """The 18 SSCC digits of ``00...`` (20 digits), ``(00) 0 0614141 ...`` (HRI) or 18 bare digits."""
+    compact = re.sub(r"[\s()]", "", text)
+    if re.fullmatch(r"00\d{18}", compact):
+        return compact[2:]
+    if re.fullmatch(r"\d{18}", compact):
+        return compact
+    return None
+
+
+def _token(text: str) -> str | None:
+    match = re.search(r"/t/([A-Za-z0-9_\-]+)", text)
+    return match.group(1) if match else None
+
+
+def resolve(session: Session, query: str) -> tuple[Order, str]:
+    """The order a query names, and what matched: order, tracking_number, sscc, qr or return."""
+    text = normalise_query(query)
+    if not text:
+        raise NotFound("type or scan an order number, tracking number or label")
+    token = _token(text)
+    if token:
+        parcel = session.scalar(select(Parcel).where(Parcel.tracking_token == token))
+        if parcel is not None:
+            return session.get(Order, parcel.order_id), "qr"  # type: ignore[return-value]
+        ret = session.scalar(select(Return).where(Return.tracking_token == token))
+        if ret is not None:
+            return session.get(Order, ret.order_id), "qr"  # type: ignore[return-value]
+        raise NotFound(f"no parcel for the tracking page {text!r}")
+    order = session.scalar(select(Order).where(Order.number == text))
+    if order is None and text.upper() != text:
+        order = session.scalar(select(Order).where(Order.number == text.upper()))
+    if order is not None:
+        return order, "order"
+    upper = text.upper().replace(" ", "")
+    parcel = session.scalar(select(Parcel).where(Parcel.tracking_number == upper).order_by(Parcel.id.desc()))
+    if parcel is not None:
+        return session.get(Order, parcel.order_id), "tracking_number"  # type: ignore[return-value]
+    order = session.scalar(select(Order).where(Order.tracking_number == upper).order_by(Order.id.desc()))
+    if order is not None:
+        return order, "tracking_number"
+    digits = _sscc_digits(text)
+    if digits:
+        parcel = session.scalar(select(Parcel).where(Parcel.sscc == digits).order_by(Parcel.id.desc()))
+        if parcel is not None:
+            return session.get(Order, parcel.order_id), "sscc"  # type: ignore[return-value]
+    ret = session.scalar(select(Return).where((Return.number == upper) | (Return.tracking_number == upper)))
+    if ret is not None:
+        return session.get(Order, ret.order_id), "return"  # type: ignore[return-value]
+    raise NotFound(f"no order, tracking number, SSCC or return {text!r}")
+
+
+# --- expected delivery ---------------------------------------------------------------------------------------
+
+def transit_days(session: Session, service_id: int, order: Order) -> int | None:
+    """The carrier service's transit days to the order's destination, or None where it has no coverage."""
+    rows = session.execute(
+        select(CarrierCoverage.country, CarrierCoverage.region, CarrierCoverage.zone, CarrierCoverage.transit_days)
+        .where(CarrierCoverage.service_id == service_id)
+    ).all()
+    option = ServiceOption(
+        service_id=service_id, code="", name="", carrier_code="", carrier_name="", kind="standard",
+        max_weight_g=0, max_length_mm=0, volumetric_divisor=0,
+        coverage={(c.upper(), r): (z, d) for c, r, z, d in rows}, rates={},
+    )
+    found = option.zone_for(Destination(order.ship_country or "", order.ship_region, order.ship_city, order.ship_postcode))
+    return found[1] if found else None
+
+
+def expected_for(session: Session, parcel: Parcel, order: Order, today: date) -> date | None:
+    days = transit_days(session, parcel.service_id, order)
+    if parcel.shipped_at is not None:
+        if days is None:
+            return parcel.expected_delivery
+        return parcel.shipped_at.date() + timedelta(days=days)
+    if parcel.expected_delivery is None or days is None:
+        return parcel.expected_delivery
+    planned_ship = parcel.expected_delivery - timedelta(days=days)
+    if planned_ship < today:
+        return today + timedelta(days=days)
+    return parcel.expected_delivery
+
+
+# --- the view ------------------------------------------------------------------------------------------------
+
+def lookup(session: Session, query: str, now: datetime | None = None) -> TrackingView:
+    order, matched = resolve(session, query)
+    return view_of(session, order, matched, now)
+
+
+def view_of(session: Session, order: Order, matched: str = "order", now: datetime | None = None) -> TrackingView:
+    now = now or utcnow()
+    today = now.date()
+    events = [
+        TimelineEvent(at=e.at, kind=e.kind, station=e.station, user=e.user, location=e.location, data=e.data or {})
+        for e in session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
+    ]
+    events.sort(key=lambda e: e.at)  # carrier scans may arrive late; the timeline reads by time
+    parcels = list(session.scalars(
+        select(Parcel).where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq)
+    ))
+    carriers = {c.id: c for c in session.scalars(select(Carrier).where(Carrier.id.in_({p.carrier_id for p in parcels})))} if parcels else {}
+    services = {s.id: s for s in session.scalars(select(CarrierService).where(CarrierService.id.in_({p.service_id for p in parcels})))} if parcels else {}
+    parcel_views = []
+    expected: date | None = None
+    for p in parcels:
+        eta = expected_for(session, p, order, today)
+        carrier = carriers.get(p.carrier_id)
+        service = services.get(p.service_id)
+        parcel_views.append(ParcelView(
+            tracking_number=p.tracking_number, sscc=p.sscc, seq=p.seq, count=p.count,
+            carrier=carrier.code if carrier else "", carrier_name=carrier.name if carrier else "",
+            service=service.code if service else "", status=p.status, shipped_at=p.shipped_at,
+            expected_delivery=eta, token=p.tracking_token,
+        ))
+        if eta and (expected is None or eta > expected):
+            expected = eta
+    delivered_at = next((e.at for e in reversed(events) if e.kind == "delivered"), None)
+    delivered_on = delivered_at.date() if delivered_at and order.status in (lc.DELIVERED, lc.RETURNED) else None
+
+    carrier_events = [e for e in events if e.kind in CARRIER_KINDS]
+    last_carrier = carrier_events[-1] if carrier_events else None
+    where = _where(session, order, parcel_views, last_carrier, delivered_on)
+
+    delayed, delay_days, reason = False, 0, ""
+    if order.status in (lc.DELIVERED, lc.RETURNED):
+        if delivered_on and expected and delivered_on > expected:
+            delay_days = (delivered_on - expected).days
+            reason = f"arrived {delay_days} day(s) after the expected day"
+    else:
+        if last_carrier is not None and last_carrier.kind == "exception":
+            delayed = True
+            reason = "carrier exception: " + (str(last_carrier.data.get("detail") or "") or "see the carrier").strip()
+        if expected and today > expected and order.status in (lc.LABELLED, lc.SHIPPED):
+            delayed = True
+            delay_days = (today - expected).days
+            reason = reason or f"{delay_days} day(s) past the expected delivery day"
+        if (order.status in lc.IN_WAREHOUSE or order.status in lc.WAITING) and order.promised_ship_at \
+                and now > order.promised_ship_at and order.status != lc.LABELLED:
+            delayed = True
+            late = now - order.promised_ship_at
+            delay_days = max(delay_days, late.days)
+            reason = reason or f"not yet shipped: it was promised to leave by {order.promised_ship_at:%Y-%m-%d %H:%M} UTC"
+    returns = []
+    for r in session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)):
+        exchange = session.get(Order, r.exchange_order_id).number if r.exchange_order_id else None  # type: ignore[union-attr]
+        returns.append(ReturnView(r.number, r.kind, r.status, r.tracking_number, r.refund_cents, exchange))
+    place = " ".join(x for x in (order.ship_city, order.ship_region, order.ship_country) if x)
+    return TrackingView(
+        number=order.number, status=order.status, tracking_number=order.tracking_number, matched=matched,
+        placed_at=order.placed_at, events=events, expected_delivery=expected, delivered_on=delivered_on,
+        where=where, delayed=delayed, delay_days=delay_days, delay_reason=reason, parcels=parcel_views,
+        returns=returns, ship_to=place, currency=order.currency, order_id=order.id,
+    )
+
+
+def _where(session: Session, order: Order, parcels: list[ParcelView], last_carrier: TimelineEvent | None,
+           delivered_on: date | None) -> str:
+    status = order.status
+    if status == lc.RETURNED:
+        return "returned to the warehouse"
+    if status == lc.DELIVERED:
+        return f"delivered to {order.ship_city or order.ship_country}" + (f" on {delivered_on.isoformat()}" if delivered_on else "")
+    if status == lc.CANCELLED:
+        return "cancelled: nothing will be shipped"
+    if last_carrier is not None and status == lc.SHIPPED:
+        what = {"in_transit": "in transit", "out_for_delivery": "out for delivery", "exception": "held by the carrier"}.get(
+            last_carrier.kind, last_carrier.kind)
+        return f"{what}" + (f" at {last_carrier.location}" if last_carrier.location else "")
+    if status == lc.SHIPPED:
+        carrier = parcels[0].carrier_name if parcels else "the carrier"
+        return f"handed to {carrier}"
+    warehouse = session.get(Warehouse, order.warehouse_id) if order.warehouse_id else None
+    at = f" at {warehouse.name}" if warehouse else ""
+    if status == lc.LABELLED:
+        return f"labelled, waiting for the carrier's pick-up{at}"
+    if status in lc.WAITING or status in (lc.RECEIVED, lc.CONFIRMED):
+        return f"not yet in work ({status})"
+    return f"in the warehouse{at} ({status})"
