@@ -29,11 +29,15 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
 
 
 def is_current(engine: Engine) -> bool:
-    config = alembic_config(engine)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    """True when every revision of every branch is applied. Alembic records only the tips, and a
+    revision that others depend on is implied by them, so compare lineages, not head lists."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+        current = MigrationContext.configure(connection).get_current_heads()
+    if not current:
+        return False
+    applied = {rev.revision for rev in script.iterate_revisions(current, "base")}
+    return set(script.get_heads()) <= applied
 
 
 def revision(engine: Engine, message: str, head: str = "head", branch_label: str | None = None) -> None:
