@@ -70,9 +70,9 @@ def _reduced_cross_aisles(layout: Layout, count: int) -> list[list[float]]:
     ys = list(layout.cross_aisles)
     fixed = {ys[0], ys[-1], layout.depot_y}
     middle = [y for y in ys if y not in fixed]
-    room = max(0, 4 - len(fixed))
+    room = max(0, min(4 - len(fixed), len(middle) - 1))  # always fewer cross aisles than the layout
     if not middle or count <= 0:
-        return [sorted(fixed)] if count > 0 and len(ys) > len(fixed) else []
+        return []
     subsets = []
     for shift in range(count):
         chosen = {middle[(shift + round(i * len(middle) / max(1, room))) % len(middle)] for i in range(room)}

@@ -158,31 +158,29 @@ def improve(layout: Layout, sequence: Sequence[Pick], max_rounds: int = 20) -> l
                     improved = True
                     a, b = tour[i - 1], tour[i]
                     dab = dist[a][b]
-        # Or-opt: move a run of k stops elsewhere, either way round.
+        # Or-opt: move a run of k stops elsewhere, either way round, when that saves something.
         for k in (1, 2, 3):
             i = 1
-            while i + k <= n - 1 + 1 and i + k <= n:
-                if i + k > n:
-                    break
+            while i + k <= n:
                 run = tour[i : i + k]
                 prev, nxt = tour[i - 1], tour[(i + k) % n]
                 removed = dist[prev][run[0]] + dist[run[-1]][nxt] - dist[prev][nxt]
-                rest = tour[:i] + tour[i + k :]
-                best, where, flip = -EPS, None, False
-                for j in range(len(rest)):
-                    p, q = rest[j], rest[(j + 1) % len(rest)]
-                    base = dist[p][q]
-                    gain = removed - (dist[p][run[0]] + dist[run[-1]][q] - base)
-                    if gain > best:
-                        best, where, flip = gain, j, False
-                    gain = removed - (dist[p][run[-1]] + dist[run[0]][q] - base)
-                    if gain > best:
-                        best, where, flip = gain, j, True
-                if where is not None:
-                    piece = run[::-1] if flip else run
-                    tour = rest[: where + 1] + piece + rest[where + 1 :]
-                    tour = _rotate_to_depot(tour)
-                    improved = True
+                if removed > EPS:
+                    rest = tour[:i] + tour[i + k :]
+                    best, where, flip = EPS, None, False
+                    for j in range(len(rest)):
+                        p, q = rest[j], rest[(j + 1) % len(rest)]
+                        base = dist[p][q]
+                        gain = removed - (dist[p][run[0]] + dist[run[-1]][q] - base)
+                        if gain > best:
+                            best, where, flip = gain, j, False
+                        gain = removed - (dist[p][run[-1]] + dist[run[0]][q] - base)
+                        if gain > best:
+                            best, where, flip = gain, j, True
+                    if where is not None:
+                        piece = run[::-1] if flip else run
+                        tour = _rotate_to_depot(rest[: where + 1] + piece + rest[where + 1 :])
+                        improved = True
                 i += 1
         if not improved:
             break

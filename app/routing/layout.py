@@ -241,7 +241,8 @@ class Layout:
             raise UnknownBin(f"'{code}' is not a bin code (expected like {self.zone}03-12-2)")
         aisle, slot, level = int(match["aisle"]), int(match["slot"]), int(match["level"])
         position = slot * self.bin_pitch
-        if not (1 <= aisle <= self.aisles) or position > self.aisle_length + EPS or slot < 1 or not (1 <= level <= self.levels):
+        if (not (1 <= aisle <= self.aisles) or position > self.aisle_length + EPS or slot < 1
+                or not (1 <= level <= self.levels) or any(abs(position - c) <= EPS for c in self.cross_aisles)):
             raise UnknownBin(f"bin {code} does not exist in this warehouse")
         return BinLocation(code=code.strip().upper(), zone=match["zone"].upper(), aisle=aisle, slot=slot, level=level,
                            position=position, side="L" if slot % 2 else "R")
@@ -253,7 +254,7 @@ class Layout:
             for slot in range(1, slots + 1):
                 position = slot * self.bin_pitch
                 if any(abs(position - c) <= EPS for c in self.cross_aisles):
-                    continue
+                    continue  # no rack across a cross aisle
                 for level in range(1, self.levels + 1):
                     yield self.locate_bin(self.bin_code(aisle, slot, level))
 
