@@ -1,0 +1,1 @@
+"""Pack verification (issue 9): scan classification, the pack service, boxes, carton fit, weight check."""
