@@ -181,7 +181,12 @@ class FolderWatcher:
     def scan_once(self) -> list[FileOutcome]:
         outcomes = []
         for path in self.ready_files():
-            outcome = self.process(path)
+            try:
+                outcome = self.process(path)
+            except OSError as exc:  # vanished meanwhile, a full disk, a folder we may not write to
+                self._retry_at[path.name] = self.clock() + self.retry_after
+                log.warning("%s: %s", path.name, exc)
+                outcome = FileOutcome(path, "retry", reason=f"{path.name}: {exc.strerror or exc}")
             outcomes.append(outcome)
             if outcome.status != "retry":
                 self._seen.pop(path.name, None)
@@ -193,7 +198,13 @@ class FolderWatcher:
         try:
             fmt, records = parse_file(path, self.format)
         except StationError as exc:
+            if not path.exists():
+                raise FileNotFoundError(2, "the file went away before it was read") from None
             return self._fail(path, "", exc.message)
+        except Exception as exc:  # a parser bug must not stop the watcher nor lose the file
+            log.exception("%s: reading failed", path.name)
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            return self._fail(path, "", f"{path.name}: internal error while reading: {detail}")
         try:
             result = self.ingest(records, str(path))
         except InvalidInput as exc:

@@ -175,3 +175,22 @@ def test_run_loop_on_real_time(tmp_path):
     assert not thread.is_alive()
     assert [o.status for o in seen] == ["processed"]
     assert (tmp_path / "processed" / "hook.json").exists()
+
+
+def test_file_gone_before_it_was_read_is_not_a_crash(tmp_path):
+    class Vanishing(FolderWatcher):
+        """Someone takes the file away between the listing and the reading."""
+
+        def ready_files(self):
+            ready = super().ready_files()
+            for path in ready:
+                path.unlink()
+            return ready
+
+    ingest = RecordingIngest()
+    watcher = Vanishing(tmp_path, ingest, settle=0)
+    drop(tmp_path, "native_orders.json", "gone.json")
+    [outcome] = watcher.scan_once()
+    assert outcome.status == "retry" and "went away" in outcome.reason
+    assert list((tmp_path / "failed").iterdir()) == [] and ingest.calls == []
+    assert watcher.scan_once() == []
