@@ -155,7 +155,8 @@ def scores(session: Session, date_from: datetime | None = None, date_to: datetim
                func.avg(SurveyAnswer.product_score).label("avg"))
         .select_from(SurveyAnswer)
         .join(OrderLine, (OrderLine.order_id == SurveyAnswer.order_id) & ((SurveyAnswer.sku == "") | (SurveyAnswer.sku == OrderLine.sku)))
-        .where(*conds).group_by(OrderLine.sku).order_by(func.avg(SurveyAnswer.product_score), OrderLine.sku)
+        # (the IN lets the planner start from the few answered orders, not from every order line)
+        .where(*conds, OrderLine.order_id.in_(select(SurveyAnswer.order_id).where(*conds))).group_by(OrderLine.sku).order_by(func.avg(SurveyAnswer.product_score), OrderLine.sku)
     )
     by_product = [(sku, name or "", int(n), round(float(avg), 2)) for sku, name, n, avg in session.execute(per_sku)]
     return SurveyScores(int(row[0]), averages, distribution, by_product)

@@ -9,7 +9,7 @@ rollups the management reports read.
   inspection of every unit and the refund computed pro rata.
 * ``survey_answers``: scores 1-5 for the product, the delivery speed and the service, per order (optionally per
   SKU).
-* ``report_order_facts`` / ``report_hourly`` / ``report_watermarks``: incremental rollups of the timeline so that
+* ``report_order_facts`` / ``report_hourly`` / ``report_stage_hourly`` / ``report_watermarks``: incremental rollups of the timeline so that
   reports over a million orders answer in milliseconds (see ``app.reports.rollup``).
 """
 
@@ -185,6 +185,17 @@ class ReportHourly(Base):
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     user: Mapped[str] = mapped_column(String(64), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportStageHourly(Base):
+    """Time spent in each stage, summed over the orders placed in one hour (epoch seconds // 3600)."""
+
+    __tablename__ = "report_stage_hourly"
+
+    hour: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    stage: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_s: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ReportWatermark(Base):

@@ -47,6 +47,13 @@ def upgrade() -> None:
     with op.batch_alter_table('report_order_facts', schema=None) as batch_op:
         batch_op.create_index('ix_report_order_facts_placed', ['placed_s'], unique=False)
 
+    op.create_table('report_stage_hourly',
+    sa.Column('hour', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('stage', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('n', sa.BigInteger(), nullable=False),
+    sa.Column('total_s', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('hour', 'stage', name=op.f('pk_report_stage_hourly'))
+    )
     op.create_table('report_watermarks',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('last_id', sa.BigInteger(), nullable=False),
@@ -188,6 +195,7 @@ def downgrade() -> None:
 
     op.drop_table('returns')
     op.drop_table('report_watermarks')
+    op.drop_table('report_stage_hourly')
     with op.batch_alter_table('report_order_facts', schema=None) as batch_op:
         batch_op.drop_index('ix_report_order_facts_placed')
 
