@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.claim_commands",
     "app.cli.gui_commands",
     "app.cli.pack_commands",
+    "app.cli.aftersales_commands",
 )
 
 

@@ -1,0 +1,350 @@
+"""After the parcel leaves: ``station track``, ``station report``, ``station carrier-events import``,
+``station survey import`` and ``station return open|label|receive|inspect|complete``.
+
+All of them are thin: they open the database, call :mod:`app.aftersales` / :mod:`app.reports` in one unit of
+work, and print the answer (``--json``: machine-readable on stdout, nothing else there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.main import command, print_json
+from app.context import open_context
+from app.errors import InvalidInput
+from app.services.uow import Actor, UnitOfWork
+
+
+def register(subparsers) -> None:
+    sub = command(subparsers, "track", track, help="the timeline of an order or parcel (order number, tracking number, SSCC, label QR text)")
+    sub.add_argument("query", metavar="QUERY", help="order number, tracking number, SSCC, return number or the label's QR text")
+
+    sub = command(subparsers, "report", report, help="a management report; --list names them")
+    sub.add_argument("name", metavar="NAME", nargs="?", help="the report (see --list)")
+    sub.add_argument("--list", action="store_true", help="name every report")
+    sub.add_argument("--from", dest="date_from", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) or ISO time")
+    sub.add_argument("--to", dest="date_to", metavar="DATE", help="to this day, included (YYYY-MM-DD, UTC) or ISO time")
+    sub.add_argument("--format", choices=("csv", "pdf"), help="export format (default: a table on the terminal)")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write the export to FILE")
+    sub.add_argument("--rebuild", action="store_true", help="rebuild the report rollups from the whole timeline first")
+
+    ce = subparsers.add_parser("carrier-events", help="carrier scan events (in transit, out for delivery, delivered, exception)")
+    ce_sub = ce.add_subparsers(dest="carrier_events_command", metavar="ACTION", required=True)
+    sub = command(ce_sub, "import", carrier_events_import, help="import a carrier events file (JSON or CSV)")
+    sub.add_argument("file", metavar="FILE")
+
+    sv = subparsers.add_parser("survey", help="satisfaction surveys")
+    sv_sub = sv.add_subparsers(dest="survey_command", metavar="ACTION", required=True)
+    sub = command(sv_sub, "import", survey_import, help="import survey answers (CSV: order,product,delivery,service,comment,sku,answered_at)")
+    sub.add_argument("file", metavar="FILE")
+    sub = command(sv_sub, "record", survey_record, help="record one answer")
+    sub.add_argument("order", metavar="ORDER")
+    for name in ("product", "delivery", "service"):
+        sub.add_argument(f"--{name}", required=True, help=f"{name} score 1-5")
+    sub.add_argument("--comment", default="")
+    sub.add_argument("--sku", default="")
+
+    rt = subparsers.add_parser("return", help="returns and exchanges")
+    rt_sub = rt.add_subparsers(dest="return_command", metavar="ACTION", required=True)
+    sub = command(rt_sub, "open", return_open, help="open a return for an order (checked against the policy)")
+    sub.add_argument("order", metavar="ORDER")
+    sub.add_argument("--item", action="append", required=True, metavar="SKU[:QTY[:EXCHANGE_SKU]]",
+                     help="an item to send back (repeat for more)")
+    sub.add_argument("--kind", choices=("refund", "exchange"), default="refund")
+    sub.add_argument("--reason", default="changed_mind")
+    sub.add_argument("--note", default="")
+    sub.add_argument("--check", action="store_true", help="only check the policy; change nothing")
+    sub = command(rt_sub, "label", return_label, help="issue the return label (PDF)")
+    sub.add_argument("ret", metavar="RETURN")
+    sub.add_argument("-o", "--output", metavar="FILE", required=True)
+    sub = command(rt_sub, "receive", return_receive, help="the return parcel arrived: scan or type its label")
+    sub.add_argument("ret", metavar="RETURN")
+    sub = command(rt_sub, "inspect", return_inspect, help="inspect units of a returned item")
+    sub.add_argument("ret", metavar="RETURN")
+    sub.add_argument("item", metavar="ITEM", help="SKU, GTIN or scanned barcode")
+    sub.add_argument("--condition", choices=("resellable", "damaged", "wrong_item"), required=True)
+    sub.add_argument("--quantity", type=int, default=1)
+    sub.add_argument("--bin", default=None, help="the bin to put it in (default: where the product lives, or quarantine)")
+    sub = command(rt_sub, "complete", return_complete, help="refund an inspected return, or send its exchange")
+    sub.add_argument("ret", metavar="RETURN")
+    for s in (rt_sub.choices.values()):
+        s.add_argument("--user", default="cli", help="who acts, for the timeline (default: cli)")
+
+
+def _actor(ctx, args) -> Actor:
+    return Actor(station=ctx.settings.station, user=getattr(args, "user", "cli") or "cli", role="admin")
+
+
+# --- track ---------------------------------------------------------------------------------------------------
+
+def track(args: argparse.Namespace) -> int:
+    from app.aftersales import tracking
+
+    ctx = open_context(args.db)
+    try:
+        with ctx.sessions() as session:
+            view = tracking.lookup(session, args.query)
+        if args.json:
+            print_json(view.as_json())
+            return 0
+        print(f"{view.number}  {view.status}  tracking {view.tracking_number or '-'}")
+        print(f"where: {view.where}")
+        eta = view.expected_delivery.isoformat() if view.expected_delivery else "unknown"
+        print(f"expected delivery: {eta}" + (f"  DELAYED: {view.delay_reason}" if view.delayed else ""))
+        for p in view.parcels:
+            print(f"parcel {p.seq}/{p.count} {p.carrier} {p.tracking_number} SSCC {p.sscc} {p.status}")
+        for r in view.returns:
+            print(f"return {r.number} {r.kind} {r.status}" + (f" label {r.tracking_number}" if r.tracking_number else ""))
+        for e in view.events:
+            who = " ".join(x for x in (e.station, e.user) if x)
+            where = f" @ {e.location}" if e.location else ""
+            print(f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind:<22} {who}{where}")
+        return 0
+    finally:
+        ctx.dispose()
+
+
+# --- report --------------------------------------------------------------------------------------------------
+
+def report(args: argparse.Namespace) -> int:
+    from app import reports
+    from app.reports import export, rollup
+
+    if args.list:
+        if args.json:
+            print_json([{"name": n, "title": reports.title(n)} for n in reports.names()])
+        else:
+            for n in reports.names():
+                print(f"{n:<18} {reports.title(n)}")
+        return 0
+    if not args.name:
+        raise InvalidInput("name a report (station report --list names them)")
+    if args.format == "pdf" and not args.output and sys.stdout.isatty():
+        raise InvalidInput("a PDF report needs -o FILE")
+    date_from = reports.parse_day(args.date_from)
+    date_to = reports.parse_day(args.date_to, end=True)
+    ctx = open_context(args.db)
+    try:
+        with UnitOfWork(ctx.sessions) as uow:
+            if args.rebuild:
+                rollup.rebuild(uow.session)
+            result = reports.run(uow.session, args.name, date_from, date_to)
+            uow.commit()  # the rollups moved on
+    finally:
+        ctx.dispose()
+    if args.format:
+        payload = export.to_pdf(result) if args.format == "pdf" else export.to_csv(result).encode("utf-8")
+        if args.output:
+            Path(args.output).write_bytes(payload)
+            if args.json:
+                print_json({"report": result.name, "format": args.format, "file": args.output, "rows": len(result.rows)})
+            else:
+                print(f"{result.title}: {len(result.rows)} rows written to {args.output}")
+        else:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+        return 0
+    if args.json:
+        print_json({"report": result.name, "title": result.title, "from": date_from, "to": date_to,
+                    "columns": [c.key for c in result.columns], "rows": result.rows, "notes": result.notes})
+        return 0
+    print(f"{result.title} — {result.period_text()}")
+    for note in result.notes:
+        print(f"  {note}")
+    headers = result.column_titles()
+    table = [["" if v is None else str(v) for v in row] for row in result.table()]
+    widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    for row in table:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    return 0
+
+
+# --- carrier events and surveys ------------------------------------------------------------------------------
+
+def _read(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    return file.read_bytes()
+
+
+def _print_import(args, result, what: str, counted: str) -> int:
+    data = result.as_json()
+    if args.json:
+        print_json(data)
+    else:
+        print(f"{data[counted]} {what} in, {data['duplicates']} already known, {len(data['rejected'])} rejected")
+        for r in data["rejected"]:
+            print(f"  {r['record']}: {r['error']}")
+    return 0 if not data["rejected"] else 2
+
+
+def carrier_events_import(args: argparse.Namespace) -> int:
+    from app.aftersales import carrier_events
+
+    content = _read(args.file)
+    ctx = open_context(args.db)
+    try:
+        with UnitOfWork(ctx.sessions) as uow:
+            result = carrier_events.ingest_file(uow.session, content, Path(args.file).name)
+            uow.commit()
+    finally:
+        ctx.dispose()
+    return _print_import(args, result, "carrier events", "accepted")
+
+
+def survey_import(args: argparse.Namespace) -> int:
+    from app.aftersales import surveys
+
+    content = _read(args.file)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{args.file} is not UTF-8 text") from None
+    ctx = open_context(args.db)
+    try:
+        with UnitOfWork(ctx.sessions) as uow:
+            result = surveys.import_csv(uow.session, text, source=f"csv:{Path(args.file).name}")
+            uow.commit()
+    finally:
+        ctx.dispose()
+    return _print_import(args, result, "survey answers", "imported")
+
+
+def survey_record(args: argparse.Namespace) -> int:
+    from app.aftersales import surveys
+
+    ctx = open_context(args.db)
+    try:
+        with UnitOfWork(ctx.sessions) as uow:
+            answer = surveys.record_answer(uow.session, args.order, args.product, args.delivery, args.service,
+                                           args.comment, args.sku, source="cli")
+            uow.commit()
+            out = {"order": args.order, "product": answer.product_score, "delivery": answer.delivery_score,
+                   "service": answer.service_score}
+    finally:
+        ctx.dispose()
+    print_json(out) if args.json else print(f"answer recorded for {args.order}")
+    return 0
+
+
+# --- returns -------------------------------------------------------------------------------------------------
+
+def _items(specs: list[str]):
+    from app.aftersales.returns import ReturnItem
+
+    items = []
+    for spec in specs:
+        parts = spec.split(":")
+        try:
+            qty = int(parts[1]) if len(parts) > 1 and parts[1] else 1
+        except ValueError:
+            raise InvalidInput(f"--item {spec}: the quantity must be a whole number") from None
+        items.append(ReturnItem(parts[0].strip(), qty, parts[2].strip() if len(parts) > 2 else ""))
+    return items
+
+
+def _return_json(ret) -> dict:
+    return {"number": ret.number, "status": ret.status, "kind": ret.kind, "tracking_number": ret.tracking_number,
+            "refund_cents": ret.refund_cents, "points_refunded": ret.points_refunded,
+            "lines": [{"sku": rl.sku, "quantity": rl.quantity, "inspected": rl.inspected_quantity,
+                       "condition": rl.condition, "exchange_sku": rl.exchange_sku} for rl in ret.lines]}
+
+
+def return_open(args: argparse.Namespace) -> int:
+    from app.aftersales import returns
+    from app.aftersales.policy import ReturnPolicy
+    from app.aftersales.tracking import resolve
+
+    ctx = open_context(args.db)
+    try:
+        policy = ReturnPolicy.from_settings(ctx.settings)
+        with UnitOfWork(ctx.sessions) as uow:
+            items = _items(args.item)
+            if args.check:
+                order, _ = resolve(uow.session, args.order)
+                problems = returns.policy_check(uow.session, order, items, args.kind, args.reason, policy)
+                if args.json:
+                    print_json({"order": order.number, "allowed": not problems, "problems": problems})
+                else:
+                    print("within the policy" if not problems else "outside the policy:\n  " + "\n  ".join(problems))
+                return 0 if not problems else 1
+            ret = returns.request_return(uow.session, args.order, items, args.kind, args.reason, _actor(ctx, args),
+                                         policy, note=args.note)
+            uow.commit()
+            out = _return_json(ret)
+    finally:
+        ctx.dispose()
+    print_json(out) if args.json else print(f"return {out['number']} opened ({out['kind']})")
+    return 0
+
+
+def _with_return(args, action):
+    from app.aftersales import returns
+
+    ctx = open_context(args.db)
+    try:
+        with UnitOfWork(ctx.sessions) as uow:
+            ret = returns.find_return(uow.session, args.ret)
+            extra = action(ctx, uow.session, ret)
+            uow.commit()
+            out = _return_json(ret)
+    finally:
+        ctx.dispose()
+    return out, extra
+
+
+def return_label(args: argparse.Namespace) -> int:
+    from app.aftersales import returns
+
+    out, pdf = _with_return(args, lambda ctx, s, ret: returns.issue_label(s, ret, _actor(ctx, args), ctx.settings))
+    Path(args.output).write_bytes(pdf)
+    print_json(out) if args.json else print(f"return label {out['tracking_number']} written to {args.output}")
+    return 0
+
+
+def return_receive(args: argparse.Namespace) -> int:
+    from app.aftersales import returns
+
+    out, _ = _with_return(args, lambda ctx, s, ret: returns.receive(s, ret, _actor(ctx, args)))
+    print_json(out) if args.json else print(f"return {out['number']} received")
+    return 0
+
+
+def return_inspect(args: argparse.Namespace) -> int:
+    from app.aftersales import returns
+
+    out, result = _with_return(args, lambda ctx, s, ret: returns.inspect(
+        s, ret, args.item, args.condition, _actor(ctx, args), args.quantity, args.bin))
+    if args.json:
+        print_json({**out, "inspection": {"sku": result.sku, "condition": result.condition, "quantity": result.quantity,
+                                          "bin": result.bin_code, "quarantine": result.quarantine}})
+    else:
+        print(f"{result.quantity} x {result.sku} {result.condition} -> {result.bin_code or 'no bin'}")
+    return 0
+
+
+def return_complete(args: argparse.Namespace) -> int:
+    from app.aftersales import returns
+    from app.aftersales.policy import ReturnPolicy
+
+    out, _ = _with_return(args, lambda ctx, s, ret: returns.complete(s, ret, _actor(ctx, args), ReturnPolicy.from_settings(ctx.settings)))
+    exchange = None
+    if out["kind"] == "exchange":
+        ctx = open_context(args.db)
+        try:
+            exchange = returns.create_exchange_order(ctx.sessions, ctx.settings, out["number"], _actor(ctx, args))
+        finally:
+            ctx.dispose()
+        out["status"] = "exchanged"
+    out["exchange_order"] = exchange
+    if args.json:
+        print_json(out)
+    elif exchange:
+        print(f"return {out['number']} exchanged: order {exchange}")
+    else:
+        print(f"return {out['number']} refunded: {out['refund_cents'] / 100:.2f} and {out['points_refunded']} points")
+    return 0
