@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import lifecycle
-from app.errors import InvalidInput, NotFound
+from app.errors import ConcurrencyConflict, InvalidInput, NotFound
 from app.picking.layouts import layout_of
 from app.routing import Layout, Pick, Route, route
 from app.services.timeline import add_event, move
 from app.services.uow import Actor, UnitOfWork
-from db.models import Bin, Order, OrderLine, ProductGtin, Replenishment, Reservation, Stock, Warehouse
+from db.models import Bin, Order, OrderEvent, OrderLine, ProductGtin, Replenishment, Reservation, Stock, Warehouse
 
 PICKABLE = (lifecycle.ALLOCATED, lifecycle.PICKING)
 
@@ -122,6 +123,13 @@ def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tot
     )
 
 
+def _commit(uow: UnitOfWork) -> None:
+    try:
+        uow.commit()
+    except StaleDataError as exc:
+        raise ConcurrencyConflict("another station changed this order just now: nothing was recorded, try again") from exc
+
+
 class PickService:
     def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
         self.sessions = sessions
@@ -146,6 +154,11 @@ class PickService:
                     raise NotFound(f"no order {number}")
                 if order.status not in PICKABLE:
                     raise InvalidInput(f"order {number} is {order.status}: only allocated orders can be picked")
+                if order.status == lifecycle.PICKING:
+                    holder = s.scalar(select(OrderEvent.station).where(
+                        OrderEvent.order_id == order.id, OrderEvent.kind == "picking").order_by(OrderEvent.id.desc()).limit(1))
+                    if holder and holder != self.actor.station:
+                        raise ConcurrencyConflict(f"order {number} is being picked at {holder}")
             warehouses = {found[n].warehouse_id for n in numbers}
             if len(warehouses) != 1 or None in warehouses:
                 raise InvalidInput("the orders on one cart must be allocated to the same warehouse")
@@ -157,7 +170,7 @@ class PickService:
                 if order.status == lifecycle.ALLOCATED:
                     move(s, order, lifecycle.PICKING, self.actor, kind="picking", tote=totes[number],
                          cart=numbers if len(numbers) > 1 else None)
-            uow.commit()
+            _commit(uow)
             return self._pick_list(s, warehouse.code, layout, [found[n] for n in numbers], totes)
 
     def pick_list(self, numbers: list[str]) -> PickList:
@@ -183,6 +196,30 @@ class PickService:
         by_key = {stop.key: stop for stop in stops}
         ordered = [by_key[p.id] for p in result.sequence]
         return PickList(code, layout, [o.number for o in orders], totes, ordered, result, unlocated)
+
+    def suggest_batches(self, warehouse_code: str, totes: int = 4, limit: int = 40) -> list[list[str]]:
+        """Group the warehouse's allocated orders (most urgent first, at most ``limit``) into carts of
+        ``totes`` orders by the savings method; the carts come most urgent first."""
+        from app.picking.layouts import warehouse_by_code
+        from app.routing.batching import batch_orders
+
+        with UnitOfWork(self.sessions) as uow:
+            s = uow.session
+            warehouse = warehouse_by_code(s, warehouse_code)
+            layout = layout_of(warehouse)
+            orders = list(s.scalars(
+                select(Order).where(Order.warehouse_id == warehouse.id, Order.status == lifecycle.ALLOCATED)
+                .order_by(Order.priority.desc(), Order.promised_ship_at, Order.id).limit(limit)
+                .options(selectinload(Order.lines))))
+            rank = {o.number: i for i, o in enumerate(orders)}
+            picks: dict[str, list[Pick]] = {}
+            for order in orders:
+                stops, _ = _stops_for_order(s, order, 1)
+                if stops:
+                    picks[order.number] = [Pick(st.key, st.aisle, st.position, order.number) for st in stops]
+        batches = batch_orders(layout, picks, totes=totes)
+        carts = [sorted(b.orders, key=rank.__getitem__) for b in batches]
+        return sorted(carts, key=lambda cart: rank[cart[0]])
 
     # -- recording ---------------------------------------------------------------------------------
     def _order(self, s: Session, number: str) -> Order:
@@ -212,7 +249,7 @@ class PickService:
                       bin=stop.bin, tote=stop.tote)
             if all(l.picked_quantity >= l.quantity for l in order.lines):
                 move(s, order, lifecycle.PICKED, self.actor)
-            uow.commit()
+            _commit(uow)
             stop.done += quantity
             return order.status
 
@@ -250,7 +287,7 @@ class PickService:
             move(s, order, lifecycle.BACKORDERED, self.actor, reason="short_pick", sku=line.sku, bin=stop.bin)
             s.flush()
             status = reconfirm(s, order, self.actor)
-            uow.commit()
+            _commit(uow)
             return status
 
 

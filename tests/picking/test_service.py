@@ -144,3 +144,14 @@ def test_short_pick_with_no_stock_left_stays_backordered(stocked):
     session.short()
     assert status_of(stocked, "SO-2")[0] == "backordered"
     assert session.complete
+
+
+def test_two_stations_never_pick_one_order(stocked):
+    PickService(stocked.sessions, ACTOR).start(["SO-1"])
+    other = PickService(stocked.sessions, Actor(station="PICK-2", user="bob", role="packer"))
+    with pytest.raises(StationError, match="being picked at PICK-1"):
+        other.start(["SO-1"])
+    # the first station may reopen its own cart after a restart
+    again = PickService(stocked.sessions, ACTOR).start(["SO-1"])
+    assert {s.order for s in again.stops} == {"SO-1"}
+    assert kinds(stocked, "SO-1") == ["picking"]
