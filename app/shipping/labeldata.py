@@ -59,9 +59,15 @@ class LabelData:
         return f"{self.seq} / {self.count}"
 
 
+def _place(postcode: str, city: str, region: str) -> list[str]:
+    """Postcode, city and region, the region left out when it only repeats the city (上海 / 上海市)."""
+    same = region and city and region.rstrip("市省") == city.rstrip("市省")
+    return [p for p in (postcode, city, "" if same else region) if p]
+
+
 def order_address(order) -> Address:
     """The ship-to address of an ``Order`` row, as printed (city, region and postcode on one line)."""
-    place = " ".join(p for p in (order.ship_postcode, order.ship_city, order.ship_region) if p)
+    place = " ".join(_place(order.ship_postcode, order.ship_city, order.ship_region))
     lines = (order.ship_company, order.ship_address1, order.ship_address2, place, order.ship_country)
     return Address(name=order.ship_name or "(no name)", lines=tuple(line for line in lines if line), phone=order.ship_phone)
 
@@ -69,5 +75,5 @@ def order_address(order) -> Address:
 def warehouse_address(warehouse, fallback_name: str = "Warehouse Station") -> Address:
     if warehouse is None:
         return Address(name=fallback_name, lines=())
-    place = " ".join(p for p in (warehouse.postcode, warehouse.city, warehouse.region) if p)
+    place = " ".join(_place(warehouse.postcode, warehouse.city, warehouse.region))
     return Address(name=warehouse.name, lines=tuple(x for x in (place, warehouse.country) if x))
