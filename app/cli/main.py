@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "app.cli.order_commands",
     "app.cli.claim_commands",
     "app.cli.gui_commands",
+    "app.cli.label_commands",
     "app.cli.pack_commands",
     "app.cli.aftersales_commands",
 )
