@@ -9,7 +9,7 @@ the service the item is not there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.errors import StationError
 from app.picking.scans import classify
@@ -21,8 +21,16 @@ OK, REFUSED, INFO, DONE = "ok", "refused", "info", "done"
 
 @dataclass
 class Feedback:
+    """The answer to a scan or an action. ``template`` is an English sentence with ``{name}`` fields
+    (the screen translates it, :mod:`app.ui.pick.messages` lists them all); ``message`` is it filled in."""
+
     verdict: str
-    message: str
+    template: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
 
 
 class PickSession:
@@ -60,21 +68,24 @@ class PickSession:
         if scan.kind == "bin":
             try:
                 self.pick_list.layout.locate_bin(scan.text)
-            except UnknownBin as exc:
-                return Feedback(REFUSED, exc.message)
+            except UnknownBin:
+                return Feedback(REFUSED, "Bin {bin} does not exist in this warehouse.", {"bin": scan.text})
             if scan.text != stop.bin:
-                return Feedback(REFUSED, f"Wrong bin {scan.text}: go to {stop.bin}.")
+                return Feedback(REFUSED, "Wrong bin {scanned}: go to {bin}.", {"scanned": scan.text, "bin": stop.bin})
             self.bin_confirmed = True
-            return Feedback(OK, f"Bin {stop.bin} OK: take {stop.remaining} x {stop.name} into tote {stop.tote}.")
+            return Feedback(OK, "Bin {bin} OK: take {quantity} x {item} into tote {tote}.",
+                            {"bin": stop.bin, "quantity": stop.remaining, "item": stop.name, "tote": stop.tote})
         if not self.bin_confirmed:
-            return Feedback(REFUSED, f"Scan the label of bin {stop.bin} first.")
+            return Feedback(REFUSED, "Scan the label of bin {bin} first.", {"bin": stop.bin})
         matches = (scan.kind == "item" and scan.gtin in stop.gtins) or (scan.kind == "text" and scan.text == stop.sku)
         if not matches:
             what = scan.gtin if scan.kind == "item" else scan.text
-            return Feedback(REFUSED, f"Wrong item {what}: this stop wants {stop.sku} ({stop.name}).")
+            return Feedback(REFUSED, "Wrong item {scanned}: this stop wants {sku} ({item}).",
+                            {"scanned": what, "sku": stop.sku, "item": stop.name})
         self.counted += 1
         if self.counted < stop.remaining:
-            return Feedback(OK, f"{stop.sku}: {self.counted} of {stop.remaining}, into tote {stop.tote}.")
+            return Feedback(OK, "{sku}: {count} of {quantity}, into tote {tote}.",
+                            {"sku": stop.sku, "count": self.counted, "quantity": stop.remaining, "tote": stop.tote})
         return self._record(stop, self.counted)
 
     def confirm_quantity(self, quantity: int) -> Feedback:
@@ -83,9 +94,9 @@ class PickSession:
         if stop is None:
             return Feedback(DONE, "Every stop is done.")
         if not self.bin_confirmed:
-            return Feedback(REFUSED, f"Scan the label of bin {stop.bin} first.")
+            return Feedback(REFUSED, "Scan the label of bin {bin} first.", {"bin": stop.bin})
         if quantity < 1 or quantity > stop.remaining:
-            return Feedback(REFUSED, f"Quantity must be between 1 and {stop.remaining}.")
+            return Feedback(REFUSED, "Quantity must be between 1 and {quantity}.", {"quantity": stop.remaining})
         return self._record(stop, quantity)
 
     def _record(self, stop: Stop, quantity: int) -> Feedback:
@@ -93,14 +104,17 @@ class PickSession:
             status = self.service.confirm(stop, quantity)
         except StationError as exc:
             self.counted = 0
-            return Feedback(REFUSED, exc.message)
+            return Feedback(REFUSED, "{error}", {"error": exc.message})
         self.statuses[stop.order] = status
         self.counted = 0
         if stop.remaining > 0:
-            return Feedback(OK, f"{stop.sku}: {stop.done} of {stop.quantity} picked.")
+            return Feedback(OK, "{sku}: {done} of {quantity} picked.",
+                            {"sku": stop.sku, "done": stop.done, "quantity": stop.quantity})
         self._advance()
-        tail = f" Order {stop.order} is picked." if status == "picked" else ""
-        return Feedback(DONE if self.complete else OK, f"{stop.quantity} x {stop.sku} into tote {stop.tote}.{tail}")
+        template = ("{quantity} x {sku} into tote {tote}. Order {order} is picked." if status == "picked"
+                    else "{quantity} x {sku} into tote {tote}.")
+        return Feedback(DONE if self.complete else OK, template,
+                        {"quantity": stop.quantity, "sku": stop.sku, "tote": stop.tote, "order": stop.order})
 
     def _advance(self) -> None:
         self.finished.append(self.queue.pop(0))
@@ -118,7 +132,8 @@ class PickSession:
         self.returned.append(stop)
         self.bin_confirmed = False
         self.counted = 0
-        return Feedback(INFO, f"Skipped {stop.bin}: it comes back at the end. Next: {self.current.bin}.")
+        return Feedback(INFO, "Skipped {bin}: it comes back at the end. Next: {next}.",
+                        {"bin": stop.bin, "next": self.current.bin})
 
     def short(self) -> Feedback:
         """The item is not (all) there: the units scanned so far are what was found."""
@@ -129,14 +144,16 @@ class PickSession:
         try:
             status = self.service.short(stop, found)
         except StationError as exc:
-            return Feedback(REFUSED, exc.message)
+            return Feedback(REFUSED, "{error}", {"error": exc.message})
         self.statuses[stop.order] = status
         # The order leaves the cart: its other stops go, and its tote goes back to stock.
         self.queue = [s for s in self.queue if s.order != stop.order]
         self.finished = [s for s in self.finished if s.order != stop.order]
         self.bin_confirmed = False
         self.counted = 0
-        where = "re-allocated" if status == "allocated" else status
-        return Feedback(DONE if self.complete else INFO,
-                        f"Short pick of {stop.sku} at {stop.bin} recorded: order {stop.order} is {where}; "
-                        f"put the contents of tote {stop.tote} back.")
+        template = (
+            "Short pick of {sku} at {bin} recorded: order {order} is re-allocated; put the contents of tote {tote} back."
+            if status == "allocated" else
+            "Short pick of {sku} at {bin} recorded: order {order} is backordered; put the contents of tote {tote} back.")
+        return Feedback(DONE if self.complete else INFO, template,
+                        {"sku": stop.sku, "bin": stop.bin, "order": stop.order, "tote": stop.tote})

@@ -13,3 +13,17 @@ def test_scans_are_classified():
     assert classify("epc:ZZ").kind == "text"
     assert classify("MUG-1").kind == "text"
     assert classify("  \r\n").kind == "empty"
+
+
+def test_every_session_sentence_is_marked_for_translation():
+    import re
+    from pathlib import Path
+
+    from app.ui.pick.messages import TEMPLATES
+
+    source = (Path(__file__).resolve().parents[2] / "app" / "picking" / "session.py").read_text()
+    used = set(re.findall(r'"([^"]*\{[a-z]+\}[^"]*|Every stop is done\.|Empty scan: nothing read\.|'
+                          r'This is the last stop: pick it or report it short\.)"', source))
+    used = {u for u in used if "\n" not in u and "``" not in u}
+    assert used <= set(TEMPLATES)
+    assert len(used) >= 15

@@ -16,6 +16,7 @@ from app.errors import StationError
 from app.picking.service import PickService
 from app.picking.session import DONE, OK, REFUSED, Feedback, PickSession
 from app.ui.pick.map_view import WarehouseMap
+from app.ui.pick.messages import translated
 
 COLOURS = {OK: "#2e7d32", DONE: "#1f4e9c", REFUSED: "#b3261e", "info": "#546e7a"}
 
@@ -138,11 +139,11 @@ class PickScreen(QWidget):
             if not number:
                 return False
             if number in self.pending:
-                self._show(Feedback(REFUSED, self.tr("Order %1 is already on the cart.").replace("%1", number)))
+                self._say(REFUSED, self.tr("Order %1 is already on the cart.").replace("%1", number))
             else:
                 self.pending.append(number)
-                self._show(Feedback("info", self.tr("Order %1 added: tote %2. Press Start when the cart is full.")
-                                    .replace("%1", number).replace("%2", str(len(self.pending)))))
+                self._say("info", self.tr("Order %1 added: tote %2. Press Start when the cart is full.")
+                                    .replace("%1", number).replace("%2", str(len(self.pending))))
             self._refresh()
             return True
         self._show(self.session.handle_scan(text))
@@ -175,15 +176,15 @@ class PickScreen(QWidget):
     @Slot()
     def next_batch(self) -> None:
         if not self.warehouse:
-            self._show(Feedback(REFUSED, self.tr("This station has no warehouse set.")))
+            self._say(REFUSED, self.tr("This station has no warehouse set."))
             return
         try:
             carts = self.service.suggest_batches(self.warehouse)
         except StationError as exc:
-            self._show(Feedback(REFUSED, exc.message))
+            self._say(REFUSED, exc.message)
             return
         if not carts:
-            self._show(Feedback("info", self.tr("No allocated order is waiting to be picked.")))
+            self._say("info", self.tr("No allocated order is waiting to be picked."))
             return
         self.open_cart(carts[0])
 
@@ -198,7 +199,7 @@ class PickScreen(QWidget):
         try:
             pick_list = self.service.start(list(numbers))
         except StationError as exc:
-            self._show(Feedback(REFUSED, exc.message))
+            self._say(REFUSED, exc.message)
             self._refresh()
             return False
         self.session = PickSession(self.service, pick_list)
@@ -207,23 +208,27 @@ class PickScreen(QWidget):
         if pick_list.unlocated:
             note = " " + self.tr("%1 line(s) have no stock in any bin: report them short.").replace(
                 "%1", str(len(pick_list.unlocated)))
-        self._show(Feedback("info", self.tr("Route of %1 m for %2 stop(s), method %3.").replace(
+        self._say("info", self.tr("Route of %1 m for %2 stop(s), method %3.").replace(
             "%1", f"{pick_list.route.length:.1f}").replace("%2", str(len(pick_list.stops))).replace(
-            "%3", pick_list.route.method) + note))
+            "%3", pick_list.route.method) + note)
         self._refresh()
         return True
 
     # -- showing -------------------------------------------------------------------------------------
+    def _say(self, verdict: str, text: str) -> None:
+        self._show(Feedback(verdict, "{text}", {"text": text}))
+
     def _show(self, feedback: Feedback) -> None:
+        text = translated(feedback)
         colour = COLOURS.get(feedback.verdict, "#546e7a")
         self.message.setStyleSheet(f"background: {colour};")
-        self.message.setText(feedback.message)
-        self.message_shown.emit(feedback.verdict, feedback.message)
+        self.message.setText(text)
+        self.message_shown.emit(feedback.verdict, text)
         if self.feedback is not None:
             if feedback.verdict == REFUSED:
-                self.feedback.bad(feedback.message)
+                self.feedback.bad(text)
             elif feedback.verdict in (OK, DONE):
-                self.feedback.good(feedback.message)
+                self.feedback.good(text)
 
     def _refresh(self) -> None:
         session = self.session
