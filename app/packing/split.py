@@ -58,7 +58,7 @@ def split_rest(session: Session, order: Order, lines: list[OrderLine], actor: Ac
             line.picked_quantity = min(line.picked_quantity, line.quantity)
     session.flush()
     add_event(session, order, "split", actor, rest=number, lines=moved, backorder=backorder)
-    add_event(session, rest, "split_from", actor, order=order.number, lines=moved)
+    add_event(session, rest, "split_from", actor, from_order=order.number, lines=moved)
     if backorder:
         release_reservations(session, rest)
         move(session, rest, lc.BACKORDERED, actor, kind="backordered", reason=f"rest of {order.number}")
