@@ -221,13 +221,16 @@ class ExactRouter:
         for s, (kind, col, k) in enumerate(steps):
             nxt: dict[tuple[int, ...], float] = {}
             ptr: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
+            get = nxt.get
             if kind == "v":
                 opts = options(col, k)
+                vertical = _vertical
                 for state, cost in states.items():
                     for extra, opt in opts:
-                        key = _vertical(state, k, opt)
+                        key = vertical(state, k, opt)
                         total = cost + extra
-                        if total < nxt.get(key, math.inf) - 1e-12:
+                        old = get(key)
+                        if old is None or total < old - 1e-12:
                             nxt[key] = total
                             ptr[key] = (state, opt)
             else:
@@ -246,7 +249,8 @@ class ExactRouter:
                                 done = (cost, s, state)
                             continue
                         total = cost + x * step_len
-                        if total < nxt.get(key, math.inf) - 1e-12:
+                        old = get(key)
+                        if old is None or total < old - 1e-12:
                             nxt[key] = total
                             ptr[key] = (state, x)
             back.append(ptr)
