@@ -92,9 +92,9 @@ def window_start(session: Session, order: Order) -> datetime | None:
     ).all())
     if rows.get("delivered"):
         return rows["delivered"]
-    if rows.get("shipped"):
-        return rows["shipped"]
-    return session.scalar(select(func.min(Parcel.shipped_at)).where(Parcel.order_id == order.id))
+    handed_over = session.scalar(
+        select(func.min(Parcel.shipped_at)).where(Parcel.order_id == order.id, Parcel.voided.is_(False)))
+    return handed_over or rows.get("shipped")
 
 
 def returned_units(session: Session, order: Order, exclude_return: int | None = None) -> dict[int, int]:
