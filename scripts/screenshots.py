@@ -82,7 +82,7 @@ def shoot(ctx, out: Path, languages: list[str]) -> list[Path]:
         folder = out / language
         for old in folder.glob("*.png") if folder.exists() else ():
             old.unlink()
-        window = build_window(ctx, "STATION-1", language)
+        window = build_window(ctx, "STATION-1", language, devices=False)
         window.resize(1440, 900)
         window.show()
         grab(window, folder, "login")

@@ -53,9 +53,11 @@ def gui(args: argparse.Namespace) -> int:
 
     db_url = args.db
     settings = load_settings(db_url)
-    if args.demo and not db_url:
-        db_url = demo_url()
-        settings.db_url = db_url
+    if args.demo:
+        settings.extra["demo"] = True  # the devices bridge adds the simulated devices and virtual scanner
+        if not db_url:
+            db_url = demo_url()
+            settings.db_url = db_url
     ctx = open_context(db_url, settings=settings)
     try:
         if args.demo:

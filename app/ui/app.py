@@ -89,7 +89,7 @@ def create_application(argv: list[str] | None = None, language: str = "en") -> Q
     return app
 
 
-def build_window(ctx, station: str, language: str, sync=None):
+def build_window(ctx, station: str, language: str, sync=None, devices: bool = True):
     from app.ui.main_window import MainWindow
 
     window = MainWindow(ctx, station, sync=sync, language=normalise_language(language))
@@ -101,7 +101,8 @@ def build_window(ctx, station: str, language: str, sync=None):
         window.rebuild(lang)
 
     window.language_change_requested.connect(switch)
-    _attach_devices(window, ctx)
+    if devices:
+        _attach_devices(window, ctx)
     return window
 
 

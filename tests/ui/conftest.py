@@ -36,7 +36,7 @@ def world(ctx):
 def window(ctx, world, station_app, qtbot):
     from app.ui.app import build_window
 
-    w = build_window(ctx, "STATION-1", "en")
+    w = build_window(ctx, "STATION-1", "en", devices=False)
     qtbot.addWidget(w)
     w.show()
     yield w

@@ -35,6 +35,15 @@ from db.models import Order, Station
 ANY = None
 
 
+def index_of(combo: QComboBox, value) -> int:
+    """``findData`` that also finds tuples (Qt hands them back as lists)."""
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if data == value or (isinstance(data, list) and tuple(data) == value):
+            return i
+    return -1
+
+
 class QueueView(QWidget):
     """Filter bar, search and the table over :class:`OrderQueueModel`."""
 
@@ -53,7 +62,7 @@ class QueueView(QWidget):
         self.status.addItem(self.tr("Waiting for a person"), tuple(sorted(WAITING)))
         for code in STATUSES:
             self.status.addItem(status_name(code), (code,))
-        self.status.setCurrentIndex(max(0, self.status.findData(tuple(statuses))))
+        self.status.setCurrentIndex(max(0, index_of(self.status, tuple(statuses))))
         self.priority = QComboBox()
         self.priority.addItem(self.tr("Any priority"), ANY)
         for value in (2, 1, 0):

@@ -1,0 +1,85 @@
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from app.services.claim import claim_next
+from app.services.uow import Actor
+from app.ui.queue.model import MIME_ORDERS
+from db.models import Order, Station
+from tests.ui.conftest import login
+
+
+def _board(window, qtbot):
+    login(window, qtbot, "BADGE-SUPER-1")
+    window.open_screen("supervisor")
+    return window.screens["supervisor"]
+
+
+def _station_of(ctx, number):
+    with ctx.sessions() as s:
+        return s.execute(select(Station.name, Order.status, Order.priority).outerjoin(Station, Station.id == Order.station_id)
+                         .where(Order.number == number)).one()
+
+
+def _select_rows(view, rows):
+    sm = view.table.selectionModel()
+    sm.clearSelection()
+    for r in rows:
+        sm.select(view.model.index(r, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+
+
+def test_stations_live_and_reassign_by_selection(window, qtbot, ctx):
+    claimed = claim_next(ctx.sessions, "STATION-2", Actor(station="STATION-2", user="packer2", role="packer"))
+    board = _board(window, qtbot)
+    board.reload_stations()
+    row = board.station_row("STATION-2")
+    assert board.stations.item(row, 3).text() == claimed.number
+    assert board.stations.item(board.station_row("STATION-1"), 2).text() == "Supervisor One"
+    view = board.orders
+    _select_rows(view, [0, 1])
+    numbers = view.selected_numbers()
+    assert "2 order(s) selected" in board.selection_label.text()
+    board.target_station.setCurrentIndex(board.target_station.findData("STATION-1"))
+    board.to_station_button.click()
+    assert {_station_of(ctx, n)[0] for n in numbers} == {"STATION-1"}
+    _select_rows(view, [view.model.rowCount() - 1])
+    last = view.selected_numbers()[0]
+    board.priority.setCurrentIndex(board.priority.findData(2))
+    board.priority_button.click()
+    assert _station_of(ctx, last)[2] == 2
+    # Hold needs a reason; release brings it back.
+    _select_rows(view, [0])
+    first = view.selected_numbers()[0]
+    board.hold_button.click()
+    assert window.feedback.history[-1] == ("bad", "Give a reason to hold.")
+    board.reason.setText("inspect the goods")
+    board.hold_button.click()
+    assert _station_of(ctx, first)[1] == "on_hold"
+    _select_rows(view, [i for i in range(view.model.rowCount()) if view.model.row_at(i).number == first])
+    board.release_button.click()
+    assert _station_of(ctx, first)[1] == "allocated"
+
+
+def test_drag_orders_onto_a_station(window, qtbot, ctx):
+    board = _board(window, qtbot)
+    view = board.orders
+    _select_rows(view, [2, 3])
+    numbers = view.selected_numbers()
+    mime = view.model.mimeData(view.table.selectionModel().selectedRows())
+    assert bytes(mime.data(MIME_ORDERS)).decode().split("\n") == numbers
+    table = board.stations
+    row = board.station_row("STATION-2")
+    pos = table.visualItemRect(table.item(row, 0)).center()
+    # What a real drag delivers: enter, move, drop (Qt routes the drop to the widget the drag entered).
+    enter = QDragEnterEvent(pos, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(table.viewport(), enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(pos, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(table.viewport(), move)
+    assert move.isAccepted()
+    drop = QDropEvent(pos, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(table.viewport(), drop)
+    assert drop.isAccepted()
+    assert {_station_of(ctx, n)[0] for n in numbers} == {"STATION-2"}
+    assert window.feedback.history[-1][0] == "good"
