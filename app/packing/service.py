@@ -198,6 +198,7 @@ class PackService:
         *,
         print_dispatch: Callable[[list[int]], None] | None = None,
         label: bool = True,
+        pin: bool = False,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
@@ -206,6 +207,9 @@ class PackService:
         self.label = label
         self.print_dispatch = print_dispatch if print_dispatch is not None else default_print_dispatch(sessions, station)
         self.order_id: int | None = None
+        # Pinned (the CLI): scans always go to the order opened, never to another one the station holds.
+        self.pin = pin
+        self.pinned_id: int | None = None
         self.last_order_id: int | None = None
         self._station_id: int | None = None
         self._cartons: list[fit.CartonSpec] | None = None
@@ -264,6 +268,8 @@ class PackService:
         elif order.status in (lc.PACKED, lc.LABELLED, lc.SHIPPED, lc.DELIVERED):
             self.order_id = None
             self.last_order_id = order.id
+            if self.pin:
+                self.pinned_id = order.id
             return Answer(REFUSED, message("already_packed", number=order.number), "already_packed", NEXT_ORDER,
                           order.number, order.status)
         elif order.station_id not in (None, me) and order.status in (lc.PACKING, *lc.CLAIMABLE):
@@ -274,6 +280,8 @@ class PackService:
         pack = self._pack_session(s, order)
         pack.station, pack.user = self.station, self.actor.user
         self.order_id = order.id
+        if self.pin:
+            self.pinned_id = order.id
         left = s.scalar(select(func.sum(OrderLine.quantity - OrderLine.packed_quantity)).where(OrderLine.order_id == order.id)) or 0
         return Answer(OK, message("order_opened", number=order.number, left=int(left)), "opened",
                       self._waiting_step(pack), order.number, order.status)
@@ -321,7 +329,7 @@ class PackService:
         except StaleDataError:
             return Answer(REFUSED, message("db_unavailable"), "db_unavailable", SCAN_ITEM)
         if answer.verdict == COMPLETE and self.label:
-            self._hand_off(answer, received)
+            self.hand_off(answer, received, self.last_order_id)
         elif answer.reason == "reprinted" and answer.print_jobs:
             self._dispatch_jobs(answer.print_jobs)
         return answer
@@ -405,7 +413,9 @@ class PackService:
             return refusal.answer
 
     def _current(self, s: Session) -> Order | Answer:
-        if self.order_id is None:
+        if self.order_id is None and self.pinned_id is not None:
+            self.order_id = self.pinned_id
+        elif self.order_id is None:
             self.resume_in(s)
         if self.order_id is None:
             return Answer(REFUSED, message("no_order"), "no_order", NEXT_ORDER)
@@ -427,6 +437,14 @@ class PackService:
                 msg = message("taken_away_nowhere", number=order.number, status=order.status)
             return Answer(REFUSED, msg, "taken_away", NEXT_ORDER, order.number, order.status)
         return order
+
+    def check(self) -> Answer | None:
+        """Is the current order still this station's to pack? None if so, else the answer telling why not."""
+        if self.order_id is None:
+            return None
+        with self.sessions() as s:
+            current = self._current(s)
+        return current if isinstance(current, Answer) else None
 
     def resume_in(self, s: Session) -> None:
         me = self._station_row_id(s)
@@ -795,7 +813,7 @@ class PackService:
         except (OperationalError, DBAPIError):
             return Answer(REFUSED, message("db_unavailable"), "db_unavailable", WEIGH)
         if answer.verdict == COMPLETE and self.label:
-            self._hand_off(answer, time.perf_counter())
+            self.hand_off(answer, time.perf_counter(), self.last_order_id)
         return answer
 
     def _weigh_now(self, x: _Scan) -> Answer:
@@ -843,7 +861,7 @@ class PackService:
             journal.verdict, journal.reason = answer.verdict, answer.reason[:40]
             uow.commit()
         if answer.verdict == COMPLETE and self.label:
-            self._hand_off(answer, time.perf_counter())
+            self.hand_off(answer, time.perf_counter(), self.last_order_id)
         return answer
 
     def _approve_partial(self, x: _Scan, badge: str, rest: str) -> Answer:
@@ -899,12 +917,12 @@ class PackService:
         return Answer(OK, message("order_opened", number=order.number, left=left), "opened", SCAN_ITEM, order.number, order.status)
 
     # --- the hand-off to the printers ----------------------------------------------------------------------
-    def _hand_off(self, answer: Answer, received: float) -> None:
-        """Label the packed order and queue its label and packing slip, then give the jobs to the printers."""
+    def hand_off(self, answer: Answer, received: float, order_id: int | None) -> None:
+        """Label the packed order and queue its label and packing slip, then give the jobs to the printers.
+        Uses transactions of its own and no state of the service: the screen runs it on a worker thread."""
         from app.shipping.rates import ParcelSpec
         from app.shipping.service import enqueue_documents, label_order
 
-        order_id = self.last_order_id
         try:
             with UnitOfWork(self.sessions) as uow:
                 s = uow.session

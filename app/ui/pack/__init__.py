@@ -1,0 +1,1 @@
+"""The pack verification screen (issue 9)."""
