@@ -66,6 +66,7 @@ ALL_ROLES = ("packer", "supervisor", "shipping", "service", "admin")
 
 SCREENS: list[ScreenSpec] = [
     ScreenSpec("queue", QT_TRANSLATE_NOOP("Screens", "Order queue"), ALL_ROLES, "app.ui.queue.view:QueueScreen"),
+    ScreenSpec("pack", QT_TRANSLATE_NOOP("Screens", "Pack"), ("packer",), "app.ui.pack.screen:PackScreen"),
     ScreenSpec("review", QT_TRANSLATE_NOOP("Screens", "Review desk"), ("service",), "app.ui.review.desk:ReviewDesk"),
     ScreenSpec("supervisor", QT_TRANSLATE_NOOP("Screens", "Supervisor board"), ("supervisor",),
                "app.ui.supervisor.board:SupervisorBoard"),
