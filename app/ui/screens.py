@@ -4,12 +4,15 @@ A screen is any QWidget built by ``factory(env)`` (``env`` is a :class:`ScreenEn
 offer ``on_change(topic, key)`` (live sync), ``handle_scan(text) -> bool`` (a scan while it is
 shown) and ``shutdown()``. To add a screen, add a line to ``SCREENS`` or call
 :func:`register_screen` from your package; the factory is named as ``"module:callable"`` so that
-a screen's module is imported only when a user who may see it logs in.
+a screen's module is imported only when a user who may see it logs in. Packages under ``app.ui``
+are discovered (:func:`discover_screens`): a package's ``register()`` function or ``registry``
+module adds its screens.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -84,5 +87,36 @@ def register_screen(spec: ScreenSpec, before: str | None = "settings") -> None:
     SCREENS.insert(names.index(before) if before in names else len(SCREENS), spec)
 
 
+_discovered = False
+
+
+def discover_screens() -> None:
+    """Let every package under ``app.ui`` add its screens: a package-level ``register()`` function is
+    called, a ``registry`` module is imported. Once per process; a broken package is logged and skipped."""
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    import logging
+    import pkgutil
+
+    import app.ui
+
+    for info in pkgutil.iter_modules(app.ui.__path__):
+        if not info.ispkg:
+            continue
+        name = f"app.ui.{info.name}"
+        try:
+            package = importlib.import_module(name)
+            register = getattr(package, "register", None)
+            if callable(register):
+                register()
+            if importlib.util.find_spec(f"{name}.registry") is not None:
+                importlib.import_module(f"{name}.registry")
+        except Exception:  # noqa: BLE001 - one package's failure must not keep the station from starting
+            logging.getLogger(__name__).exception("screens of %s not available", name)
+
+
 def screens_for(role: str) -> list[ScreenSpec]:
+    discover_screens()
     return [spec for spec in SCREENS if spec.allowed(role)]
