@@ -1,0 +1,67 @@
+"""Names of the aftersales timeline events and return words, translatable (the "Event" and "Returns" contexts)."""
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.ui.texts import event_name as _base_event_name
+
+EVENTS = {
+    "in_transit": QT_TRANSLATE_NOOP("Event", "in transit"),
+    "out_for_delivery": QT_TRANSLATE_NOOP("Event", "out for delivery"),
+    "exception": QT_TRANSLATE_NOOP("Event", "carrier exception"),
+    "parcel_delivered": QT_TRANSLATE_NOOP("Event", "parcel delivered"),
+    "return_requested": QT_TRANSLATE_NOOP("Event", "return requested"),
+    "return_label_issued": QT_TRANSLATE_NOOP("Event", "return label issued"),
+    "return_in_transit": QT_TRANSLATE_NOOP("Event", "return in transit"),
+    "return_out_for_delivery": QT_TRANSLATE_NOOP("Event", "return out for delivery"),
+    "return_delivered": QT_TRANSLATE_NOOP("Event", "return delivered to the warehouse"),
+    "return_exception": QT_TRANSLATE_NOOP("Event", "return held by the carrier"),
+    "return_received": QT_TRANSLATE_NOOP("Event", "return received"),
+    "return_inspected": QT_TRANSLATE_NOOP("Event", "return inspected"),
+    "return_refunded": QT_TRANSLATE_NOOP("Event", "refunded"),
+    "return_exchanged": QT_TRANSLATE_NOOP("Event", "exchange sent"),
+    "return_cancelled": QT_TRANSLATE_NOOP("Event", "return cancelled"),
+}
+
+CONDITIONS = {
+    "resellable": QT_TRANSLATE_NOOP("Returns", "resellable"),
+    "damaged": QT_TRANSLATE_NOOP("Returns", "damaged"),
+    "wrong_item": QT_TRANSLATE_NOOP("Returns", "wrong item"),
+}
+
+REASONS = {
+    "changed_mind": QT_TRANSLATE_NOOP("Returns", "changed mind"),
+    "wrong_size": QT_TRANSLATE_NOOP("Returns", "wrong size"),
+    "damaged": QT_TRANSLATE_NOOP("Returns", "arrived damaged"),
+    "defective": QT_TRANSLATE_NOOP("Returns", "defective"),
+    "wrong_item": QT_TRANSLATE_NOOP("Returns", "wrong item sent"),
+    "not_as_described": QT_TRANSLATE_NOOP("Returns", "not as described"),
+    "late": QT_TRANSLATE_NOOP("Returns", "arrived too late"),
+}
+
+RETURN_STATUSES = {
+    "approved": QT_TRANSLATE_NOOP("Returns", "approved, waiting for the parcel"),
+    "label_issued": QT_TRANSLATE_NOOP("Returns", "label issued, waiting for the parcel"),
+    "received": QT_TRANSLATE_NOOP("Returns", "received, inspect the items"),
+    "inspected": QT_TRANSLATE_NOOP("Returns", "inspected, ready to complete"),
+    "refunded": QT_TRANSLATE_NOOP("Returns", "refunded"),
+    "exchanged": QT_TRANSLATE_NOOP("Returns", "exchanged"),
+    "cancelled": QT_TRANSLATE_NOOP("Returns", "cancelled"),
+}
+
+
+def event_name(kind: str) -> str:
+    if kind in EVENTS:
+        return QCoreApplication.translate("Event", EVENTS[kind])
+    return _base_event_name(kind)
+
+
+def condition_name(code: str | None) -> str:
+    return QCoreApplication.translate("Returns", CONDITIONS[code]) if code in CONDITIONS else ""
+
+
+def reason_name(code: str) -> str:
+    return QCoreApplication.translate("Returns", REASONS[code]) if code in REASONS else code.replace("_", " ")
+
+
+def return_status_name(code: str) -> str:
+    return QCoreApplication.translate("Returns", RETURN_STATUSES[code]) if code in RETURN_STATUSES else code
