@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.shipping.rates import ServiceOption
@@ -50,8 +51,11 @@ def next_serials(session: Session, name: str, count: int = 1) -> int:
     )
     value = session.execute(stmt).scalar_one_or_none()
     if value is None:
-        with session.begin_nested():
-            session.add(ShippingCounter(name=name, value=0))
+        try:
+            with session.begin_nested():
+                session.add(ShippingCounter(name=name, value=0))
+        except IntegrityError:
+            pass  # another station created it a moment ago: its row is there now
         value = session.execute(stmt).scalar_one()
     return int(value) - count + 1
 
@@ -135,6 +139,8 @@ def seed_carriers(session: Session) -> list[Carrier]:
             carrier = Carrier(code=code, name=name, name_zh=name_zh, tracking_format=fmt, tracking_prefix=prefix)
             session.add(carrier)
             session.flush()
+        if session.get(ShippingCounter, f"tracking:{code}") is None:
+            session.add(ShippingCounter(name=f"tracking:{code}", value=0))
         carriers.append(carrier)
         for s_code, s_name, s_zh, kind, max_w, divisor, fcode, coverage, prices in services:
             if session.scalar(select(CarrierService.id).where(CarrierService.code == s_code)) is not None:

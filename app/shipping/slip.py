@@ -44,14 +44,7 @@ class SlipData:
 def slip_data(session, order, parcels, settings: Settings | None = None) -> SlipData:
     settings = settings or Settings()
     lang = settings.language
-    lines = tuple(
-        SlipLine(
-            l.line_no, l.sku,
-            (l.product.name(lang) if l.product is not None else "") or l.name,
-            l.quantity, l.unit_price_cents,
-        )
-        for l in order.lines
-    )
+    lines = tuple(SlipLine(l.line_no, l.sku, _line_name(l, lang), l.quantity, l.unit_price_cents) for l in order.lines)
     carrier = ""
     if parcels:
         carrier = f"{parcels[0].carrier.name} {parcels[0].service.name}"
@@ -62,6 +55,16 @@ def slip_data(session, order, parcels, settings: Settings | None = None) -> Slip
         parcels=tuple((f"{p.seq}/{p.count}", p.tracking_number, p.weight_g) for p in parcels),
         carrier=carrier, currency=order.currency, note=order.note or "",
     )
+
+
+def _line_name(line, language: str) -> str:
+    """The product's name in the station's language, the other language after it when it differs."""
+    product = line.product
+    if product is None:
+        return line.name
+    first = product.name(language)
+    other = product.name_en if first == product.name_zh else product.name_zh
+    return f"{first} · {other}" if other and other != first else first or line.name
 
 
 def _money(cents: int, currency: str) -> str:
