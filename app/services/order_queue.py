@@ -7,7 +7,7 @@ the screen asks for the count and for windows of rows by offset as the user scro
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -120,9 +120,31 @@ def count(session: Session, f: QueueFilter) -> int:
     return session.scalar(_where(select(func.count()).select_from(Order), f)) or 0
 
 
+# Up to this depth a several-status window is read as one indexed walk per status, merged.
+MERGE_DEPTH = 5000
+
+
 def window(session: Session, f: QueueFilter, offset: int, limit: int) -> list[QueueRow]:
+    if len(f.statuses) > 1 and (f.sort == "urgency" or f.sort not in SORTABLE) and offset + limit <= MERGE_DEPTH:
+        return _merged_window(session, f, offset, limit)
     query = _where(select(*_ROW_COLUMNS), f).order_by(*_order_by(f)).offset(offset).limit(limit)
     return [QueueRow(*row) for row in session.execute(query)]
+
+
+def _merged_window(session: Session, f: QueueFilter, offset: int, limit: int) -> list[QueueRow]:
+    """Several statuses by urgency: each status walks ix_orders_status_urgency for its first
+    offset + limit rows, and the few are merged here, instead of the database sorting them all."""
+    rows: list[QueueRow] = []
+    for status in f.statuses:
+        one = f.with_(statuses=(status,))
+        query = _where(select(*_ROW_COLUMNS), one).order_by(*_order_by(one)).limit(offset + limit)
+        rows += [QueueRow(*row) for row in session.execute(query)]
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    if f.descending:
+        rows.sort(key=lambda r: (r.priority, -(r.promised_ship_at or far).timestamp(), -r.id))
+    else:
+        rows.sort(key=lambda r: (-r.priority, (r.promised_ship_at or far).timestamp(), r.id))
+    return rows[offset:offset + limit]
 
 
 def channels(session: Session) -> list[str]:

@@ -99,7 +99,7 @@ def make_postgres(url: str, orders: int) -> None:
                    6000 + g %% 20000, 'paid', 'PAY-B' || g,
                    (SELECT min(id) FROM warehouses) + g %% (SELECT count(*) FROM warehouses),
                    NULL, NULL, '', now(), now(), 1
-            FROM generate_series(1, %(orders)s) AS g
+            FROM generate_series(1::bigint, %(orders)s::bigint) AS g
             """,
             {"statuses": statuses, "n_statuses": len(statuses), "orders": orders},
         )
