@@ -399,8 +399,6 @@ class PackService:
         pack = self._pack_session(s, order)
         lines = list(s.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
         ctx = _Scan(s, order, pack, lines, journal, c)
-        pack.scans += 1
-        pack.updated_at = utcnow()
         if pack.pending and c.kind != "command":
             kind = pack.pending.get("await")
             if kind in ("lot", "expiry", "serial"):
@@ -937,11 +935,21 @@ class PackService:
                 if specs and any(not (sp.length_mm and sp.weight_g) for sp in specs):
                     specs = None  # a box without a carton size: let shipping size it from the catalogue
                 label_order(s, order, self.actor, specs, settings=self.settings)
-                jobs = enqueue_documents(s, order, self.station, settings=self.settings, actor=self.actor)
+                # The labels first: they go to the printer while the packing slip is being made.
+                jobs = enqueue_documents(s, order, self.station, settings=self.settings, actor=self.actor, include_slip=False)
                 notify_change(s, "order", order.number)
                 uow.commit()
                 answer.status = order.status
                 answer.print_jobs = [j.id for j in jobs]
+            self._dispatch_jobs(answer.print_jobs)
+            answer.handoff_s = time.perf_counter() - received
+            with UnitOfWork(self.sessions) as uow:
+                order = uow.session.get(Order, order_id)
+                jobs = enqueue_documents(uow.session, order, self.station, settings=self.settings, actor=self.actor)
+                uow.commit()
+                slip = [j.id for j in jobs if j.id not in answer.print_jobs]
+                answer.print_jobs += slip
+            self._dispatch_jobs(slip)
         except StationError as exc:
             answer.label_error = exc.message
             answer.message = message("complete_label_failed", number=answer.number, error=exc.message)
@@ -949,9 +957,6 @@ class PackService:
         except (OperationalError, DBAPIError) as exc:
             answer.label_error = f"database: {type(exc).__name__}"
             answer.message = message("complete_label_failed", number=answer.number, error="the database cannot be reached")
-            return
-        self._dispatch_jobs(answer.print_jobs)
-        answer.handoff_s = time.perf_counter() - received
 
     def reprint(self) -> Answer:
         with UnitOfWork(self.sessions) as uow:

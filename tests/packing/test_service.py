@@ -48,7 +48,7 @@ def test_a_five_item_order_packs_labels_and_prints_by_itself(ctx, bench, make_se
     status, lines, tracking = _order(ctx, number)
     assert status == "labelled" and tracking
     assert all(packed == quantity for packed, quantity in lines.values())
-    assert printed.batches and printed.batches[-1] == last.print_jobs
+    assert [job for batch in printed.batches for job in batch] == last.print_jobs  # the label first, then the slip
     with ctx.sessions() as s:
         kinds = sorted(s.scalars(select(PrintJob.document_kind).where(PrintJob.id.in_(last.print_jobs))))
         assert kinds == ["label", "packing_slip"]
