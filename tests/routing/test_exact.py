@@ -94,3 +94,20 @@ def test_exact_is_never_longer_than_the_classic_rules(blocks):
             assert best <= other.length + 1e-6
             if other.walk is not None:
                 assert other.length <= other.walk + 1e-6
+
+
+def test_many_blocks_fall_back_to_the_local_search_close_to_the_optimum():
+    from app.routing import heuristic_route
+
+    rng = random.Random(77)
+    layout = make_layout(5)
+    gaps = []
+    for _ in range(25):
+        picks = [Pick(f"P{i}", rng.randint(1, 10), round(rng.uniform(0, 30), 1)) for i in range(rng.randint(4, 9))]
+        result = route(layout, picks)
+        assert result.method.startswith("local-search")
+        assert result.length == pytest.approx(heuristic_route(layout, picks).length)
+        optimum = held_karp(layout, picks)
+        assert result.length >= optimum - 1e-6
+        gaps.append(result.length / optimum - 1)
+    assert max(gaps) <= 0.03 and sum(gaps) / len(gaps) <= 0.01
