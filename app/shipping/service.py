@@ -220,29 +220,39 @@ def label_order(
     return made
 
 
+def _parcel_by_scan(session: Session, query: str) -> Parcel | None:
+    """A parcel by what a person typed or a scanner read: tracking number, SSCC (with or without AI 00 and an
+    AIM prefix such as ``]C1``), or the label's QR text (``.../t/<token>``)."""
+    text = query.strip()
+    if text.startswith("]") and len(text) > 3:
+        text = text[3:]
+    text = text.replace("\x1d", "")
+    if "/t/" in text:
+        token = text.rsplit("/t/", 1)[1].split("?", 1)[0].strip("/")
+        return session.scalar(select(Parcel).where(Parcel.tracking_token == token))
+    digits = text[2:] if len(text) == 20 and text.startswith("00") and text.isdigit() else text
+    return session.scalar(
+        select(Parcel).where((Parcel.tracking_number == text.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
+    )
+
+
 def find_order(session: Session, query: str) -> Order:
-    """An order by its number, a parcel's tracking number or SSCC (with or without the ``00`` AI)."""
+    """An order by its number, or by one of its parcels (see :func:`find_parcel`)."""
     query = query.strip()
     order = session.scalar(select(Order).where(Order.number == query))
     if order is not None:
         return order
-    digits = query[2:] if len(query) == 20 and query.startswith("00") else query
-    parcel = session.scalar(
-        select(Parcel).where((Parcel.tracking_number == query.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
-    )
+    parcel = _parcel_by_scan(session, query)
     if parcel is not None:
         return session.get(Order, parcel.order_id)  # type: ignore[return-value]
     raise NotFound(f"no order, tracking number or SSCC {query!r}")
 
 
 def find_parcel(session: Session, query: str) -> Parcel:
-    query = query.strip()
-    digits = query[2:] if len(query) == 20 and query.startswith("00") else query
-    parcel = session.scalar(
-        select(Parcel).where((Parcel.tracking_number == query.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
-    )
+    """A parcel by tracking number, SSCC or the label's QR text."""
+    parcel = _parcel_by_scan(session, query)
     if parcel is None:
-        raise NotFound(f"no parcel with tracking number or SSCC {query!r}")
+        raise NotFound(f"no parcel with tracking number or SSCC {query.strip()!r}")
     return parcel
 
 

@@ -183,3 +183,17 @@ def test_find_order_by_tracking_number_and_sscc(shipping_ctx, actor):
         assert service.find_order(s, p.tracking_number).id == order.id
         assert service.find_order(s, "00" + p.sscc).id == order.id
         assert service.find_order(s, order.number).id == order.id
+
+
+def test_find_by_scans_of_the_label(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s)
+        (p,) = service.label_order(s, order, actor, settings=shipping_ctx.settings)
+        uow.commit()
+        qr = f"{shipping_ctx.settings.tracking_base_url}/t/{p.tracking_token}"
+        assert service.find_parcel(s, qr).id == p.id
+        assert service.find_parcel(s, "]C100" + p.sscc).id == p.id
+        assert service.find_order(s, qr).id == order.id
+        with pytest.raises(service.NotFound):
+            service.find_parcel(s, f"{shipping_ctx.settings.tracking_base_url}/t/not-a-token")

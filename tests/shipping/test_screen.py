@@ -82,6 +82,11 @@ def test_label_preview_reprint_void(screen, shipping_ctx, qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(screen.printer.jobs) == 2, timeout=10000)
     assert any(j.startswith(b"^XA") and tracking.encode() in j for j in screen.printer.jobs)
     screen.grab().save(str(tmp_path / "shipping_labels.png"))
+    assert screen.show_slip() and screen.preview.page_count == 1
+    slip_image = tmp_path / "slip.png"
+    screen.preview.render_for_check(1240).save(str(slip_image))
+    assert "UI-1" in subprocess.run(["zbarimg", "--raw", "-q", str(slip_image)], capture_output=True).stdout.decode()
+    screen.parcels.selectRow(0)
 
     # Reprint needs a reason.
     assert not screen.reprint()

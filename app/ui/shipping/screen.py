@@ -140,11 +140,13 @@ class ShippingScreen(QWidget):
         self.void_button.clicked.connect(self.void)
         self.print_button = QPushButton(self.tr("Print label and slip"))
         self.print_button.clicked.connect(self.print_documents)
+        self.slip_button = QPushButton(self.tr("Show packing slip"))
+        self.slip_button.clicked.connect(self.show_slip)
         actions = QGroupBox(self.tr("Labelled order"))
         act = QVBoxLayout(actions)
         act.addWidget(self.reason)
         row = QHBoxLayout()
-        for b in (self.reprint_button, self.void_button, self.print_button):
+        for b in (self.reprint_button, self.void_button, self.print_button, self.slip_button):
             row.addWidget(b)
         act.addLayout(row)
 
@@ -175,6 +177,7 @@ class ShippingScreen(QWidget):
         self.reprint_button.setEnabled(labelled and status != lifecycle.DELIVERED)
         self.print_button.setEnabled(status == lifecycle.LABELLED)
         self.void_button.setEnabled(status == lifecycle.LABELLED)
+        self.slip_button.setEnabled(labelled)
 
     def handle_scan(self, text: str) -> bool:
         self.tabs.setCurrentIndex(0)
@@ -253,6 +256,25 @@ class ShippingScreen(QWidget):
         with UnitOfWork(self.ctx.sessions) as uow:
             parcel = uow.session.get(Parcel, pid)
             self.preview.set_pdf(service.render_labels(uow.session, [parcel], "pdf", settings=self.ctx.settings))
+
+    def show_slip(self) -> bool:
+        """The packing slip of the order in the preview (paper from the station's ``slip_paper`` setting)."""
+        from app.shipping import slip
+
+        number = self.order_number
+
+        def render():
+            with UnitOfWork(self.ctx.sessions) as uow:
+                order = service.find_order(uow.session, number)
+                parcels = service.active_parcels(uow.session, order)
+                data = slip.slip_data(uow.session, order, parcels, self.ctx.settings)
+                return slip.render(data, str(self.ctx.settings.extra.get("slip_paper", "a4")))
+
+        ok, payload = run_action(self.env.feedback, render)
+        if ok:
+            self.parcels.clearSelection()
+            self.preview.set_pdf(payload)
+        return ok
 
     def _specs(self) -> list[ParcelSpec] | None:
         if not self.weight.value() and not any(b.value() for b in self.dims):
