@@ -1,0 +1,51 @@
+"""Simplified Chinese for the pack screen's own strings (context "PackScreen"), in the shape of
+resources/i18n/zh_CN_glossary.py, so that ``scripts/i18n.py fill`` can take them in. The pack service's
+messages are translated in :mod:`app.packing.messages`."""
+
+ZH_CN = {
+    "Screens|Pack": "打包",
+    "PackScreen|#": "#",
+    "PackScreen|SKU": "SKU",
+    "PackScreen|Item": "商品",
+    "PackScreen|Packed": "已装",
+    "PackScreen|Capture": "需采集",
+    "PackScreen|Handling": "处理要求",
+    "PackScreen|Box": "箱子",
+    "PackScreen|Scale": "电子秤",
+    "A supervisor scans their badge": "请主管扫描工牌",
+    "Box %1 open · %2 closed": "第 %1 箱打开中 · 已封 %2 箱",
+    "Cancel step": "取消此步",
+    "Close box (F5)": "封箱 (F5)",
+    "Done: scan NEXT ORDER": "完成：请扫描“下一单”",
+    "Expected: %1 g": "应为：%1 克",
+    "Material: %1": "包装材料：%1",
+    "No carton in the catalogue fits: measure and choose one.": "目录中没有合适的纸箱：请测量后自行选择。",
+    "No order at this station": "本工位没有订单",
+    "Order %1 — %2": "订单 %1 — %2",
+    "Recommended carton: %1": "推荐纸箱：%1",
+    "Recommended: %1 × %2": "推荐：%1 × %2",
+    "Reprint label (F8)": "重打面单 (F8)",
+    "Scan NEXT ORDER or an order number": "请扫描“下一单”或订单号",
+    "Scan an order number": "请扫描订单号",
+    "Scan the expiry date": "请扫描有效期",
+    "Scan the lot number": "请扫描批号",
+    "Scan the next item (%1 to go)": "请扫描下一件商品（还剩 %1 件）",
+    "Scan the next item, or the count of the rest": "请扫描下一件商品，或扫描剩余数量",
+    "Scan the serial number": "请扫描序列号",
+    "Ship partial… (F9)": "部分发货… (F9)",
+    "Some items have no dimensions: choose the carton yourself.": "部分商品没有尺寸：请自行选择纸箱。",
+    "Use the recommendation": "使用推荐",
+    "Weigh the box again": "请重新称重",
+    "expiry": "有效期",
+    "fragile": "易碎",
+    "hazmat": "危险品",
+    "high value": "高价值",
+    "liquid": "液体",
+    "lot": "批号",
+    "serial": "序列号",
+    "— (%1)": "—（%1）",
+    "Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, "
+    "CMD:REPRINT; a supervisor's badge approves a partial shipment.":
+        "仅用扫描枪：扫描商品；扫描数字可计入大批量行的剩余数量；CMD:CLOSE-BOX 封箱、CMD:CANCEL 取消、"
+        "CMD:WEIGH 称重、CMD:REPRINT 重打；部分发货需扫描主管工牌批准。",
+}
