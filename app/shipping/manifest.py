@@ -27,11 +27,14 @@ CSV_FIELDS = ("manifest", "carrier", "service", "order", "parcel", "tracking_num
               "zone", "rate_cents")
 
 
-def open_parcels(session: Session, carrier: Carrier) -> list[Parcel]:
+def open_parcels(session: Session, carrier: Carrier, held: bool = False) -> list[Parcel]:
+    """Labelled parcels of the carrier not yet on a manifest whose order is ready to go (``labelled``);
+    with ``held=True``, those held back instead (their order went on hold or was cancelled after labelling)."""
+    ready = Order.status == lifecycle.LABELLED
     return list(session.scalars(
-        select(Parcel).where(
+        select(Parcel).join(Order, Order.id == Parcel.order_id).where(
             Parcel.carrier_id == carrier.id, Parcel.status == "labelled", Parcel.voided.is_(False),
-            Parcel.manifest_id.is_(None),
+            Parcel.manifest_id.is_(None), ~ready if held else ready,
         ).order_by(Parcel.id)
     ))
 

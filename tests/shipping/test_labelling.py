@@ -197,3 +197,21 @@ def test_find_by_scans_of_the_label(shipping_ctx, actor):
         assert service.find_order(s, qr).id == order.id
         with pytest.raises(service.NotFound):
             service.find_parcel(s, f"{shipping_ctx.settings.tracking_base_url}/t/not-a-token")
+
+
+def test_closeout_leaves_held_orders_behind(shipping_ctx, actor):
+    from app.services.timeline import move
+    from app.shipping.manifest import open_parcels
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        ready, held = packed_order(s, region="Beijing"), packed_order(s, region="Beijing")
+        for o in (ready, held):
+            service.label_order(s, o, actor, [ParcelSpec(900, 200, 150, 100)], service_code="SF-STD")
+        move(s, held, lifecycle.ON_HOLD, actor)
+        manifest = closeout(s, "SF", actor)
+        uow.commit()
+        assert manifest.parcel_count == 1
+        assert ready.status == lifecycle.SHIPPED and held.status == lifecycle.ON_HOLD
+        sf = s.scalar(select(Carrier).where(Carrier.code == "SF"))
+        assert [p.order_id for p in open_parcels(s, sf, held=True)] == [held.id]
