@@ -17,6 +17,7 @@ import platformdirs
 APP_NAME = "warehouse-station"
 CONFIG_ENV = "STATION_CONFIG"
 DB_URL_ENV = "STATION_DB_URL"
+WEBHOOK_SECRET_ENV = "STATION_WEBHOOK_SECRET"
 
 
 def data_dir() -> Path:
@@ -90,6 +91,8 @@ def load_settings(db_url: str | None = None, path: Path | None = None) -> Settin
         raw = json.loads(path.read_text(encoding="utf-8"))
     settings = Settings.from_mapping(raw)
     settings.db_url = db_url or os.environ.get(DB_URL_ENV) or settings.db_url or default_db_url()
+    # A secret is better kept out of a file other programs may read.
+    settings.webhook_secret = os.environ.get(WEBHOOK_SECRET_ENV) or settings.webhook_secret
     return settings
 
 

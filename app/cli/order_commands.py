@@ -28,6 +28,14 @@ def register(subparsers) -> None:
     imp.add_argument("file")
     imp.add_argument("--format", default="auto", choices=("auto", "json", "csv", "shopify", "woocommerce", "edifact"))
 
+    intake = command(subparsers, "intake", continuous_intake, help="continuous intake: a watched folder or order webhooks")
+    source = intake.add_mutually_exclusive_group(required=True)
+    source.add_argument("--watch", metavar="DIR", help="take order files dropped into DIR")
+    source.add_argument("--listen", metavar="HOST:PORT", help="accept Shopify/WooCommerce order webhooks")
+    intake.add_argument("--format", default="auto", choices=("auto", "json", "csv", "shopify", "woocommerce", "edifact"))
+    intake.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the folder")
+    intake.add_argument("--once", action="store_true", help="take what is in the folder now, then stop")
+
     command(subparsers, "products", products, help="list products with stock on hand")
 
     orders_cmd = command(subparsers, "orders", orders, help="list orders")
@@ -112,6 +120,39 @@ def import_file(args: argparse.Namespace) -> int:
         for rejected in summary.rejected:
             print(f"  rejected {rejected['record']}: {rejected['error']}")
     return 0
+
+
+def continuous_intake(args: argparse.Namespace) -> int:
+    from app.intake import watch, webhook
+    from app.services.intake import ingest_into
+    from app.services.uow import Actor
+
+    ctx = open_context(args.db)
+    ingest = ingest_into(ctx.sessions, ctx.settings, Actor.system(ctx.settings.station))
+    try:
+        if args.listen:
+            print(f"listening for order webhooks on {args.listen} (POST {webhook.SHOPIFY_PATH}, {webhook.WOOCOMMERCE_PATH})", file=sys.stderr)
+            webhook.serve(args.listen, ctx.settings.webhook_secret, ingest)
+            return 0
+        # --once takes what is there now: files still being written carry a partial name (.part, .tmp).
+        settle = 0.0 if args.once else 2.0
+        watcher = watch.watch(args.watch, ingest, format=args.format, interval=args.interval, settle=settle)
+
+        def report(outcome) -> None:
+            if args.json:
+                print_json({"file": str(outcome.path), "status": outcome.status, "reason": outcome.reason, **outcome.summary})
+            else:
+                print(outcome.line(), flush=True)
+
+        if args.once:
+            for outcome in watcher.scan_once():
+                report(outcome)
+            return 0
+        print(f"watching {args.watch} (Ctrl-C to stop)", file=sys.stderr)
+        watcher.run(report=report)
+        return 0
+    finally:
+        ctx.dispose()
 
 
 def products(args: argparse.Namespace) -> int:

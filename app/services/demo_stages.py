@@ -12,11 +12,22 @@ import random
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+import secrets
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, delete, func, select, update
 
 from app.context import Context
 from app.domain import lifecycle as lc
-from db.models import Order, OrderEvent, OrderLine, Reservation, Station, Stock, User
+from app.errors import StationError
+from app.shipping import sscc as sscc_mod, tracking
+from app.shipping.carriers import load_options, next_serials, seed_carriers
+from app.shipping.rates import Destination, Quote, Requirement, ship_date_for, shop
+from app.shipping.service import default_parcels
+from db.bulk import insert_rows
+from db.models import Order, OrderEvent, OrderLine, Product, Reservation, Station, Stock, User
+from db.models.shipping import Carrier, CarrierService, Parcel
 
 # The path an order walks, and the event each step writes.
 PATH = (lc.PICKING, lc.PICKED, lc.PACKING, lc.PACKED, lc.LABELLED, lc.SHIPPED, lc.DELIVERED)
@@ -40,6 +51,9 @@ CHUNK = 20_000
 
 def advance_demo_orders(ctx: Context, seed: int, now: datetime, progress: Callable[[str, int, int], None] | None = None) -> None:
     rng = random.Random(seed * 104729)
+    with ctx.sessions() as s, s.begin():
+        seed_carriers(s)
+    labeller = BulkLabeller(ctx, now)
     with ctx.sessions() as s:
         ids = [row for row in s.execute(
             select(Order.id, Order.placed_at, Order.warehouse_id).where(Order.status == lc.ALLOCATED).order_by(Order.id)
@@ -61,24 +75,35 @@ def advance_demo_orders(ctx: Context, seed: int, now: datetime, progress: Callab
                 target = lc.RETURNED
             if target != lc.ALLOCATED:
                 plan.append((order_id, placed_at, warehouse_id, target))
-        _apply(ctx, plan, stations, packers, rng, now)
+        _apply(ctx, plan, stations, packers, rng, now, labeller)
         if progress:
             progress("stages", min(start + CHUNK, total), total)
 
 
-def _apply(ctx: Context, plan: list[tuple[int, datetime, int, str]], stations, packers, rng: random.Random, now: datetime) -> None:
+def _apply(
+    ctx: Context, plan: list[tuple[int, datetime, int, str]], stations, packers, rng: random.Random, now: datetime,
+    labeller: "BulkLabeller",
+) -> None:
     if not plan:
         return
+    labelling = [p[0] for p in plan if p[3] in (lc.LABELLED, lc.SHIPPED, lc.DELIVERED, lc.RETURNED)]
+    with ctx.sessions() as s:
+        quotes = labeller.quote(s, labelling)
     order_updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     picked_ids, packed_ids, consumed_ids, released_ids = [], [], [], []
+    labelled_at: dict[int, datetime] = {}
+    shipped_at: dict[int, datetime] = {}
+    final_status: dict[int, str] = {}
     for order_id, placed_at, warehouse_id, target in plan:
         station_id, station = rng.choice(stations.get(warehouse_id) or [(None, None)])
         user = rng.choice(packers) if packers else None
         at = placed_at + timedelta(minutes=30)
+        if target in (lc.LABELLED, lc.SHIPPED, lc.DELIVERED, lc.RETURNED) and order_id not in quotes:
+            target = lc.PACKED  # no carrier takes it as it is: it waits at packing for a person
         if target == lc.CANCELLED:
             events.append(_event(order_id, at, "cancelled", None, "super1", reason="customer asked to cancel", previous=lc.ALLOCATED))
-            order_updates.append({"oid": order_id, "new_status": lc.CANCELLED, "new_station": None})
+            order_updates.append({"oid": order_id, "new_status": lc.CANCELLED, "new_station": None, "new_tracking": None})
             released_ids.append(order_id)
             continue
         walk = PATH[: PATH.index(lc.DELIVERED if target == lc.RETURNED else target) + 1]
@@ -92,13 +117,22 @@ def _apply(ctx: Context, plan: list[tuple[int, datetime, int, str]], stations, p
             data: dict[str, Any] = {"previous": previous}
             if status == lc.DELIVERED:
                 data["signed_by"] = "recipient"
+            if status == lc.LABELLED:
+                data.update(labeller.event_data(quotes[order_id]))
+                labelled_at[order_id] = at
+            if status == lc.SHIPPED:
+                shipped_at[order_id] = at
             events.append(_event(order_id, at, kind, where, who, **data))
             previous = status
         if target == lc.RETURNED:
             at += timedelta(days=2)
             events.append(_event(order_id, min(at, now), "returned", "STATION-1", "service1", reason="changed mind", previous=lc.DELIVERED))
+        final_status[order_id] = target
         holds = target in (lc.PICKING, lc.PICKED, lc.PACKING, lc.PACKED, lc.LABELLED)
-        order_updates.append({"oid": order_id, "new_status": target, "new_station": station_id if holds else None})
+        order_updates.append({
+            "oid": order_id, "new_status": target, "new_station": station_id if holds else None,
+            "new_tracking": quotes[order_id].tracking_numbers[0] if order_id in labelled_at else None,
+        })
         if PATH.index(walk[-1]) >= PATH.index(lc.PICKED):
             picked_ids.append(order_id)
         if PATH.index(walk[-1]) >= PATH.index(lc.PACKED):
@@ -110,7 +144,8 @@ def _apply(ctx: Context, plan: list[tuple[int, datetime, int, str]], stations, p
         table = Order.__table__
         s.execute(
             update(table).where(table.c.id == bindparam("oid")).values(
-                status=bindparam("new_status"), station_id=bindparam("new_station"), version=table.c.version + 1
+                status=bindparam("new_status"), station_id=bindparam("new_station"),
+                tracking_number=bindparam("new_tracking"), version=table.c.version + 1
             ),
             order_updates,
         )
@@ -120,7 +155,8 @@ def _apply(ctx: Context, plan: list[tuple[int, datetime, int, str]], stations, p
                 s.execute(update(lines).where(lines.c.order_id.in_(part)).values({column: lines.c.quantity}))
         _settle_stock(s, consumed_ids, ship=True)
         _settle_stock(s, released_ids, ship=False)
-        s.execute(insert(OrderEvent.__table__), events)
+        insert_rows(s, OrderEvent.__table__, events)
+        labeller.write(s, {oid: quotes[oid] for oid in labelled_at}, labelled_at, shipped_at, final_status)
 
 
 def _settle_stock(session, order_ids: list[int], ship: bool) -> None:
@@ -152,3 +188,127 @@ def _parts(ids: list[int], size: int = 900):
 
 def _event(order_id: int, at: datetime, kind: str, station: str | None, user: str | None, **data: Any) -> dict[str, Any]:
     return {"order_id": order_id, "at": at, "kind": kind, "station": station, "user": user, "location": None, "data": data}
+
+
+@dataclass
+class Labelled:
+    quote: Quote
+    specs: list
+    tracking_numbers: list[str]
+    ssccs: list[str]
+    carrier_code: str
+
+
+class BulkLabeller:
+    """Labels for many demo orders at once, with the shipping service's own rate shopping, tracking number
+    formats and SSCCs; answers are memoised per destination and parcel set, since a demo repeats them."""
+
+    def __init__(self, ctx: Context, now: datetime) -> None:
+        self.settings = ctx.settings
+        self.today = now.date()
+        with ctx.sessions() as s:
+            self.options = load_options(s)
+            self.carriers = {c.id: c for c in s.scalars(select(Carrier))}
+            for carrier in self.carriers.values():
+                s.expunge(carrier)
+            # service id -> (carrier id, the service's code inside its tracking numbers)
+            self.services = {row.id: (row.carrier_id, row.format_code) for row in s.execute(
+                select(CarrierService.id, CarrierService.carrier_id, CarrierService.format_code))}
+        self.ship_dates = {o.code: ship_date_for(o, now.hour, self.today) for o in self.options}
+        self._memo: dict[tuple, Quote | None] = {}
+
+    def quote(self, session, order_ids: list[int]) -> dict[int, Labelled]:
+        found: dict[int, Labelled] = {}
+        if not order_ids:
+            return found
+        orders: dict[int, SimpleNamespace] = {}
+        for start in range(0, len(order_ids), 900):
+            part = order_ids[start : start + 900]
+            for row in session.execute(
+                select(Order.id, Order.number, Order.service_level, Order.ship_country, Order.ship_region,
+                       Order.ship_city, Order.ship_postcode).where(Order.id.in_(part))
+            ):
+                orders[row.id] = SimpleNamespace(number=row.number, lines=[], level=row.service_level,
+                                                 dest=Destination(row.ship_country, row.ship_region, row.ship_city, row.ship_postcode))
+            for row in session.execute(
+                select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, Product.weight_g, Product.length_mm,
+                       Product.width_mm, Product.height_mm).join(Product, Product.id == OrderLine.product_id)
+                .where(OrderLine.order_id.in_(part))
+            ):
+                product = SimpleNamespace(weight_g=row.weight_g, length_mm=row.length_mm, width_mm=row.width_mm, height_mm=row.height_mm)
+                orders[row.order_id].lines.append(SimpleNamespace(sku=row.sku, quantity=row.quantity, product=product))
+        chosen: dict[int, tuple[Quote, list]] = {}
+        for order_id, order in orders.items():
+            try:
+                specs = default_parcels(order)
+            except StationError:
+                continue
+            key = (order.dest.country, order.dest.region, order.level,
+                   tuple((p.weight_g, p.length_mm, p.width_mm, p.height_mm) for p in specs))
+            if key not in self._memo:
+                try:
+                    result = shop(self.options, order.dest, specs, Requirement.for_service_level(order.level, self.today), self.ship_dates)
+                    self._memo[key] = result.best
+                except StationError:
+                    self._memo[key] = None
+            if self._memo[key] is not None:
+                chosen[order_id] = (self._memo[key], specs)
+        by_carrier: dict[int, list[int]] = {}
+        for order_id, (quote, specs) in chosen.items():
+            carrier_id = self._carrier_of(quote)
+            by_carrier.setdefault(carrier_id, []).append(order_id)
+        # Serials are reserved in their own short transaction; a gap after a failure is harmless.
+        for carrier_id, ids in by_carrier.items():
+            carrier = self.carriers[carrier_id]
+            count = sum(len(chosen[i][1]) for i in ids)
+            first_tn = next_serials(session, f"tracking:{carrier.code}", count)
+            first_sscc = next_serials(session, f"sscc:{self.settings.gs1_company_prefix}", count)
+            n = 0
+            for order_id in ids:
+                quote, specs = chosen[order_id]
+                numbers, ssccs = [], []
+                for _ in specs:
+                    numbers.append(tracking.make(carrier.tracking_format, first_tn + n, prefix=carrier.tracking_prefix,
+                                                 country=carrier.origin_country, service_code=self._format_code(quote)))
+                    ssccs.append(sscc_mod.make(self.settings.gs1_company_prefix, first_sscc + n))
+                    n += 1
+                found[order_id] = Labelled(quote, specs, numbers, ssccs, carrier.code)
+        session.commit()
+        return found
+
+    def _carrier_of(self, quote: Quote) -> int:
+        return self.services[quote.service.service_id][0]
+
+    def _format_code(self, quote: Quote) -> str:
+        return self.services[quote.service.service_id][1]
+
+    def event_data(self, labelled: Labelled) -> dict[str, Any]:
+        return {
+            "carrier": labelled.carrier_code, "service": labelled.quote.service.code,
+            "tracking_numbers": labelled.tracking_numbers, "ssccs": labelled.ssccs, "parcels": len(labelled.specs),
+            "price_cents": labelled.quote.price_cents, "overridden": False,
+        }
+
+    def write(self, session, labelled: dict[int, Labelled], labelled_at: dict[int, datetime],
+              shipped_at: dict[int, datetime], final_status: dict[int, str]) -> None:
+        rows = []
+        for order_id, info in labelled.items():
+            at = labelled_at[order_id]
+            quote = info.quote
+            delivery = quote.expected_delivery + (at.date() - self.today)
+            final = final_status[order_id]
+            status = {lc.LABELLED: "labelled", lc.SHIPPED: "shipped", lc.DELIVERED: "delivered", lc.RETURNED: "returned"}[final]
+            for i, spec in enumerate(info.specs):
+                rows.append({
+                    "order_id": order_id, "seq": i + 1, "count": len(info.specs), "weight_g": int(spec.weight_g or 0),
+                    "length_mm": int(spec.length_mm or 0), "width_mm": int(spec.width_mm or 0),
+                    "height_mm": int(spec.height_mm or 0), "carton": spec.carton,
+                    "tracking_number": info.tracking_numbers[i], "sscc": info.ssccs[i],
+                    "tracking_token": secrets.token_urlsafe(24), "carrier_id": self._carrier_of(quote),
+                    "service_id": quote.service.service_id, "zone": quote.zone,
+                    "rate_cents": quote.service.price_for(quote.zone, quote.chargeable_g[i]) or 0,
+                    "chargeable_weight_g": quote.chargeable_g[i], "expected_delivery": delivery, "status": status,
+                    "voided": False, "void_reason": "", "voided_at": None, "service_overridden": False, "reprints": 0,
+                    "manifest_id": None, "labelled_at": at, "labelled_by": "packer", "shipped_at": shipped_at.get(order_id),
+                })
+        insert_rows(session, Parcel.__table__, rows)

@@ -398,3 +398,23 @@ def import_records(
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     return Intake(sessions, settings, actor).run(records, progress)
+
+
+def ingest_into(sessions: sessionmaker[Session], settings: Settings, actor: Actor | None = None) -> Callable[
+    [Iterable[IncomingOrder | RecordError], str], ImportSummary
+]:
+    """The ``ingest(records, source)`` callback the watch folder, the webhooks and ``station serve`` use.
+    A database that cannot be reached becomes a ``DatabaseUnavailable`` so a watcher retries the file later
+    and a webhook answers 503 (the sender delivers again)."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.errors import DatabaseUnavailable
+
+    def ingest(records: Iterable[IncomingOrder | RecordError], source: str) -> ImportSummary:
+        try:
+            return Intake(sessions, settings, actor).run(records)
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the database cannot be reached ({str(exc.orig).strip().splitlines()[0]}); "
+                                      f"{source} will be taken again") from exc
+
+    return ingest
