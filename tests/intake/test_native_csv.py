@@ -82,3 +82,8 @@ def test_too_many_fields_rejects_only_that_row():
     records = list(native_csv.parse(data, "x.csv"))
     assert records[0] == RecordError("line 2", "6 fields, the header has 5")
     assert records[1].external_id == "B"
+
+
+def test_excel_style_bom_and_crlf(fixture_bytes):
+    data = b"\xef\xbb\xbf" + fixture_bytes("native_orders.csv").replace(b"\n", b"\r\n")
+    assert [o.external_id for o in native_csv.parse(data, "excel.csv")] == ["WEB-100234", "WEB-100235", "WEB-100236"]
