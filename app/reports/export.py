@@ -39,10 +39,13 @@ def chart_drawing(result: ReportResult, width: float, height: float, font: str):
     from reportlab.lib import colors
 
     chart = result.chart
-    if chart is None or not result.rows:
+    if chart is None or not chart.rows(result.rows):
         return None
-    labels = [str(r.get(chart.x, "")) for r in result.rows]
-    data = [[_num(r.get(s)) for r in result.rows] for s in chart.series]
+    rows = chart.rows(result.rows)
+    if chart.kind == "hbar":
+        rows = list(reversed(rows))  # reportlab draws the first category at the bottom
+    labels = [str(r.get(chart.x, "")) for r in rows]
+    data = [[_num(r.get(s)) for r in rows] for s in chart.series]
     if not any(any(v for v in series) for series in data):
         return None
     titles = {c.key: c.title for c in result.columns}

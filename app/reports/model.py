@@ -22,6 +22,11 @@ class Chart:
     series: tuple[str, ...]  # the columns drawn
     title: str = ""
     y_title: str = ""
+    # Draw only the rows where this column is true (e.g. the stages in the warehouse's hands).
+    only_if: str = ""
+
+    def rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r for r in rows if r.get(self.only_if)] if self.only_if else rows
 
 
 @dataclass

@@ -147,7 +147,7 @@ def stage_times(session: Session, date_from: datetime | None, date_to: datetime 
         "stage_times", "Time spent in each stage",
         [Column("stage", "Stage"), Column("orders", "Orders"), Column("avg_minutes", "Average", "min"),
          Column("avg_hours", "Average", "h")], rows,
-        Chart("hbar", "stage", ("avg_minutes",), "Average time in each stage", "minutes"), notes,
+        Chart("hbar", "stage", ("avg_minutes",), "Average time in each stage in the warehouse", "minutes", "in_warehouse"), notes,
     )
 
 
@@ -243,7 +243,8 @@ def bottleneck(session: Session, date_from: datetime | None, date_to: datetime |
     columns = [Column("stage", "Stage"), Column("peak_minutes", "Peak hours", "min"),
                Column("other_minutes", "Other hours", "min"), Column("slowdown", "Peak / other"),
                Column("bottleneck", "Bottleneck")]
-    chart = Chart("hbar", "stage", ("peak_minutes", "other_minutes"), "Time in each stage: peak hours against the rest", "minutes")
+    chart = Chart("hbar", "stage", ("peak_minutes", "other_minutes"), "Time in each warehouse stage: peak hours against the rest",
+                  "minutes", "in_warehouse")
     if not hours:
         return ReportResult("bottleneck", "Where the peak bottleneck is", columns, [], chart, ["no orders in the period"])
     count = max(1, int(len(hours) * peak_share))

@@ -12,13 +12,14 @@ from PySide6.QtCharts import (
     QBarSeries,
     QBarSet,
     QChart,
+    QDateTimeAxis,
     QChartView,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -55,6 +56,14 @@ TITLES = (
     QT_TRANSLATE_NOOP("ReportsScreen", "Product scores by SKU"),
     QT_TRANSLATE_NOOP("ReportsScreen", "Returns and exchanges by reason"),
 )
+
+
+def _msecs(label: str) -> float:
+    """Epoch milliseconds of an ``YYYY-MM-DD HH:MM`` (UTC) label, for the time axis."""
+    try:
+        return datetime.strptime(label, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).timestamp() * 1000
+    except ValueError:
+        return 0.0
 
 
 class _Done(QObject):
@@ -130,7 +139,7 @@ class ReportsScreen(QWidget):
         self.notes.setWordWrap(True)
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.Antialiasing)
-        self.chart_view.setMinimumHeight(280)
+        self.chart_view.setMinimumHeight(360)
         self.table = QTableWidget(0, 0)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -198,32 +207,38 @@ class ReportsScreen(QWidget):
         spec = result.chart
         chart.setTitle(spec.title if spec else result.title)
         chart.setAnimationOptions(QChart.NoAnimation)
-        if spec is None or not result.rows:
+        if spec is None or not spec.rows(result.rows):
             return chart
+        chart_rows = spec.rows(result.rows)
         titles = {c.key: c.title for c in result.columns}
-        labels = [str(r.get(spec.x, "")) for r in result.rows]
+        labels = [str(r.get(spec.x, "")) for r in chart_rows]
 
         def num(v) -> float:
             return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
 
-        top = max([num(r.get(s)) for r in result.rows for s in spec.series] + [1.0])
+        top = max([num(r.get(s)) for r in chart_rows for s in spec.series] + [1.0])
         values = QValueAxis()
         values.setRange(0, top * 1.1)
         values.setTitleText(spec.y_title)
+        small = QFont(self.font())
+        small.setPointSize(9)
+        values.setLabelsFont(small)
         if spec.kind == "line":
             series_list = []
+            stamps = [_msecs(lbl) for lbl in labels]
             for i, key in enumerate(spec.series):
                 line = QLineSeries()
                 line.setName(titles.get(key, key))
                 line.setColor(QColor(PALETTE[i % len(PALETTE)]))
-                for x, r in enumerate(result.rows):
+                for x, r in zip(stamps, chart_rows):
                     line.append(x, num(r.get(key)))
                 chart.addSeries(line)
                 series_list.append(line)
-            hours = QValueAxis()
-            hours.setRange(0, max(1, len(labels) - 1))
-            hours.setLabelFormat("%d")
-            hours.setTitleText(self.tr("hours from %1").replace("%1", labels[0]))
+            hours = QDateTimeAxis()
+            hours.setFormat("MM-dd HH:mm")
+            hours.setLabelsFont(small)
+            hours.setTickCount(7)
+            hours.setTitleText(self.tr("hour (local time)"))
             chart.addAxis(hours, Qt.AlignBottom)
             chart.addAxis(values, Qt.AlignLeft)
             for line in series_list:
@@ -231,15 +246,19 @@ class ReportsScreen(QWidget):
                 line.attachAxis(values)
         else:
             bars = QHorizontalBarSeries() if spec.kind == "hbar" else QBarSeries()
+            rows = list(reversed(chart_rows)) if spec.kind == "hbar" else chart_rows  # first row on top
             for i, key in enumerate(spec.series):
                 bar_set = QBarSet(titles.get(key, key))
                 bar_set.setColor(QColor(PALETTE[i % len(PALETTE)]))
-                for r in result.rows:
+                for r in rows:
                     bar_set.append(num(r.get(key)))
                 bars.append(bar_set)
+            bars.setBarWidth(0.8)
             chart.addSeries(bars)
             categories = QBarCategoryAxis()
-            categories.append([lbl[:28] for lbl in labels])
+            categories.append([str(r.get(spec.x, ""))[:28] for r in rows])
+            categories.setLabelsFont(small)
+            categories.setTruncateLabels(False)
             if spec.kind == "hbar":
                 chart.addAxis(categories, Qt.AlignLeft)
                 chart.addAxis(values, Qt.AlignBottom)
@@ -249,6 +268,7 @@ class ReportsScreen(QWidget):
             bars.attachAxis(categories)
             bars.attachAxis(values)
         chart.legend().setVisible(len(spec.series) > 1)
+        chart.legend().setFont(small)
         return chart
 
     # --- export ------------------------------------------------------------------------------------------
