@@ -1,0 +1,1 @@
+"""Runnable device simulators (scanner, RFID reader, scale) on pseudo-terminals; see app.devices.simulators."""
