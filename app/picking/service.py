@@ -22,7 +22,7 @@ from app.picking.layouts import layout_of
 from app.routing import Layout, Pick, Route, route
 from app.services.timeline import add_event, move
 from app.services.uow import Actor, UnitOfWork
-from db.models import Bin, Order, OrderEvent, OrderLine, ProductGtin, Replenishment, Reservation, Stock, Warehouse
+from db.models import Bin, Order, OrderEvent, OrderLine, Product, ProductGtin, Replenishment, Reservation, Stock, Warehouse
 
 PICKABLE = (lifecycle.ALLOCATED, lifecycle.PICKING)
 
@@ -45,6 +45,7 @@ class Stop:
     quantity: int
     tote: int = 1
     done: int = 0  # units confirmed at this stop
+    name_zh: str = ""
 
     @property
     def remaining(self) -> int:
@@ -72,6 +73,7 @@ def _stops_for_order(session: Session, order: Order, tote: int) -> tuple[list[St
     for product_id, gtin in session.execute(select(ProductGtin.product_id, ProductGtin.gtin).where(
             ProductGtin.product_id.in_(product_ids))):
         gtins[product_id] = gtins.get(product_id, ()) + (gtin,)
+    names_zh = dict(session.execute(select(Product.id, Product.name_zh).where(Product.id.in_(product_ids))).all())
     reserved = session.execute(
         select(Reservation.line_id, Reservation.quantity, Bin)
         .join(Stock, Stock.id == Reservation.stock_id).join(Bin, Bin.id == Stock.bin_id)
@@ -104,15 +106,15 @@ def _stops_for_order(session: Session, order: Order, tote: int) -> tuple[list[St
             if take <= 0:
                 continue
             left -= take
-            stops.append(_stop(order, line, bin_row, take, tote, gtins))
+            stops.append(_stop(order, line, bin_row, take, tote, gtins, names_zh))
             if left <= 0:
                 break
         if left > 0:
-            unlocated.append(_stop(order, line, None, left, tote, gtins))
+            unlocated.append(_stop(order, line, None, left, tote, gtins, names_zh))
     return stops, unlocated
 
 
-def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tote: int, gtins) -> Stop:
+def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tote: int, gtins, names_zh) -> Stop:
     return Stop(
         key=f"{order.number}/{line.line_no}@{bin_row.code if bin_row else '-'}",
         order=order.number, line_id=line.id, sku=line.sku, name=line.name or line.sku,
@@ -120,6 +122,7 @@ def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tot
         bin=bin_row.code if bin_row else None, aisle=bin_row.aisle if bin_row else None,
         position=bin_row.position if bin_row else None, side=bin_row.side if bin_row else "",
         level=bin_row.level if bin_row else 0, quantity=quantity, tote=tote,
+        name_zh=names_zh.get(line.product_id) or "",
     )
 
 

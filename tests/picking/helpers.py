@@ -22,6 +22,9 @@ PRODUCTS = {
 }
 
 
+NAMES_ZH = {"MUG-1": "蓝色马克杯", "TEA-2": "绿茶"}
+
+
 def make_warehouse(session, code: str = "WH1") -> Warehouse:
     warehouse = Warehouse(code=code, name="Shanghai", country="CN", region="Shanghai", city="Shanghai",
                           latitude=31.23, longitude=121.47)
@@ -29,7 +32,7 @@ def make_warehouse(session, code: str = "WH1") -> Warehouse:
     session.flush()
     load_layout(session, warehouse, Layout.load(LAYOUT_FILE))
     for sku, (gtin, name, bins) in PRODUCTS.items():
-        product = Product(sku=sku, name_en=name, price_cents=500, weight_g=100)
+        product = Product(sku=sku, name_en=name, name_zh=NAMES_ZH.get(sku, ""), price_cents=500, weight_g=100)
         product.gtins.append(ProductGtin(gtin=gtin, units=1))
         session.add(product)
         session.flush()

@@ -6,7 +6,7 @@ source can be wired to it (the device bridge, a keyboard wedge, the scan field o
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
@@ -268,7 +268,8 @@ class PickScreen(QWidget):
         side = self.tr("left") if stop.side == "L" else self.tr("right")
         self.place_label.setText(self.tr("Aisle %1, %2 m, %3 side, level %4").replace("%1", str(stop.aisle)).replace(
             "%2", f"{stop.position:g}").replace("%3", side).replace("%4", str(stop.level)))
-        self.item_label.setText(f"{stop.name}\n{stop.sku}")
+        chinese = QLocale().name().startswith("zh") or self.tr("Pick") != "Pick"
+        self.item_label.setText(f"{stop.name_zh if chinese and stop.name_zh else stop.name}\n{stop.sku}")
         counted = self.session.counted if self.session else 0
         self.quantity_label.setText(f"× {stop.remaining}" + (f"  ({counted}/{stop.remaining})" if counted else ""))
         self.tote_label.setVisible(True)
