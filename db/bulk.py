@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from operator import itemgetter
 from datetime import date, datetime, timezone
 from typing import Any, Callable
 
@@ -61,11 +62,19 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     columns = list(rows[0])
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    converters = _converters(table, columns, sqlite)
-    pairs = list(zip(columns, converters))
+    getter = itemgetter(*columns)
+    converting = [(i, convert) for i, convert in enumerate(_converters(table, columns, sqlite)) if convert]
 
     def values(row: dict[str, Any]) -> tuple:
-        return tuple(convert(row[name]) if convert else row[name] for name, convert in pairs)
+        raw = getter(row)
+        if len(columns) == 1:
+            raw = (raw,)
+        if not converting:
+            return raw
+        out = list(raw)
+        for i, convert in converting:
+            out[i] = convert(out[i])
+        return tuple(out)
 
     quoted = ", ".join(f'"{name}"' for name in columns)
     if sqlite:

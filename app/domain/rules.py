@@ -227,6 +227,7 @@ def check_address(address: AddressFacts) -> list[Flag]:
 _REGION_SUFFIX = re.compile(r"(\s+(shi|sheng|zizhiqu|province|municipality)|省|市|自治区|壮族|回族|维吾尔)+$", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
 def _normalise_region(value: str) -> str:
     value = value.strip().casefold()
     return _REGION_SUFFIX.sub("", value).strip()
