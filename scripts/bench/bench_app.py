@@ -38,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-SQLITE_MILLION = ROOT / "bench-results" / "million.db"
+SQLITE_MILLION = ROOT / "bench-results" / "million.db"  # bench_intake.py's demo seed of a million
+SQLITE_MADE = ROOT / "bench-results" / "app-million.db"  # --make sqlite:///bench-results/app-million.db
 PG_BENCH = "postgresql://postgres@127.0.0.1:5432/station_bench_ui"
 
 
@@ -118,6 +119,64 @@ def make_postgres(url: str, orders: int) -> None:
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
     print(f"made {orders} orders in {time.perf_counter() - started:.0f} s at {parsed.database}", file=sys.stderr)
+
+
+def make_sqlite(url: str, orders: int) -> None:
+    """The same on an SQLite file: demo reference data, then ``orders`` generated orders (recursive CTE)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from app.context import open_context
+    from app.services.demo import seed
+
+    path = Path(make_url(url).database)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    ctx = open_context(url, migrate_schema=True)
+    started = time.perf_counter()
+    try:
+        seed(ctx, orders=300, seed=1)
+        statuses = ["allocated"] * 10 + ["review"] * 2 + ["backordered", "on_hold", "picking", "picked", "packing",
+                                                           "packed", "labelled"] + ["shipped"] * 12 + ["delivered"] * 40
+        case = "CASE (g * 7919) % {} {} END".format(
+            len(statuses), " ".join(f"WHEN {i} THEN '{st}'" for i, st in enumerate(statuses)))
+        with ctx.engine.begin() as conn:
+            conn.execute(text(f"""
+                WITH RECURSIVE gen(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM gen WHERE g < :orders),
+                     c AS (SELECT min(id) AS first, count(*) AS n FROM customers),
+                     w AS (SELECT min(id) AS first, count(*) AS n FROM warehouses)
+                INSERT INTO orders (number, channel, external_id, status, priority, placed_at, promised_ship_at,
+                    service_level, customer_id, ship_name, ship_company, ship_address1, ship_address2, ship_city,
+                    ship_region, ship_postcode, ship_country, ship_phone, ship_email, currency, goods_cents,
+                    coupon_code, coupon_cents, points_used, points_cents, shipping_cents, paid_cents,
+                    payment_status, payment_reference, warehouse_id, station_id, tracking_number, note,
+                    created_at, updated_at, version)
+                SELECT 'B' || substr('000000000' || g, -9), 
+                       CASE g % 5 WHEN 0 THEN 'web' WHEN 1 THEN 'jd' WHEN 2 THEN 'tmall' WHEN 3 THEN 'shopify' ELSE 'woocommerce' END,
+                       'B' || g, {case},
+                       CASE WHEN g % 31 = 0 THEN 2 WHEN g % 9 = 0 THEN 1 ELSE 0 END,
+                       strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || ((g * 37) % 129600) || ' minutes') || '000',
+                       strftime('%Y-%m-%d %H:%M:%f', 'now', (2880 - (g * 37) % 129600) || ' minutes') || '000',
+                       'standard', c.first + g % c.n, 'Customer ' || (g % 50000), '', (g % 900) || ' Renmin Road',
+                       '', 'Shanghai', 'Shanghai', '200120', 'CN', '', '', 'CNY', 5000 + g % 20000, '', 0, 0, 0,
+                       1000, 6000 + g % 20000, 'paid', 'PAY-B' || g, w.first + g % w.n, NULL, NULL, '',
+                       strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', 1
+                FROM gen, c, w
+            """), {"orders": orders})
+            conn.execute(text("""
+                INSERT INTO order_lines (order_id, line_no, sku, gtin, product_id, name, quantity, unit_price_cents,
+                                         picked_quantity, packed_quantity)
+                SELECT o.id, 1, p.sku, '', p.id, p.name_en, 1, p.price_cents, 0, 0
+                FROM orders o JOIN (SELECT id, sku, name_en, price_cents,
+                                           row_number() OVER (ORDER BY id) - 1 AS k FROM products) p
+                  ON p.k = o.id % (SELECT count(*) FROM products)
+                WHERE o.number LIKE 'B%'
+            """))
+        with ctx.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    finally:
+        ctx.dispose()
+    print(f"made {orders} orders in {time.perf_counter() - started:.0f} s at {path}", file=sys.stderr)
 
 
 # --- the figures -------------------------------------------------------------------------------------
@@ -333,8 +392,10 @@ def measure(url: str, quick: bool) -> list[dict]:
 
 def default_urls() -> list[str]:
     urls = []
-    if SQLITE_MILLION.exists():
-        urls.append(f"sqlite:///{SQLITE_MILLION}")
+    for path in (SQLITE_MILLION, SQLITE_MADE):
+        if path.exists():
+            urls.append(f"sqlite:///{path}")
+            break
     try:
         import psycopg
 
@@ -358,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", action="append", help="a database with demo data (repeat for several)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--make", metavar="PG_URL", help="make a PostgreSQL bench database and exit")
+    parser.add_argument("--make", metavar="URL", help="make a bench database (PostgreSQL or SQLite) and exit")
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -366,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.child, args.quick)))
         return 0
     if args.make:
-        make_postgres(args.make, args.orders)
+        (make_sqlite if args.make.startswith("sqlite") else make_postgres)(args.make, args.orders)
         return 0
     urls = args.db or default_urls()
     if not urls:

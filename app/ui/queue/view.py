@@ -110,7 +110,7 @@ class QueueView(QWidget):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
         widths = {"number": 150, "status": 120, "priority": 90, "channel": 110, "customer": 170, "warehouse": 100,
-                  "station": 120, "placed_at": 120, "promised_ship_at": 150}
+                  "station": 120, "placed_at": 120, "promised_ship_at": 200}
         for i, key in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(key, 140))
         vertical = self.table.verticalHeader()
@@ -245,6 +245,12 @@ class QueueScreen(QWidget):
 
         # A packer starts on the orders waiting to be packed; everyone can widen the filter.
         self.view = QueueView(env, self, statuses=tuple(sorted(CLAIMABLE)) if env.role == "packer" else ())
+        if env.role == "packer":
+            # ... in this station's warehouse: the orders "Next order" may give.
+            with env.ctx.sessions() as s:
+                warehouse_id = s.scalar(select(Station.warehouse_id).where(Station.name == env.station))
+            if warehouse_id is not None:
+                self.view.warehouse.setCurrentIndex(max(0, self.view.warehouse.findData(warehouse_id)))
         layout.addWidget(self.view, 1)
         self._pending: set[tuple[str, str]] = set()
         self._debounce = QTimer(self, singleShot=True, interval=150)
