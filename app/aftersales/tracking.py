@@ -200,8 +200,12 @@ def transit_days(session: Session, service_id: int, order: Order) -> int | None:
     return found[1] if found else None
 
 
-def expected_for(session: Session, parcel: Parcel, order: Order, today: date) -> date | None:
-    days = transit_days(session, parcel.service_id, order)
+_UNKNOWN = object()
+
+
+def expected_for(session: Session, parcel: Parcel, order: Order, today: date, days: Any = _UNKNOWN) -> date | None:
+    if days is _UNKNOWN:
+        days = transit_days(session, parcel.service_id, order)
     if parcel.shipped_at is not None:
         if days is None:
             return parcel.expected_delivery
@@ -224,27 +228,30 @@ def lookup(session: Session, query: str, now: datetime | None = None) -> Trackin
 def view_of(session: Session, order: Order, matched: str = "order", now: datetime | None = None) -> TrackingView:
     now = now or utcnow()
     today = now.date()
+    # Plain rows, not ORM objects: the lookup is on the service desk's and the customer's hot path.
     events = [
-        TimelineEvent(at=e.at, kind=e.kind, station=e.station, user=e.user, location=e.location, data=e.data or {})
-        for e in session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
+        TimelineEvent(at=at, kind=kind, station=station, user=user, location=location, data=data or {})
+        for at, kind, station, user, location, data in session.execute(
+            select(OrderEvent.at, OrderEvent.kind, OrderEvent.station, OrderEvent.user, OrderEvent.location,
+                   OrderEvent.data).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
     ]
     events.sort(key=lambda e: e.at)  # carrier scans may arrive late; the timeline reads by time
-    parcels = list(session.scalars(
-        select(Parcel).where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq)
-    ))
-    carriers = {c.id: c for c in session.scalars(select(Carrier).where(Carrier.id.in_({p.carrier_id for p in parcels})))} if parcels else {}
-    services = {s.id: s for s in session.scalars(select(CarrierService).where(CarrierService.id.in_({p.service_id for p in parcels})))} if parcels else {}
+    parcels = session.execute(
+        select(Parcel, Carrier.code, Carrier.name, CarrierService.code)
+        .join(Carrier, Carrier.id == Parcel.carrier_id).join(CarrierService, CarrierService.id == Parcel.service_id)
+        .where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq)
+    ).all()
     parcel_views = []
     expected: date | None = None
-    for p in parcels:
-        eta = expected_for(session, p, order, today)
-        carrier = carriers.get(p.carrier_id)
-        service = services.get(p.service_id)
+    transit: dict[int, int | None] = {}
+    for p, carrier_code, carrier_name, service_code in parcels:
+        if p.service_id not in transit:
+            transit[p.service_id] = transit_days(session, p.service_id, order)
+        eta = expected_for(session, p, order, today, transit[p.service_id])
         parcel_views.append(ParcelView(
             tracking_number=p.tracking_number, sscc=p.sscc, seq=p.seq, count=p.count,
-            carrier=carrier.code if carrier else "", carrier_name=carrier.name if carrier else "",
-            service=service.code if service else "", status=p.status, shipped_at=p.shipped_at,
-            expected_delivery=eta, token=p.tracking_token,
+            carrier=carrier_code, carrier_name=carrier_name, service=service_code, status=p.status,
+            shipped_at=p.shipped_at, expected_delivery=eta, token=p.tracking_token,
         ))
         if eta and (expected is None or eta > expected):
             expected = eta

@@ -1,0 +1,189 @@
+"""After-sales figures (issue 7):
+
+- every report (``station report NAME``) over the whole database: goal at most 2 s each, measured after the
+  report rollups are current (median of ``--repeat`` runs, each in its own transaction as the CLI does);
+- the one-off back-fill of the rollups on a database that never had them (no goal: it happens once; later
+  refreshes read only the new events);
+- a timeline lookup (``station track``: by order number, tracking number or SSCC): goal at most 100 ms
+  (median and 95th percentile over a sample of orders).
+
+Usage: ``python scripts/bench/bench_aftersales.py [--db URL ...] [--orders N] [--quick] [--json] [--repeat N]``.
+Without ``--db`` it uses ``bench-results/million.db`` when it exists (copied first, so the lead's file is not
+written to), else a demo database of ``--orders`` orders made with ``station demo seed``. The machine is
+shared with other engineers: the figures are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from app import reports  # noqa: E402
+from app.aftersales import tracking  # noqa: E402
+from app.context import open_context  # noqa: E402
+from app.reports import rollup  # noqa: E402
+from app.services.uow import UnitOfWork  # noqa: E402
+from db.models import Order  # noqa: E402
+from db.models.shipping import Parcel  # noqa: E402
+
+MILLION = ROOT / "bench-results" / "million.db"
+REPORT_GOAL_MS = 2000
+LOOKUP_GOAL_MS = 100
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def copy_sqlite(path: Path) -> str:
+    """A consistent copy of a live SQLite file (the online backup API), so the benchmark never writes to it."""
+    target = Path(tempfile.mkdtemp(prefix="bench_aftersales_")) / path.name
+    _log(f"copying {path} to {target} ...")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{target}"
+
+
+def demo_db(orders: int) -> str:
+    from app.services import demo
+
+    target = Path(tempfile.mkdtemp(prefix="bench_aftersales_")) / "demo.db"
+    url = f"sqlite:///{target}"
+    ctx = open_context(url)
+    _log(f"seeding {orders} demo orders into {target} ...")
+    demo.seed(ctx, orders=orders, seed=7)
+    ctx.dispose()
+    return url
+
+
+def bench_db(url: str, repeat: int, lookups: int) -> list[dict]:
+    ctx = open_context(url)
+    backend = ctx.backend
+    figures: list[dict] = []
+    try:
+        with ctx.sessions() as s:
+            orders = s.scalar(select(func.count()).select_from(Order)) or 0
+        label = f"{orders:,} orders"
+        _log(f"{backend} {label}: rolling the timeline up ...")
+        t = time.perf_counter()
+        with UnitOfWork(ctx.sessions) as uow:
+            done = rollup.refresh(uow.session)
+            uow.commit()
+        backfill = time.perf_counter() - t
+        figures.append({"name": f"report rollup back-fill ({done.events:,} new events, {label})",
+                        "value": round(backfill, 2), "unit": "s", "backend": backend, "goal": None})
+        worst = 0.0
+        for name in reports.names():
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                with UnitOfWork(ctx.sessions) as uow:
+                    result = reports.run(uow.session, name)
+                    uow.commit()
+                times.append((time.perf_counter() - t) * 1000)
+            ms = statistics.median(times)
+            worst = max(worst, ms)
+            _log(f"  report {name}: {ms:.1f} ms ({len(result.rows)} rows)")
+            figures.append({"name": f"report {name} ({label})", "value": round(ms, 1), "unit": "ms",
+                            "backend": backend, "goal": REPORT_GOAL_MS})
+        figures.append({"name": f"slowest report ({label})", "value": round(worst, 1), "unit": "ms",
+                        "backend": backend, "goal": REPORT_GOAL_MS})
+
+        with ctx.sessions() as s:
+            top = s.scalar(select(func.max(Order.id))) or 0
+            rng = random.Random(11)
+            queries: list[str] = []
+            tries = 0
+            while len(queries) < lookups and top and tries < lookups * 20:
+                tries += 1
+                order = s.get(Order, rng.randint(1, top))
+                if order is None:
+                    continue
+                parcel = s.scalar(select(Parcel).where(Parcel.order_id == order.id).limit(1))
+                kind = len(queries) % 3
+                if kind == 1 and parcel is not None:
+                    queries.append(parcel.tracking_number)
+                elif kind == 2 and parcel is not None:
+                    queries.append("00" + parcel.sscc)
+                else:
+                    queries.append(order.number)
+        times = []
+        events = []
+        for q in queries:
+            t = time.perf_counter()
+            with ctx.sessions() as s:
+                view = tracking.lookup(s, q)
+            times.append((time.perf_counter() - t) * 1000)
+            events.append(len(view.events))
+        if times:
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            _log(f"  timeline lookup: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms over {len(times)} "
+                 f"lookups ({statistics.mean(events):.1f} events each)")
+            figures.append({"name": f"timeline lookup, median ({label})", "value": round(statistics.median(times), 1),
+                            "unit": "ms", "backend": backend, "goal": LOOKUP_GOAL_MS})
+            figures.append({"name": f"timeline lookup, 95th percentile ({label})", "value": round(p95, 1),
+                            "unit": "ms", "backend": backend, "goal": LOOKUP_GOAL_MS})
+    finally:
+        ctx.dispose()
+    return figures
+
+
+def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = None, repeat: int | None = None) -> list[dict]:
+    repeat = repeat or (3 if quick else 5)
+    lookups = 60 if quick else 300
+    temp_urls: list[str] = []
+    if not dbs:
+        if MILLION.exists() and not quick:
+            dbs = [copy_sqlite(MILLION)]
+        else:
+            dbs = [demo_db(orders or (2000 if quick else 20000))]
+        temp_urls = list(dbs)
+    figures: list[dict] = []
+    try:
+        for url in dbs:
+            figures += bench_db(url, repeat, lookups)
+    finally:
+        for url in temp_urls:
+            shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", metavar="URL", help="a database to bench (repeat for several); "
+                        "a SQLite database is written to (its report rollups)")
+    parser.add_argument("--orders", type=int, help="demo orders to seed when no --db is given")
+    parser.add_argument("--repeat", type=int, help="runs of each report (median)")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = run(args.quick, args.db, args.orders, args.repeat)
+    if args.json:
+        print(json.dumps({"figures": figures}, ensure_ascii=False))
+    else:
+        for f in figures:
+            goal = f" (goal {f['goal']} {f['unit']})" if f["goal"] is not None else ""
+            print(f"{f['name']} [{f['backend']}]: {f['value']} {f['unit']}{goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
