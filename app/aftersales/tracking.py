@@ -1,8 +1,8 @@
 """Tracking lookup (seed 4.1): an order number, a tracking number, an SSCC, a return number or the text of a
 label's QR code in; the whole timeline, where the parcel is, when it should arrive and what delays it out.
 
-``lookup(session, query, now=None) -> TrackingView`` is what the service desk's screen, ``station track`` and
-the customer tracking page (issue 11) call. ``resolve(session, query)`` only finds the order. Both raise
+``lookup(session, query, now=None) -> TrackingView`` is what the service desk's screen and ``station track``
+call; ``by_token(session, token)`` is the customer tracking page's (issue 11: ``/t/<token>``, the QR code). ``resolve(session, query)`` only finds the order. Both raise
 :class:`app.errors.NotFound` with one operator-readable line for an unknown query. Plain Python, no Qt, no HTTP.
 
 Expected arrival: for a parcel that has left, the day it was handed to the carrier plus the carrier service's
@@ -181,6 +181,21 @@ def resolve(session: Session, query: str) -> tuple[Order, str]:
     if ret is not None:
         return session.get(Order, ret.order_id), "return"  # type: ignore[return-value]
     raise NotFound(f"no order, tracking number, SSCC or return {text!r}")
+
+
+def by_token(session: Session, token: str, now: datetime | None = None) -> TrackingView:
+    """The customer tracking page's view (``/t/<token>``): the token of a parcel's label or of a return label.
+    An unknown token raises :class:`NotFound` (the page answers 404); nothing else is accepted, so the page
+    never shows an order to someone who only guessed its number."""
+    token = (token or "").strip()
+    if not token or not re.fullmatch(r"[A-Za-z0-9_\-]{8,64}", token):
+        raise NotFound("no such tracking page")
+    order_id = session.scalar(select(Parcel.order_id).where(Parcel.tracking_token == token))
+    if order_id is None:
+        order_id = session.scalar(select(Return.order_id).where(Return.tracking_token == token))
+    if order_id is None:
+        raise NotFound("no such tracking page")
+    return view_of(session, session.get(Order, order_id), "qr", now)  # type: ignore[arg-type]
 
 
 # --- expected delivery ---------------------------------------------------------------------------------------

@@ -57,6 +57,11 @@ def test_lookup_by_every_kind_of_query(ctx, shipped):
 
 def test_unknown_query_and_wrong_token(ctx, shipped):
     with ctx.sessions() as s:
+        _order, parcel = _parcel(s, shipped)
+        assert tracking.by_token(s, parcel.tracking_token).number == shipped
+        for bad in ("", "short", "x" * 30, shipped):
+            with pytest.raises(NotFound, match="no such tracking page"):
+                tracking.by_token(s, bad)
         with pytest.raises(NotFound, match="no order, tracking number, SSCC or return 'NOPE-1'"):
             tracking.lookup(s, "NOPE-1")
         with pytest.raises(NotFound):
