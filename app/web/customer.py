@@ -1,0 +1,311 @@
+"""What a customer may do, in plain Python over the after-sales services (no HTTP here).
+
+A customer reaches exactly one order, through a token nobody can guess: a parcel's ``tracking_token`` (the
+label's QR code), a return label's token, or the order's own page token (:class:`db.models.web.OrderAccess`),
+handed out only to someone who knows the order number and its postcode or e-mail.
+
+``order_for_token(session, token)``, ``find_order(session, number, postcode_or_email)``,
+``page_token(session, order)``, ``post_message(...)``, ``request_return(...)``, ``answer_survey(...)`` and
+``page_view(session, order, lang)`` (what the tracking page shows). Callers own the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.aftersales import policy as pol
+from app.aftersales import returns as rt
+from app.aftersales import surveys
+from app.aftersales.tracking import view_of
+from app.config import Settings
+from app.domain import lifecycle as lc
+from app.errors import InvalidInput
+from app.services.timeline import add_event
+from app.services.uow import Actor
+from app.sync import notify_change
+from app.web.i18n import VISIBLE_EVENTS, Translator
+from db.base import utcnow
+from db.models import Order, OrderLine
+from db.models.aftersales import Return, SurveyAnswer
+from db.models.shipping import Parcel
+from db.models.web import CustomerMessage, OrderAccess, ServiceCase
+
+CUSTOMER = Actor(station="web", user="customer", role="customer")
+MAX_MESSAGE_CHARS = 4000
+MAX_EMAIL_CHARS = 254
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+
+
+# --- reaching one order ----------------------------------------------------------------------------------
+
+def order_for_token(session: Session, token: str) -> Order | None:
+    """The order behind a page token, or None (a malformed token never reaches the database)."""
+    if not _TOKEN.match(token or ""):
+        return None
+    order_id = session.scalar(select(Parcel.order_id).where(Parcel.tracking_token == token))
+    if order_id is None:
+        order_id = session.scalar(select(OrderAccess.order_id).where(OrderAccess.token == token))
+    if order_id is None:
+        order_id = session.scalar(select(Return.order_id).where(Return.tracking_token == token))
+    return session.get(Order, order_id) if order_id is not None else None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def find_order(session: Session, number: str, postcode_or_email: str) -> Order | None:
+    """The order with this number whose postcode or e-mail is the one given; None for any mismatch
+    (the caller must not tell which part was wrong)."""
+    number = (number or "").strip()[:40]
+    proof = (postcode_or_email or "").strip()[:MAX_EMAIL_CHARS]
+    if not number or not proof:
+        return None
+    order = session.scalar(select(Order).where(Order.number == number))
+    if order is None and number.upper() != number:
+        order = session.scalar(select(Order).where(Order.number == number.upper()))
+    if order is None:
+        return None
+    if "@" in proof:
+        emails = {order.ship_email.strip().lower()} - {""}
+        if order.customer_id:
+            from db.models import Customer
+
+            customer = session.get(Customer, order.customer_id)
+            if customer is not None and customer.email:
+                emails.add(customer.email.strip().lower())
+        ok = any(secrets.compare_digest(proof.lower(), e) for e in emails)
+    else:
+        ok = bool(order.ship_postcode) and secrets.compare_digest(_compact(proof), _compact(order.ship_postcode))
+    return order if ok else None
+
+
+def page_token(session: Session, order: Order) -> str:
+    """The order's own page token (made once, kept): for orders found by number and for notices sent
+    before a parcel exists."""
+    token = session.scalar(select(OrderAccess.token).where(OrderAccess.order_id == order.id))
+    if token:
+        return token
+    token = secrets.token_urlsafe(24)
+    with session.begin_nested():
+        session.add(OrderAccess(order_id=order.id, token=token))
+    return token
+
+
+def tracking_url(settings: Settings, token: str) -> str:
+    return f"{settings.tracking_base_url.rstrip('/')}/t/{token}"
+
+
+# --- what the page shows ---------------------------------------------------------------------------------
+
+def mask(text: str, keep: int = 1) -> str:
+    """``王芳`` -> ``王*``; ``Amy Lee`` -> ``A** L**``: enough for the customer to recognise, no more."""
+    words = []
+    for word in (text or "").split():
+        visible = word[:keep]
+        words.append(visible + "*" * max(1, len(word) - keep))
+    return " ".join(words)
+
+
+def masked_address(order: Order) -> str:
+    postcode = order.ship_postcode or ""
+    shown_postcode = (postcode[:2] + "*" * max(0, len(postcode) - 2)) if postcode else ""
+    street = order.ship_address1 or ""
+    shown_street = (street[:3] + "***") if street else ""
+    parts = [mask(order.ship_name), shown_street, order.ship_city, shown_postcode, order.ship_country]
+    return ", ".join(p for p in parts if p)
+
+
+@dataclass
+class LineView:
+    sku: str
+    name: str
+    quantity: int
+    returnable: int
+
+
+@dataclass
+class PageView:
+    number: str
+    status: str
+    status_text: str
+    tracking_number: str | None
+    where: str
+    expected_delivery: date | None
+    delivered_on: date | None
+    delayed: bool
+    delay_text: str
+    address: str
+    parcels: list[dict[str, Any]]
+    timeline: list[dict[str, Any]]
+    lines: list[LineView]
+    returns: list[dict[str, Any]]
+    can_return: bool
+    can_survey: bool
+    survey_answered: bool
+    restock: list[str] = field(default_factory=list)
+
+
+def _event_text(t: Translator, kind: str, data: dict[str, Any]) -> str:
+    text = t(f"ev.{kind}")
+    if kind == "exception" and data.get("detail"):
+        text += f": {data['detail']}"
+    if kind.startswith("return_") and data.get("return_number"):
+        text += f" ({data['return_number']})"
+    if kind == "customer_message" and data.get("case"):
+        text += f" ({data['case']})"
+    return text
+
+
+def page_view(session: Session, order: Order, t: Translator, now: datetime | None = None) -> PageView:
+    view = view_of(session, order, "web", now)
+    timeline = [
+        {"at": e.at, "text": _event_text(t, e.kind, e.data), "location": e.location or "", "kind": e.kind}
+        for e in view.events if e.kind in VISIBLE_EVENTS
+    ]
+    timeline.reverse()  # newest first, as a parcel tracker reads
+    shipped = order.status in (lc.SHIPPED, lc.DELIVERED)
+    already = rt.returned_units(session, order) if shipped else {}
+    lines = [
+        LineView(sku=line.sku, name=line.name or line.sku, quantity=line.quantity,
+                 returnable=max(0, line.quantity - already.get(line.id, 0)) if shipped else 0)
+        for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
+    ]
+    answered = session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.order_id == order.id)) or 0
+    returns = []
+    for r in session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)):
+        returns.append({"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
+                        "tracking_number": r.tracking_number or ""})
+    where = _where(t, order, view)
+    delay_text = ""
+    if view.delayed and view.delay_reason.startswith("not yet shipped") and order.promised_ship_at:
+        delay_text = t("late_leave", date=order.promised_ship_at.date().isoformat())
+    elif view.delayed:
+        delay_text = t("late_days", n=view.delay_days) if view.delay_days else ""
+        if view.delay_reason.startswith("carrier exception: "):
+            detail = view.delay_reason.split(": ", 1)[1]
+            delay_text = (t("ev.exception") + (f": {detail}" if detail else "") + (f" · {delay_text}" if delay_text else ""))
+    restock = []
+    if order.status == lc.BACKORDERED:
+        last = next((e for e in reversed(view.events) if e.kind == "backordered"), None)
+        if last is not None and last.data.get("expected_restock"):
+            restock.append(t("restock", date=last.data["expected_restock"]))
+            subs = sorted({s for short in last.data.get("short", []) for s in short.get("substitutes", [])})
+            if subs:
+                restock.append(t("substitutes", skus=", ".join(subs)))
+    parcels = [
+        {"text": t("parcel_n", seq=p.seq, count=p.count), "tracking_number": p.tracking_number,
+         "carrier": p.carrier_name, "status": t(f"st.{p.status}") if t.has(f"st.{p.status}") else p.status,
+         "expected": p.expected_delivery}
+        for p in view.parcels
+    ]
+    return PageView(
+        number=order.number, status=order.status, status_text=t(f"st.{order.status}"),
+        tracking_number=order.tracking_number, where=where, expected_delivery=view.expected_delivery,
+        delivered_on=view.delivered_on, delayed=view.delayed, delay_text=delay_text or view.delay_reason,
+        address=masked_address(order), parcels=parcels, timeline=timeline, lines=lines, returns=returns,
+        can_return=shipped and any(line.returnable for line in lines),
+        can_survey=order.status in (lc.DELIVERED, lc.RETURNED) and not answered, survey_answered=bool(answered),
+        restock=restock,
+    )
+
+
+def _where(t: Translator, order: Order, view) -> str:
+    """Where the parcel is, in the customer's words: the last carrier scan's place once it has left."""
+    status = order.status
+    if status == lc.DELIVERED:
+        return t("where.delivered", place=order.ship_city or order.ship_country)
+    if status == lc.RETURNED:
+        return t("where.returned")
+    if status == lc.CANCELLED:
+        return t("where.cancelled")
+    if status == lc.SHIPPED:
+        scans = [e for e in view.events if e.kind in ("in_transit", "out_for_delivery", "exception")]
+        if scans:
+            last = scans[-1]
+            return t(f"ev.{last.kind}") + (f" · {last.location}" if last.location else "")
+        carrier = view.parcels[0].carrier_name if view.parcels else ""
+        return t("where.handed", carrier=carrier)
+    if status == lc.LABELLED:
+        return t("where.labelled")
+    if status in lc.IN_WAREHOUSE:
+        return t("where.warehouse")
+    return t("where.waiting")
+
+
+# --- contact -----------------------------------------------------------------------------------------------
+
+def _next_case_number(session: Session) -> str:
+    from app.shipping.carriers import next_serials
+
+    return f"SC{next_serials(session, 'service_case'):08d}"
+
+
+def clean_text(text: str, limit: int) -> str:
+    """What a customer typed, kept as text: control characters out (tabs and new lines stay), trimmed."""
+    cleaned = "".join(ch for ch in (text or "") if ch in "\n\t" or ch >= " ").replace("\r", "").strip()
+    if len(cleaned) > limit:
+        raise InvalidInput(f"at most {limit} characters")
+    return cleaned
+
+
+def post_message(session: Session, order: Order, body: str, reply_to: str = "", language: str = "en",
+                 now: datetime | None = None) -> ServiceCase:
+    """The customer's message joins the order's open case (a new case if none is open) and its timeline."""
+    now = now or utcnow()
+    text = clean_text(body, MAX_MESSAGE_CHARS)
+    if not text:
+        raise InvalidInput("the message is empty")
+    reply_to = (reply_to or "").strip()[:MAX_EMAIL_CHARS]
+    if reply_to and not _EMAIL.match(reply_to):
+        raise InvalidInput("the e-mail address does not look right")
+    case = session.scalar(select(ServiceCase).where(ServiceCase.order_id == order.id, ServiceCase.status != "closed")
+                          .order_by(ServiceCase.id.desc()))
+    if case is None:
+        case = ServiceCase(number=_next_case_number(session), order_id=order.id, status="open", channel="web",
+                           subject=text.splitlines()[0][:200], language=language, created_at=now, updated_at=now)
+        session.add(case)
+        session.flush()
+    case.status = "open"
+    case.updated_at = now
+    session.add(CustomerMessage(case_id=case.id, author="customer", body=text,
+                                reply_to=reply_to or order.ship_email or "", created_at=now))
+    add_event(session, order, "customer_message", CUSTOMER, at=now, case=case.number, channel="web")
+    notify_change(session, "order", order.id)
+    notify_change(session, "service_case", case.id)
+    return case
+
+
+# --- returns and the survey -----------------------------------------------------------------------------
+
+def request_return(session: Session, order: Order, quantities: dict[str, int], reason: str, settings: Settings,
+                   note: str = "", now: datetime | None = None) -> Return:
+    """A return for the chosen items, checked against the policy at once (raises ``ReturnRefused`` with every
+    reason), opened and given its label."""
+    policy = pol.ReturnPolicy.from_settings(settings)
+    if reason not in policy.reasons:
+        raise InvalidInput("choose a reason")
+    items = [rt.ReturnItem(sku=sku, quantity=qty) for sku, qty in quantities.items() if qty > 0]
+    ret = rt.request_return(session, order, items, "refund", reason, CUSTOMER, policy=policy,
+                            note=clean_text(note, 1000), channel="web", now=now)
+    rt.issue_label(session, ret, CUSTOMER, settings, now=now)
+    return ret
+
+
+def return_of(session: Session, order: Order, number: str) -> Return | None:
+    ret = session.scalar(select(Return).where(Return.number == number))
+    return ret if ret is not None and ret.order_id == order.id else None
+
+
+def answer_survey(session: Session, order: Order, product: Any, delivery: Any, service: Any, comment: str) -> SurveyAnswer:
+    if order.status not in (lc.DELIVERED, lc.RETURNED):
+        raise InvalidInput("the survey opens once the order is delivered")
+    return surveys.record_answer(session, order, product, delivery, service, clean_text(comment, 2000), source="web")

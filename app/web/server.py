@@ -1,0 +1,433 @@
+"""``station serve``: one HTTP process for the outside world (Starlette on uvicorn).
+
+Routes:
+
+* ``GET /healthz``: 200 when the database answers, else 503.
+* ``GET /``: look an order up by its number and the postcode or e-mail on it (``POST /find``, rate-limited
+  per client address: 429 after a burst).
+* ``GET /t/<token>``: the tracking page of one order (the label's QR code holds this address). A token that
+  matches nothing answers 404, the same page whether or not any order exists.
+* ``POST /t/<token>/contact``, ``POST /t/<token>/return``, ``POST /t/<token>/survey``: the customer's forms
+  (CSRF-protected, bodies capped: 413); ``GET /t/<token>/returns/<number>/label.pdf``: the return label.
+* ``POST /carrier-events``: carrier scans (JSON, see :mod:`app.aftersales.carrier_events`), signed like the
+  order webhooks: ``X-Station-Signature`` = base64 HMAC-SHA256 of the body under the carrier-events secret.
+* ``POST /webhooks/shopify/orders`` and ``/webhooks/woocommerce/orders`` (:mod:`app.intake.webhook`).
+
+No personal data reaches the log: the access log names the route with tokens replaced, the status and the time;
+a failure is logged by its exception type only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from app.aftersales import carrier_events
+from app.aftersales.returns import ReturnRefused
+from app.aftersales.surveys import DuplicateAnswer
+from app.context import Context
+from app.errors import InvalidInput, StationError
+from app.web import customer
+from app.web.i18n import Translator, negotiate
+from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, RateLimiter, TooLarge, log_path, read_body, read_form
+
+log = logging.getLogger("station.web")
+access_log = logging.getLogger("station.web.access")
+
+TEMPLATES = Path(__file__).with_name("templates")
+LANG_COOKIE = "st_lang"
+CARRIER_EVENTS_PATH = "/carrier-events"
+SIGNATURE_HEADER = "x-station-signature"
+MAX_EVENTS_BYTES = 1_000_000
+MAX_ANY_BODY = 2_000_000
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+class Guard:
+    """The outermost layer (pure ASGI): caps any body, keeps an access log free of personal data, and turns
+    an unexpected failure into a plain 500 logged by its type only."""
+
+    def __init__(self, app, access: bool = True, max_body: int = MAX_ANY_BODY) -> None:
+        self.app = app
+        self.access = access
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 0}
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
+                await _plain(send, 413, b"request body too large")
+                self._log(scope, 413, started)
+                return
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # noqa: BLE001 - logged by type only: its text may hold personal data
+            log.error("request failed: %s", type(exc).__name__)
+            if not status["code"]:
+                await _plain(send, 500, b"internal error")
+                status["code"] = 500
+        self._log(scope, status["code"], started)
+
+    def _log(self, scope, code: int, started: float) -> None:
+        if self.access:
+            access_log.info("%s %s %d %.1fms", scope["method"], log_path(scope["path"]), code,
+                            (time.perf_counter() - started) * 1000)
+
+
+async def _plain(send, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _secret(ctx: Context) -> bytes:
+    configured = (ctx.settings.extra or {}).get("web_secret") or os.environ.get("STATION_WEB_SECRET")
+    return configured.encode() if configured else os.urandom(32)
+
+
+def carrier_events_secret(ctx: Context) -> str:
+    return str((ctx.settings.extra or {}).get("carrier_events_secret") or os.environ.get("STATION_CARRIER_EVENTS_SECRET")
+               or ctx.settings.webhook_secret or "")
+
+
+def sign(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+class CustomerSite:
+    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.csrf = Csrf(_secret(ctx))
+        self.limiter = RateLimiter(rate_burst, rate_per_seconds)
+        self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                               auto_reload=False, trim_blocks=True, lstrip_blocks=True)
+        self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def translator(self, request: Request) -> Translator:
+        return Translator(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                                    request.headers.get("accept-language")))
+
+    def render(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        t = values.get("t") or self.translator(request)
+        nonce = request.cookies.get(CSRF_COOKIE) or ""
+        new_nonce = not nonce
+        if new_nonce:
+            nonce = Csrf.new_nonce()
+        token = values.get("token", "")
+        html = self.env.get_template(template).render(
+            t=t, csrf_field=CSRF_FIELD, csrf=self.csrf.token(nonce, token), phone=self.settings.service_phone,
+            service_email=self.settings.service_email, **{k: v for k, v in values.items() if k != "t"})
+        response = HTMLResponse(html, status_code=status, headers={**SECURITY_HEADERS, "cache-control": "no-store",
+                                                                    "vary": "Accept-Language, Cookie"})
+        if new_nonce:
+            response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=self.secure_cookies, path="/")
+        chosen = request.query_params.get("lang")
+        if chosen and chosen in ("en", "zh_CN", "zh-CN"):
+            response.set_cookie(LANG_COOKIE, t.lang, max_age=365 * 86400, samesite="lax", secure=self.secure_cookies,
+                                path="/")
+        return response
+
+    def missing(self, request: Request) -> HTMLResponse:
+        return self.render(request, "missing.html", status=404)
+
+    def _client(self, request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    # --- routes ------------------------------------------------------------------------------------------
+
+    async def healthz(self, request: Request) -> Response:
+        def ping() -> bool:
+            try:
+                with self.ctx.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return True
+            except Exception:  # noqa: BLE001 - any failure means the database does not answer
+                return False
+
+        ok = await run_in_threadpool(ping)
+        return JSONResponse({"ok": ok, "database": self.ctx.backend}, status_code=200 if ok else 503)
+
+    async def home(self, request: Request) -> Response:
+        return self.render(request, "find.html")
+
+    async def find(self, request: Request) -> Response:
+        t = self.translator(request)
+        if not self.limiter.allow(self._client(request)):
+            response = self.render(request, "find.html", status=429, t=t, error=t("too_many"))
+            response.headers["retry-after"] = str(self.limiter.retry_after())
+            return response
+        try:
+            form = await read_form(request)
+        except TooLarge:
+            return self.render(request, "find.html", status=413, t=t, error=t("too_large"))
+        except BadForm:
+            return self.render(request, "find.html", status=400, t=t, error=t("not_found"))
+        if not self.csrf.check(request.cookies.get(CSRF_COOKIE), "", form.get(CSRF_FIELD)):
+            return self.render(request, "find.html", status=403, t=t, error=t("forbidden"))
+
+        def look() -> str | None:
+            with self.ctx.sessions() as session:
+                order = customer.find_order(session, form.get("number", ""), form.get("proof", ""))
+                if order is None:
+                    return None
+                token = customer.page_token(session, order)
+                session.commit()
+                return token
+
+        token = await run_in_threadpool(look)
+        if token is None:
+            return self.render(request, "find.html", status=404, t=t, error=t("not_found"),
+                               number=form.get("number", "")[:40])
+        return RedirectResponse(f"/t/{token}", status_code=303)
+
+    async def page(self, request: Request, notice: str = "", error: str = "", problems: list[str] | None = None,
+                   status: int = 200, section: str = "") -> Response:
+        token = request.path_params["token"]
+        t = self.translator(request)
+
+        def build():
+            with self.ctx.sessions() as session:
+                order = customer.order_for_token(session, token)
+                if order is None:
+                    return None
+                return customer.page_view(session, order, t)
+
+        view = await run_in_threadpool(build)
+        if view is None:
+            return self.missing(request)
+        q = request.query_params
+        if not notice and request.method == "GET":
+            if q.get("case"):
+                notice, section = t("message_sent", case=q["case"][:20]), "contact"
+            elif q.get("returned"):
+                notice, section = t("return_accepted", number=q["returned"][:20]), "returns"
+            elif q.get("survey") == "thanks":
+                notice, section = t("survey_thanks"), "survey"
+        return self.render(request, "track.html", status=status, t=t, v=view, token=token, notice=notice, error=error,
+                           problems=problems or [], section=section, reasons=customer.pol.ReturnPolicy.from_settings(self.settings).reasons)
+
+    async def _form_for(self, request: Request) -> tuple[dict[str, str] | None, Response | None]:
+        token = request.path_params["token"]
+        t = self.translator(request)
+        try:
+            form = await read_form(request)
+        except TooLarge:
+            return None, await self.page(request, error=t("too_large"), status=413)
+        except BadForm:
+            return None, await self.page(request, error=t("forbidden"), status=400)
+        if not self.csrf.check(request.cookies.get(CSRF_COOKIE), token, form.get(CSRF_FIELD)):
+            return None, await self.page(request, error=t("forbidden"), status=403)
+        return form, None
+
+    async def contact(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        t = self.translator(request)
+        form, refusal = await self._form_for(request)
+        if refusal is not None:
+            return refusal
+
+        def write() -> str | None:
+            with self.ctx.sessions() as session:
+                order = customer.order_for_token(session, token)
+                if order is None:
+                    return None
+                case = customer.post_message(session, order, form.get("message", ""), form.get("email", ""), t.lang)
+                session.commit()
+                return case.number
+
+        try:
+            number = await run_in_threadpool(write)
+        except InvalidInput as exc:
+            empty = not (form.get("message") or "").strip()
+            message = t("message_empty") if empty else (
+                t("message_long", n=customer.MAX_MESSAGE_CHARS) if "characters" in exc.message else exc.message)
+            return await self.page(request, error=message, status=422, section="contact")
+        if number is None:
+            return self.missing(request)
+        return RedirectResponse(f"/t/{token}?case={number}#contact", status_code=303)
+
+    async def request_return(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        form, refusal = await self._form_for(request)
+        if refusal is not None:
+            return refusal
+        quantities: dict[str, int] = {}
+        for key, value in form.items():
+            if key.startswith("qty:"):
+                try:
+                    quantities[key[4:][:64]] = max(0, min(10_000, int(value or 0)))
+                except ValueError:
+                    quantities[key[4:][:64]] = 0
+
+        def write() -> str | None:
+            with self.ctx.sessions() as session:
+                order = customer.order_for_token(session, token)
+                if order is None:
+                    return None
+                ret = customer.request_return(session, order, quantities, form.get("reason", ""), self.settings,
+                                              note=form.get("note", ""))
+                session.commit()
+                return ret.number
+
+        try:
+            number = await run_in_threadpool(write)
+        except ReturnRefused as exc:
+            t = self.translator(request)
+            return await self.page(request, error=t("return_refused"), problems=exc.problems, status=422, section="returns")
+        except InvalidInput as exc:
+            return await self.page(request, error=exc.message, status=422, section="returns")
+        if number is None:
+            return self.missing(request)
+        return RedirectResponse(f"/t/{token}?returned={number}#returns", status_code=303)
+
+    async def return_label(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        number = request.path_params["number"]
+
+        def render() -> bytes | None:
+            from app.aftersales.returns import label_bytes
+
+            with self.ctx.sessions() as session:
+                order = customer.order_for_token(session, token)
+                ret = customer.return_of(session, order, number) if order is not None else None
+                if ret is None or ret.tracking_number is None:
+                    return None
+                return label_bytes(session, ret, self.settings)
+
+        pdf = await run_in_threadpool(render)
+        if pdf is None:
+            return self.missing(request)
+        return Response(pdf, media_type="application/pdf", headers={
+            **SECURITY_HEADERS, "cache-control": "no-store",
+            "content-disposition": f'attachment; filename="return-{number}.pdf"'})
+
+    async def survey(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        t = self.translator(request)
+        form, refusal = await self._form_for(request)
+        if refusal is not None:
+            return refusal
+
+        def write() -> bool:
+            with self.ctx.sessions() as session:
+                order = customer.order_for_token(session, token)
+                if order is None:
+                    return False
+                customer.answer_survey(session, order, form.get("product"), form.get("delivery"), form.get("service"),
+                                       form.get("comment", ""))
+                session.commit()
+                return True
+
+        try:
+            found = await run_in_threadpool(write)
+        except DuplicateAnswer:
+            return await self.page(request, error=t("survey_done"), status=409, section="survey")
+        except InvalidInput:
+            return await self.page(request, error=t("survey_bad"), status=422, section="survey")
+        if not found:
+            return self.missing(request)
+        return RedirectResponse(f"/t/{token}?survey=thanks#survey", status_code=303)
+
+    async def carrier_events(self, request: Request) -> Response:
+        secret = carrier_events_secret(self.ctx)
+        try:
+            body = await read_body(request, MAX_EVENTS_BYTES)
+        except TooLarge:
+            return JSONResponse({"error": f"body larger than {MAX_EVENTS_BYTES} bytes"}, status_code=413)
+        sent = request.headers.get(SIGNATURE_HEADER, "")
+        if not secret:
+            return JSONResponse({"error": "no carrier-events secret is configured"}, status_code=503)
+        if not sent or not hmac.compare_digest(sign(secret, body).encode(), sent.strip().encode("ascii", "replace")):
+            log.warning("carrier events with a missing or wrong signature")
+            return JSONResponse({"error": f"{SIGNATURE_HEADER} missing or wrong"}, status_code=401)
+
+        def write():
+            with self.ctx.sessions() as session:
+                result = carrier_events.ingest(session, body, source="http")
+                session.commit()
+                return result.as_json()
+
+        try:
+            result = await run_in_threadpool(write)
+        except InvalidInput as exc:
+            return JSONResponse({"error": exc.message}, status_code=400)
+        return JSONResponse(result, status_code=200)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/healthz", self.healthz, methods=["GET"]),
+            Route("/", self.home, methods=["GET"]),
+            Route("/find", self.find, methods=["POST"]),
+            Route("/t/{token}", self.page, methods=["GET"]),
+            Route("/t/{token}/contact", self.contact, methods=["POST"]),
+            Route("/t/{token}/return", self.request_return, methods=["POST"]),
+            Route("/t/{token}/survey", self.survey, methods=["POST"]),
+            Route("/t/{token}/returns/{number}/label.pdf", self.return_label, methods=["GET"]),
+            Route(CARRIER_EVENTS_PATH, self.carrier_events, methods=["POST"]),
+        ]
+
+
+def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any):
+    """The whole HTTP side over an open context: customer pages, carrier events and, when a webhook secret
+    is configured, the order webhooks."""
+    site = CustomerSite(ctx, **options)
+    routes = site.routes()
+    if ctx.settings.webhook_secret:
+        from app.intake.webhook import webhook_routes
+        from app.services.intake import ingest_into
+
+        routes += webhook_routes(ctx.settings.webhook_secret, ingest_into(ctx.sessions, ctx.settings))
+
+    async def not_found(request: Request, exc) -> Response:
+        return site.missing(request)
+
+    app = Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=800)],
+                    exception_handlers={404: not_found, 405: not_found})
+    app.state.site = site
+    return Guard(app, access=access_log_enabled)
+
+
+def app_from_env():
+    """For ``uvicorn --factory`` with several worker processes (``station serve --workers N``)."""
+    from app.context import open_context
+
+    ctx = open_context(os.environ.get("STATION_DB_URL"), migrate_schema=False)
+    return create_app(ctx, access_log_enabled=os.environ.get("STATION_WEB_ACCESS_LOG", "1") == "1")
+
+
+__all__ = ["create_app", "CustomerSite", "sign", "StationError"]
