@@ -244,6 +244,66 @@
         <source>delivered</source>
         <translation>已签收</translation>
     </message>
+    <message>
+        <source>in transit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>out for delivery</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>carrier exception</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>parcel delivered</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return requested</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return label issued</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return in transit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return out for delivery</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return delivered to the warehouse</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return held by the carrier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return received</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return inspected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>exchange sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>return cancelled</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>Flag</name>
@@ -387,6 +447,173 @@
     </message>
 </context>
 <context>
+    <name>PackScreen</name>
+    <message>
+        <source>#</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Packed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Capture</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Box</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>Close box (F5)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel step</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reprint label (F8)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ship partial… (F9)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, CMD:REPRINT; a supervisor's badge approves a partial shipment.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No order at this station</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan NEXT ORDER or an order number</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Order %1 — %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Box %1 open · %2 closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No carton in the catalogue fits: measure and choose one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Some items have no dimensions: choose the carton yourself.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recommended: %1 × %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recommended carton: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Material: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Use the recommendation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expected: %1 g</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the next item (%1 to go)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the next item, or the count of the rest</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the lot number</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the expiry date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the serial number</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Weigh the box again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A supervisor scans their badge</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Done: scan NEXT ORDER</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan an order number</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>lot</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>expiry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>serial</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>fragile</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>liquid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hazmat</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>high value</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>— (%1)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Payment</name>
     <message>
         <source>paid</source>
@@ -407,6 +634,80 @@
     <message>
         <source>partially refunded</source>
         <translation>部分退款</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <source>No document to show</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>PickMessages</name>
+    <message>
+        <source>Every stop is done.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Empty scan: nothing read.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bin {bin} does not exist in this warehouse.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wrong bin {scanned}: go to {bin}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bin {bin} OK: take {quantity} x {item} into tote {tote}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan the label of bin {bin} first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wrong item {scanned}: this stop wants {sku} ({item}).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{sku}: {count} of {quantity}, into tote {tote}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Quantity must be between 1 and {quantity}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{sku}: {done} of {quantity} picked.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{quantity} x {sku} into tote {tote}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{quantity} x {sku} into tote {tote}. Order {order} is picked.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This is the last stop: pick it or report it short.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Skipped {bin}: it comes back at the end. Next: {next}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Short pick of {sku} at {bin} recorded: order {order} is re-allocated; put the contents of tote {tote} back.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Short pick of {sku} at {bin} recorded: order {order} is backordered; put the contents of tote {tote} back.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -736,6 +1037,359 @@
     </message>
 </context>
 <context>
+    <name>ReportsScreen</name>
+    <message>
+        <source>Orders per hour</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Backlog by status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Time spent in each stage</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Picks and packs per person per hour</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wrong-scan and short-pick rates</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Where the peak bottleneck is</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Satisfaction survey scores</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Product scores by SKU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returns and exchanges by reason</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>All time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export &amp;PDF…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hour (local time)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Report saved to %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Returns</name>
+    <message>
+        <source>resellable</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>wrong item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>changed mind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>wrong size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>arrived damaged</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>defective</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>wrong item sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not as described</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>arrived too late</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>approved, waiting for the parcel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>label issued, waiting for the parcel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>received, inspect the items</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>inspected, ready to complete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>exchanged</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished">已取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsDesk</name>
+    <message>
+        <source>Order number, return number or scan the return label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find the order to return, or scan a return parcel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Product</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Can come back</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exchange for</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exchange</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Check the policy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Open the return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Print the return &amp;label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcel &amp;received</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;New return for this order</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next scanned item is:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>bin (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Inspected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Where it went</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Inspect the selected item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Complete: refund or exchange</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing found for %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return from %1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Units of %1 to return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>same item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refunded %1 and %2 points (coupon share kept: %3)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exchange order %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>exchange</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>refund</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 · reason: %2 · %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return label %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Outside the returns policy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Within the returns policy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return %1 opened</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return label %1 sent to the label printer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcel received: scan each item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2, put in %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select an item first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exchange order %1 created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return %1 refunded</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ReviewDesk</name>
     <message>
         <source>Why this order waits</source>
@@ -974,6 +1628,10 @@
         <translation>订单队列</translation>
     </message>
     <message>
+        <source>Pack</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Review desk</source>
         <translation>审核台</translation>
     </message>
@@ -984,6 +1642,22 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returns desk</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Shipping</source>
+        <translation>运费</translation>
     </message>
 </context>
 <context>
@@ -1027,6 +1701,305 @@
     <message>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>ShippingScreen</name>
+    <message>
+        <source>Labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close-out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Print queue: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Order number, tracking number or SSCC (type or scan)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scan or type an order to start.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>SSCC</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reprints</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>from catalogue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label and print</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label a packed order</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Weight per parcel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Length x width x height</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reason (needed to reprint or void)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reprint label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Void labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Print label and slip</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show packing slip</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labelled order</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Order %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cheapest that keeps the promise</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labelled: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose the parcel whose label to print again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reprint queued.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labels voided; the order is back to packed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Already printed; use Reprint (with a reason) to print again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Parcels waiting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close out the selected carrier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save manifest PDF and CSV…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcels labelled and not yet handed over</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Manifests</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a carrier first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2 parcels shipped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a manifest first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the manifest in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printers of station %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Packing slips</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save printers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>System printers: %1. CUPS: %2.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none found</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>available</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not installed (no 'lp' command)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Document</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Print queue (jobs waiting or needing a decision)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printers saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test page queued.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a job first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The job goes to the printer again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Printer not reachable, the job waits: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Check the printer, it may have printed part: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot print: %1</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -1226,6 +2199,85 @@
     <message>
         <source>%1 order(s) released.</source>
         <translation>%1 个订单已放行。</translation>
+    </message>
+</context>
+<context>
+    <name>TrackingScreen</name>
+    <message>
+        <source>Order number, tracking number, SSCC or scan the label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type or scan to look an order up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Where</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expected delivery</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parcels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货次数</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Location</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a &amp;return…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>delivered on %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not known until the parcel is labelled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delayed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>
