@@ -8,6 +8,7 @@ tracking page address. Addresses use the embedded WenQuanYi font, so Chinese pri
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
@@ -16,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.shipping import fonts
+from app.shipping.rates import ShippingError
 from app.shipping.labeldata import LabelData
 
 DPI = 203
@@ -25,6 +27,60 @@ DOT = 72.0 / DPI  # points per dot
 PAGE = (WIDTH_DOTS * DOT, HEIGHT_DOTS * DOT)
 MARGIN = 24
 FNC1 = "\xf1"
+
+
+ADDRESS_TOP = 312  # dots: below the recipient's name
+ADDRESS_BOTTOM = 532  # dots: above the rule under the address
+ADDRESS_SIZES = (36, 32, 28, 24, 21)
+
+
+class AddressTooLong(ShippingError):
+    pass
+
+
+def wrap(value: str, font: str, size_dots: float, width_dots: float) -> list[str]:
+    """Wrap ``value`` to lines no wider than ``width_dots`` (at spaces, or anywhere for CJK)."""
+    limit = width_dots * DOT
+    size = size_dots * DOT
+    lines: list[str] = []
+    current = ""
+    width = 0.0
+    for ch in value:
+        w = _char_width(ch, font) * size
+        if width + w <= limit:
+            current += ch
+            width += w
+            continue
+        cut = current.rfind(" ")
+        if cut > len(current) // 2 and ch != " ":
+            lines.append(current[:cut])
+            current = current[cut + 1:] + ch
+        else:
+            lines.append(current)
+            current = ch.lstrip()
+        width = sum(_char_width(c, font) for c in current) * size
+    if current:
+        lines.append(current)
+    return lines
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_width(ch: str, font: str) -> float:
+    """Advance width of one character at size 1."""
+    return stringWidth(ch, font, 1.0)
+
+
+def address_layout(lines: list[str], width_dots: float, font: str | None = None) -> tuple[int, list[str]]:
+    """The largest text size at which the whole address fits its box, and its wrapped lines. Nothing is
+    ever cut off: an address too long even at the smallest size raises :class:`AddressTooLong`."""
+    font = font or fonts.register()
+    for size in ADDRESS_SIZES:
+        wrapped = [part for line in lines if line for part in wrap(line, font, size, width_dots)]
+        if len(wrapped) * round(size * 1.17) <= ADDRESS_BOTTOM - ADDRESS_TOP:
+            return size, wrapped
+    raise AddressTooLong(
+        "the address is too long for a 4x6 label: shorten the street lines (abbreviate, drop repeats) and label again"
+    )
 
 
 class _Page:
@@ -46,26 +102,7 @@ class _Page:
             self.c.drawString(x * DOT, baseline, value)
 
     def fit(self, value: str, size_dots: float, width_dots: float) -> list[str]:
-        """Wrap ``value`` to lines no wider than ``width_dots`` (at spaces, or anywhere for CJK)."""
-        limit = width_dots * DOT
-        size = size_dots * DOT
-        lines: list[str] = []
-        current = ""
-        for ch in value:
-            trial = current + ch
-            if stringWidth(trial, self.font, size) <= limit:
-                current = trial
-                continue
-            cut = current.rfind(" ")
-            if cut > len(current) // 2 and ch != " ":
-                lines.append(current[:cut])
-                current = current[cut + 1:] + ch
-            else:
-                lines.append(current)
-                current = ch.lstrip()
-        if current:
-            lines.append(current)
-        return lines
+        return wrap(value, self.font, size_dots, width_dots)
 
     def rule(self, top: float, thickness: int = 3) -> None:
         self.c.rect(MARGIN * DOT, self.y(top + thickness), (WIDTH_DOTS - 2 * MARGIN) * DOT, thickness * DOT, stroke=0, fill=1)
@@ -151,17 +188,12 @@ def draw(canvas: Canvas, label: LabelData) -> None:
 
     # To.
     p.text(MARGIN, 232, "TO 收件人", 22)
-    top = 260.0
-    p.text(MARGIN, top, label.ship_to.name, 44)
-    top += 52
-    for line in label.ship_to.lines:
-        for part in p.fit(line, 36, inner):
-            if top > 500:
-                break
-            p.text(MARGIN, top, part, 36)
-            top += 42
-    if label.ship_to.phone and top <= 500:
-        p.text(MARGIN, top, f"Tel {label.ship_to.phone}", 30)
+    p.text(MARGIN, 260, label.ship_to.name, 44)
+    size, wrapped = address_layout(label.address_lines, inner, p.font)
+    top = float(ADDRESS_TOP)
+    for part in wrapped:
+        p.text(MARGIN, top, part, size)
+        top += round(size * 1.17)
     p.rule(540)
 
     # Facts: weight, date, order, zone.

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from reportlab.graphics.barcode.code128 import Code128
 
+from app.shipping.label_pdf import ADDRESS_TOP, address_layout
 from app.shipping.labeldata import LabelData
 
 SUPPORTED_DPI = (203, 300)
@@ -86,9 +87,10 @@ def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT) -
 
     z.text(24, 232, "TO 收件人", 22)
     z.text(24, 260, label.ship_to.name, 44)
-    z.text(24, 312, "\\&".join(label.ship_to.lines), 36, width=812 - 48, lines=5)
-    if label.ship_to.phone:
-        z.text(24, 500, f"Tel {label.ship_to.phone}", 30)
+    # The printer's font is wider than the PDF's for Latin text: lay out in 90 % of the width.
+    size, wrapped = address_layout(label.address_lines, (812 - 48) * 0.9)
+    for i, part in enumerate(wrapped):
+        z.text(24, ADDRESS_TOP + i * round(size * 1.17), part, size)
     z.rule(540)
 
     z.text(24, 552, label.weight_text, 40)

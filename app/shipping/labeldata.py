@@ -51,6 +51,14 @@ class LabelData:
         return f"(00) {s[0]} {s[1:1 + n]} {s[1 + n:17]} {s[17]}"
 
     @property
+    def address_lines(self) -> list[str]:
+        """The recipient's address under the name, the phone last."""
+        lines = [line for line in self.ship_to.lines if line]
+        if self.ship_to.phone:
+            lines.append(f"Tel {self.ship_to.phone}")
+        return lines
+
+    @property
     def weight_text(self) -> str:
         return f"{self.weight_g / 1000:.2f} kg"
 

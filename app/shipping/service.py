@@ -183,6 +183,8 @@ def label_order(
     specs = list(parcels) if parcels else default_parcels(order)
     for n, spec in enumerate(specs, start=1):
         spec.check(n, len(specs))
+    label_pdf.address_layout(order_address(order).text_lines[1:] + ([f"Tel {order.ship_phone}"] if order.ship_phone else []),
+                             label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN)  # raises if the label cannot hold it
     chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by)
     option = chosen.service
     carrier = session.get(Carrier, session.get(CarrierService, option.service_id).carrier_id)  # type: ignore[union-attr]

@@ -84,3 +84,17 @@ def test_zpl_escapes_control_characters():
     to = Address("A^B~C_D", ("line",))
     zpl = label_zpl.render(make_label("5000000014", to=to)).decode()
     assert "^FH_^FDA_5EB_7EC_5FD^FS" in zpl
+
+
+def test_long_addresses_shrink_and_never_lose_text():
+    from app.shipping.label_pdf import AddressTooLong, address_layout
+
+    long_street = "广东省深圳市南山区粤海街道科技园社区科苑路15号 科兴科学园 B栋4单元 1501室 （前台代收，工作日 9:00-18:00）"
+    size, lines = address_layout([long_street, "518057 深圳 广东", "CN", "Tel 13912345678"], 764)
+    assert size < 36
+    assert "".join(lines).replace(" ", "") == (long_street + "518057 深圳 广东CNTel 13912345678").replace(" ", "")
+    label = make_label("EA123456785CN", to=Address("王小明", (long_street, "518057 深圳 广东", "CN"), "13912345678"))
+    assert label_pdf.render(label).startswith(b"%PDF")
+    assert "科兴科学园" in label_zpl.render(label).decode()
+    with pytest.raises(AddressTooLong, match="too long"):
+        address_layout([long_street * 8], 764)

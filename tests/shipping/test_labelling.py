@@ -215,3 +215,15 @@ def test_closeout_leaves_held_orders_behind(shipping_ctx, actor):
         assert ready.status == lifecycle.SHIPPED and held.status == lifecycle.ON_HOLD
         sf = s.scalar(select(Carrier).where(Carrier.code == "SF"))
         assert [p.order_id for p in open_parcels(s, sf, held=True)] == [held.id]
+
+
+def test_address_too_long_for_the_label_is_refused_before_numbers_are_given(shipping_ctx, actor):
+    from app.shipping.label_pdf import AddressTooLong
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        order = packed_order(uow.session)
+        order.ship_address1 = "科技园社区科苑路15号 科兴科学园 B栋4单元 1501室 " * 12
+        with pytest.raises(AddressTooLong, match="shorten"):
+            service.label_order(uow.session, order, actor)
+        assert order.status == lifecycle.PACKED
+        assert uow.session.scalar(select(func.count()).select_from(Parcel)) == 0
