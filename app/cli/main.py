@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "app.cli.label_commands",
     "app.cli.pack_commands",
     "app.cli.aftersales_commands",
+    "app.cli.serve_commands",
 )
 
 

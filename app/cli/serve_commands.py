@@ -1,0 +1,119 @@
+"""``station serve`` (contracts.md): the HTTP side in one process (customer pages, carrier events, order
+webhooks) with the e-mail notifier in the background; ``station notify run`` runs the notifier alone and
+``station notify status`` counts the outbox."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+
+from app.cli.main import command, print_json
+from app.errors import InvalidInput
+
+DEFAULT_LISTEN = "127.0.0.1:8470"
+
+
+def register(subparsers) -> None:
+    serve = command(subparsers, "serve", _serve, help="the HTTP side: tracking pages, carrier events, order webhooks")
+    serve.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
+                       help=f"address to listen on (default {DEFAULT_LISTEN})")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--no-notify", action="store_true", help="do not send e-mail notices from this process")
+    serve.add_argument("--no-access-log", action="store_true", help="do not log requests")
+
+    notify = subparsers.add_parser("notify", help="e-mail notices to customers")
+    notify_sub = notify.add_subparsers(dest="notify_command", metavar="ACTION")
+    run = command(notify_sub, "run", _notify_run, help="read new order events and send the notices they call for")
+    run.add_argument("--once", action="store_true", help="one round, then exit")
+    run.add_argument("--interval", type=float, default=0.5, help="seconds between rounds (default 0.5)")
+    command(notify_sub, "status", _notify_status, help="notices in the outbox by state")
+    notify.set_defaults(handler=lambda args: (notify.print_help(), 2)[1])
+
+
+def _check_bind(host: str, port: int, listen: str) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:  # uvicorn only logs a failed bind: check first, so the operator gets one clear line
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InvalidInput(f"cannot listen on {listen}: {exc.strerror or exc}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.context import open_context
+    from app.intake.webhook import parse_listen
+    from app.notify.worker import Notifier
+    from app.web.server import create_app
+
+    host, port = parse_listen(args.listen)
+    if args.workers < 1:
+        raise InvalidInput("--workers must be 1 or more")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
+    ctx = open_context(args.db, migrate_schema=None)
+    _check_bind(host, port, args.listen)
+    notifier = None if args.no_notify else Notifier(ctx).start()
+    print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
+          file=sys.stderr)
+    try:
+        if args.workers == 1:
+            app = create_app(ctx, access_log_enabled=not args.no_access_log)
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
+                        server_header=False)
+        else:
+            os.environ["STATION_DB_URL"] = ctx.settings.db_url
+            os.environ["STATION_WEB_ACCESS_LOG"] = "0" if args.no_access_log else "1"
+            if not ((ctx.settings.extra or {}).get("web_secret") or os.environ.get("STATION_WEB_SECRET")):
+                # Every worker must sign and check the forms' CSRF field with the same key.
+                os.environ["STATION_WEB_SECRET"] = os.urandom(24).hex()
+            uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=args.workers,
+                        log_level="warning", access_log=False, lifespan="off", server_header=False)
+    finally:
+        if notifier is not None:
+            notifier.stop()
+        ctx.dispose()
+    return 0
+
+
+def _notify_run(args: argparse.Namespace) -> int:
+    from app.context import open_context
+    from app.notify.worker import Notifier
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
+    ctx = open_context(args.db)
+    try:
+        notifier = Notifier(ctx, interval=args.interval)
+        if args.once:
+            result = notifier.run_once()
+            if args.json:
+                print_json({"queued": result.queued, "sent": result.sent, "failed": result.failed})
+            else:
+                print(f"queued {result.queued}, sent {result.sent}, not sent {result.failed}")
+            return 0
+        notifier.run_forever()
+    finally:
+        ctx.dispose()
+    return 0
+
+
+def _notify_status(args: argparse.Namespace) -> int:
+    from app.context import open_context
+    from app.notify.outbox import counts
+
+    ctx = open_context(args.db)
+    try:
+        with ctx.sessions() as session:
+            found = counts(session)
+    finally:
+        ctx.dispose()
+    if args.json:
+        print_json(found)
+    else:
+        for state in ("queued", "sending", "sent", "failed"):
+            print(f"{state:8} {found.get(state, 0)}")
+    return 0

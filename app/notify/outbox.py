@@ -1,0 +1,102 @@
+"""The durable e-mail outbox: queue, claim, mark sent or retry later.
+
+A notice is a row of ``notify_outbox``, rendered when queued. A sender claims due rows (``queued`` and
+``next_attempt_at`` passed; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so two senders never take one row), marks
+them ``sending`` and commits before it talks to the SMTP server. Success: ``sent``. Failure: back to
+``queued`` with a growing delay (5 s, 10 s, 20 s, ... at most an hour) until ``MAX_ATTEMPTS``, then ``failed``.
+A row left in ``sending`` by a process that died is queued again after ``STALE_AFTER``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.base import utcnow
+from db.models.web import OutboxMessage
+
+MAX_ATTEMPTS = 10
+STALE_AFTER = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    key: str
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def enqueue(session: Session, key: str, kind: str, recipient: str, subject: str, body: str, *, language: str = "en",
+            order_id: int | None = None, event_at: datetime | None = None) -> OutboxMessage | None:
+    """Queue one notice; None when a notice with this key is already queued (or sent)."""
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None:
+        return None
+    message = OutboxMessage(idempotency_key=key[:120], kind=kind, language=language, order_id=order_id,
+                            recipient=recipient[:254], subject=subject[:300], body=body, state="queued",
+                            next_attempt_at=utcnow(), event_at=event_at)
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 5 * 2 ** max(0, attempts - 1)))
+
+
+def claim(session: Session, limit: int = 20, now: datetime | None = None) -> list[Outgoing]:
+    """Take up to ``limit`` due notices for sending; the caller commits at once."""
+    now = now or utcnow()
+    stmt = (select(OutboxMessage).where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    taken = []
+    for row in session.scalars(stmt):
+        row.state = "sending"
+        row.claimed_at = now
+        row.attempts += 1
+        taken.append(Outgoing(row.id, row.idempotency_key, row.recipient, row.subject, row.body, row.attempts))
+    session.flush()
+    return taken
+
+
+def mark_sent(session: Session, message_id: int, now: datetime | None = None) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                    .values(state="sent", sent_at=now or utcnow(), last_error=""))
+
+
+def mark_failed(session: Session, message_id: int, attempts: int, error: str, permanent: bool = False,
+                now: datetime | None = None) -> str:
+    """Back to the queue for a later attempt, or ``failed`` for good; returns the new state."""
+    now = now or utcnow()
+    state = "failed" if permanent or attempts >= MAX_ATTEMPTS else "queued"
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                    .values(state=state, last_error=error[:500], next_attempt_at=now + backoff(attempts)))
+    return state
+
+
+def recover_stale(session: Session, now: datetime | None = None) -> int:
+    """Notices a dead process left ``sending``: queued again (the Message-ID lets a mail server drop a
+    duplicate if the first attempt did get through)."""
+    now = now or utcnow()
+    result = session.execute(update(OutboxMessage)
+                             .where(OutboxMessage.state == "sending", OutboxMessage.claimed_at < now - STALE_AFTER)
+                             .values(state="queued", next_attempt_at=now))
+    return result.rowcount or 0
+
+
+def counts(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    return {state: n for state, n in session.execute(
+        select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state))}
