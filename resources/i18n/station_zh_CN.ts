@@ -246,51 +246,51 @@
     </message>
     <message>
         <source>in transit</source>
-        <translation type="unfinished" />
+        <translation>运输中</translation>
     </message>
     <message>
         <source>out for delivery</source>
-        <translation type="unfinished" />
+        <translation>派送中</translation>
     </message>
     <message>
         <source>carrier exception</source>
-        <translation type="unfinished" />
+        <translation>承运商异常</translation>
     </message>
     <message>
         <source>parcel delivered</source>
-        <translation type="unfinished" />
+        <translation>包裹已签收</translation>
     </message>
     <message>
         <source>return requested</source>
-        <translation type="unfinished" />
+        <translation>已申请退货</translation>
     </message>
     <message>
         <source>return label issued</source>
-        <translation type="unfinished" />
+        <translation>退货面单已开具</translation>
     </message>
     <message>
         <source>return in transit</source>
-        <translation type="unfinished" />
+        <translation>退货运输中</translation>
     </message>
     <message>
         <source>return out for delivery</source>
-        <translation type="unfinished" />
+        <translation>退货派送中</translation>
     </message>
     <message>
         <source>return delivered to the warehouse</source>
-        <translation type="unfinished" />
+        <translation>退货已送达仓库</translation>
     </message>
     <message>
         <source>return held by the carrier</source>
-        <translation type="unfinished" />
+        <translation>退货被承运商扣留</translation>
     </message>
     <message>
         <source>return received</source>
-        <translation type="unfinished" />
+        <translation>退货已收到</translation>
     </message>
     <message>
         <source>return inspected</source>
-        <translation type="unfinished" />
+        <translation>退货已检验</translation>
     </message>
     <message>
         <source>refunded</source>
@@ -298,11 +298,11 @@
     </message>
     <message>
         <source>exchange sent</source>
-        <translation type="unfinished" />
+        <translation>换货已发出</translation>
     </message>
     <message>
         <source>return cancelled</source>
-        <translation type="unfinished" />
+        <translation>退货已取消</translation>
     </message>
 </context>
 <context>
@@ -450,31 +450,31 @@
     <name>PackScreen</name>
     <message>
         <source>#</source>
-        <translation type="unfinished" />
+        <translation>#</translation>
     </message>
     <message>
         <source>SKU</source>
-        <translation type="unfinished" />
+        <translation>SKU</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished" />
+        <translation>商品</translation>
     </message>
     <message>
         <source>Packed</source>
-        <translation type="unfinished" />
+        <translation>已包装</translation>
     </message>
     <message>
         <source>Capture</source>
-        <translation type="unfinished" />
+        <translation>采集</translation>
     </message>
     <message>
         <source>Handling</source>
-        <translation type="unfinished" />
+        <translation>处理要求</translation>
     </message>
     <message>
         <source>Box</source>
-        <translation type="unfinished" />
+        <translation>箱子</translation>
     </message>
     <message>
         <source>Scale</source>
@@ -482,135 +482,135 @@
     </message>
     <message>
         <source>Close box (F5)</source>
-        <translation type="unfinished" />
+        <translation>封箱 (F5)</translation>
     </message>
     <message>
         <source>Cancel step</source>
-        <translation type="unfinished" />
+        <translation>取消此步</translation>
     </message>
     <message>
         <source>Reprint label (F8)</source>
-        <translation type="unfinished" />
+        <translation>重打面单 (F8)</translation>
     </message>
     <message>
         <source>Ship partial… (F9)</source>
-        <translation type="unfinished" />
+        <translation>部分发货… (F9)</translation>
     </message>
     <message>
         <source>Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, CMD:REPRINT; a supervisor's badge approves a partial shipment.</source>
-        <translation type="unfinished" />
+        <translation>只用扫描枪：扫描商品；输入数字可一次计入整行剩余数量；指令 CMD:CLOSE-BOX、CMD:CANCEL、CMD:WEIGH、CMD:REPRINT；部分发货需主管扫工牌批准。</translation>
     </message>
     <message>
         <source>No order at this station</source>
-        <translation type="unfinished" />
+        <translation>本工作站没有订单</translation>
     </message>
     <message>
         <source>Scan NEXT ORDER or an order number</source>
-        <translation type="unfinished" />
+        <translation>扫描“下一单”指令或订单号</translation>
     </message>
     <message>
         <source>Order %1 — %2</source>
-        <translation type="unfinished" />
+        <translation>订单 %1 — %2</translation>
     </message>
     <message>
         <source>Box %1 open · %2 closed</source>
-        <translation type="unfinished" />
+        <translation>第 %1 箱打开中 · 已封 %2 箱</translation>
     </message>
     <message>
         <source>No carton in the catalogue fits: measure and choose one.</source>
-        <translation type="unfinished" />
+        <translation>目录中没有合适的纸箱：请测量后自选。</translation>
     </message>
     <message>
         <source>Some items have no dimensions: choose the carton yourself.</source>
-        <translation type="unfinished" />
+        <translation>部分商品没有尺寸：请自行选择纸箱。</translation>
     </message>
     <message>
         <source>Recommended: %1 × %2</source>
-        <translation type="unfinished" />
+        <translation>推荐：%1 × %2</translation>
     </message>
     <message>
         <source>Recommended carton: %1</source>
-        <translation type="unfinished" />
+        <translation>推荐纸箱：%1</translation>
     </message>
     <message>
         <source>Material: %1</source>
-        <translation type="unfinished" />
+        <translation>包材：%1</translation>
     </message>
     <message>
         <source>Use the recommendation</source>
-        <translation type="unfinished" />
+        <translation>采用推荐</translation>
     </message>
     <message>
         <source>Expected: %1 g</source>
-        <translation type="unfinished" />
+        <translation>预计重量：%1 克</translation>
     </message>
     <message>
         <source>Scan the next item (%1 to go)</source>
-        <translation type="unfinished" />
+        <translation>扫描下一件商品（还剩 %1 件）</translation>
     </message>
     <message>
         <source>Scan the next item, or the count of the rest</source>
-        <translation type="unfinished" />
+        <translation>扫描下一件商品，或输入剩余数量</translation>
     </message>
     <message>
         <source>Scan the lot number</source>
-        <translation type="unfinished" />
+        <translation>扫描批号</translation>
     </message>
     <message>
         <source>Scan the expiry date</source>
-        <translation type="unfinished" />
+        <translation>扫描有效期</translation>
     </message>
     <message>
         <source>Scan the serial number</source>
-        <translation type="unfinished" />
+        <translation>扫描序列号</translation>
     </message>
     <message>
         <source>Weigh the box again</source>
-        <translation type="unfinished" />
+        <translation>请重新称重</translation>
     </message>
     <message>
         <source>A supervisor scans their badge</source>
-        <translation type="unfinished" />
+        <translation>请主管扫描工牌</translation>
     </message>
     <message>
         <source>Done: scan NEXT ORDER</source>
-        <translation type="unfinished" />
+        <translation>完成：扫描“下一单”</translation>
     </message>
     <message>
         <source>Scan an order number</source>
-        <translation type="unfinished" />
+        <translation>扫描订单号</translation>
     </message>
     <message>
         <source>lot</source>
-        <translation type="unfinished" />
+        <translation>批号</translation>
     </message>
     <message>
         <source>expiry</source>
-        <translation type="unfinished" />
+        <translation>有效期</translation>
     </message>
     <message>
         <source>serial</source>
-        <translation type="unfinished" />
+        <translation>序列号</translation>
     </message>
     <message>
         <source>fragile</source>
-        <translation type="unfinished" />
+        <translation>易碎</translation>
     </message>
     <message>
         <source>liquid</source>
-        <translation type="unfinished" />
+        <translation>液体</translation>
     </message>
     <message>
         <source>hazmat</source>
-        <translation type="unfinished" />
+        <translation>危险品</translation>
     </message>
     <message>
         <source>high value</source>
-        <translation type="unfinished" />
+        <translation>高价值</translation>
     </message>
     <message>
         <source>— (%1)</source>
-        <translation type="unfinished" />
+        <translation>—（%1）</translation>
     </message>
 </context>
 <context>
@@ -640,74 +640,74 @@
     <name>PdfPreview</name>
     <message>
         <source>No document to show</source>
-        <translation type="unfinished" />
+        <translation>没有可显示的文档</translation>
     </message>
 </context>
 <context>
     <name>PickMessages</name>
     <message>
         <source>Every stop is done.</source>
-        <translation type="unfinished" />
+        <translation>所有停靠点都已完成。</translation>
     </message>
     <message>
         <source>Empty scan: nothing read.</source>
-        <translation type="unfinished" />
+        <translation>空扫描：没有读到内容。</translation>
     </message>
     <message>
         <source>Bin {bin} does not exist in this warehouse.</source>
-        <translation type="unfinished" />
+        <translation>本仓库没有货位 {bin}。</translation>
     </message>
     <message>
         <source>Wrong bin {scanned}: go to {bin}.</source>
-        <translation type="unfinished" />
+        <translation>货位错误 {scanned}：请到 {bin}。</translation>
     </message>
     <message>
         <source>Bin {bin} OK: take {quantity} x {item} into tote {tote}.</source>
-        <translation type="unfinished" />
+        <translation>货位 {bin} 正确：取 {quantity} 件 {item} 放入周转箱 {tote}。</translation>
     </message>
     <message>
         <source>Scan the label of bin {bin} first.</source>
-        <translation type="unfinished" />
+        <translation>请先扫描货位 {bin} 的标签。</translation>
     </message>
     <message>
         <source>Wrong item {scanned}: this stop wants {sku} ({item}).</source>
-        <translation type="unfinished" />
+        <translation>商品错误 {scanned}：此处应拣 {sku}（{item}）。</translation>
     </message>
     <message>
         <source>{sku}: {count} of {quantity}, into tote {tote}.</source>
-        <translation type="unfinished" />
+        <translation>{sku}：第 {count} 件，共 {quantity} 件，放入周转箱 {tote}。</translation>
     </message>
     <message>
         <source>Quantity must be between 1 and {quantity}.</source>
-        <translation type="unfinished" />
+        <translation>数量必须在 1 到 {quantity} 之间。</translation>
     </message>
     <message>
         <source>{sku}: {done} of {quantity} picked.</source>
-        <translation type="unfinished" />
+        <translation>{sku}：已拣 {done} 件，共 {quantity} 件。</translation>
     </message>
     <message>
         <source>{quantity} x {sku} into tote {tote}.</source>
-        <translation type="unfinished" />
+        <translation>{quantity} 件 {sku} 放入周转箱 {tote}。</translation>
     </message>
     <message>
         <source>{quantity} x {sku} into tote {tote}. Order {order} is picked.</source>
-        <translation type="unfinished" />
+        <translation>{quantity} 件 {sku} 放入周转箱 {tote}。订单 {order} 已拣完。</translation>
     </message>
     <message>
         <source>This is the last stop: pick it or report it short.</source>
-        <translation type="unfinished" />
+        <translation>这是最后一个停靠点：请拣货或报缺货。</translation>
     </message>
     <message>
         <source>Skipped {bin}: it comes back at the end. Next: {next}.</source>
-        <translation type="unfinished" />
+        <translation>已跳过 {bin}：最后再回来拣。下一个：{next}。</translation>
     </message>
     <message>
         <source>Short pick of {sku} at {bin} recorded: order {order} is re-allocated; put the contents of tote {tote} back.</source>
-        <translation type="unfinished" />
+        <translation>已记录 {bin} 处 {sku} 缺货：订单 {order} 已重新分配；请把周转箱 {tote} 里的商品放回。</translation>
     </message>
     <message>
         <source>Short pick of {sku} at {bin} recorded: order {order} is backordered; put the contents of tote {tote} back.</source>
-        <translation type="unfinished" />
+        <translation>已记录 {bin} 处 {sku} 缺货：订单 {order} 转为缺货待补；请把周转箱 {tote} 里的商品放回。</translation>
     </message>
 </context>
 <context>
@@ -1040,154 +1040,154 @@
     <name>ReportsScreen</name>
     <message>
         <source>Orders per hour</source>
-        <translation type="unfinished" />
+        <translation>每小时订单数</translation>
     </message>
     <message>
         <source>Backlog by status</source>
-        <translation type="unfinished" />
+        <translation>各状态积压</translation>
     </message>
     <message>
         <source>Time spent in each stage</source>
-        <translation type="unfinished" />
+        <translation>各环节耗时</translation>
     </message>
     <message>
         <source>Picks and packs per person per hour</source>
-        <translation type="unfinished" />
+        <translation>每人每小时拣货与包装数</translation>
     </message>
     <message>
         <source>Wrong-scan and short-pick rates</source>
-        <translation type="unfinished" />
+        <translation>错扫率与缺货率</translation>
     </message>
     <message>
         <source>Where the peak bottleneck is</source>
-        <translation type="unfinished" />
+        <translation>高峰瓶颈在哪里</translation>
     </message>
     <message>
         <source>Satisfaction survey scores</source>
-        <translation type="unfinished" />
+        <translation>满意度调查得分</translation>
     </message>
     <message>
         <source>Product scores by SKU</source>
-        <translation type="unfinished" />
+        <translation>各 SKU 商品评分</translation>
     </message>
     <message>
         <source>Returns and exchanges by reason</source>
-        <translation type="unfinished" />
+        <translation>按原因统计的退换货</translation>
     </message>
     <message>
         <source>Report</source>
-        <translation type="unfinished" />
+        <translation>报表</translation>
     </message>
     <message>
         <source>All time</source>
-        <translation type="unfinished" />
+        <translation>全部时间</translation>
     </message>
     <message>
         <source>&amp;Show</source>
-        <translation type="unfinished" />
+        <translation>显示(&amp;S)</translation>
     </message>
     <message>
         <source>Export &amp;CSV…</source>
-        <translation type="unfinished" />
+        <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
         <source>Export &amp;PDF…</source>
-        <translation type="unfinished" />
+        <translation>导出 PDF(&amp;P)…</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished" />
+        <translation>从</translation>
     </message>
     <message>
         <source>to</source>
-        <translation type="unfinished" />
+        <translation>到</translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished" />
+        <translation>处理中…</translation>
     </message>
     <message>
         <source>hour (local time)</source>
-        <translation type="unfinished" />
+        <translation>小时（本地时间）</translation>
     </message>
     <message>
         <source>Report saved to %1</source>
-        <translation type="unfinished" />
+        <translation>报表已保存到 %1</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished" />
+        <translation>PDF (*.pdf)</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>CSV (*.csv)</translation>
     </message>
     <message>
         <source>Export the report</source>
-        <translation type="unfinished" />
+        <translation>导出报表</translation>
     </message>
     <message>
         <source>Could not save: %1</source>
-        <translation type="unfinished" />
+        <translation>无法保存：%1</translation>
     </message>
 </context>
 <context>
     <name>Returns</name>
     <message>
         <source>resellable</source>
-        <translation type="unfinished" />
+        <translation>可再售</translation>
     </message>
     <message>
         <source>damaged</source>
-        <translation type="unfinished" />
+        <translation>已损坏</translation>
     </message>
     <message>
         <source>wrong item</source>
-        <translation type="unfinished" />
+        <translation>错发商品</translation>
     </message>
     <message>
         <source>changed mind</source>
-        <translation type="unfinished" />
+        <translation>不想要了</translation>
     </message>
     <message>
         <source>wrong size</source>
-        <translation type="unfinished" />
+        <translation>尺码不合适</translation>
     </message>
     <message>
         <source>arrived damaged</source>
-        <translation type="unfinished" />
+        <translation>到货时已损坏</translation>
     </message>
     <message>
         <source>defective</source>
-        <translation type="unfinished" />
+        <translation>有缺陷</translation>
     </message>
     <message>
         <source>wrong item sent</source>
-        <translation type="unfinished" />
+        <translation>发错商品</translation>
     </message>
     <message>
         <source>not as described</source>
-        <translation type="unfinished" />
+        <translation>与描述不符</translation>
     </message>
     <message>
         <source>arrived too late</source>
-        <translation type="unfinished" />
+        <translation>到货太晚</translation>
     </message>
     <message>
         <source>approved, waiting for the parcel</source>
-        <translation type="unfinished" />
+        <translation>已批准，等待包裹</translation>
     </message>
     <message>
         <source>label issued, waiting for the parcel</source>
-        <translation type="unfinished" />
+        <translation>面单已开具，等待包裹</translation>
     </message>
     <message>
         <source>received, inspect the items</source>
-        <translation type="unfinished" />
+        <translation>已收到，请检验商品</translation>
     </message>
     <message>
         <source>inspected, ready to complete</source>
-        <translation type="unfinished" />
+        <translation>已检验，可以完成</translation>
     </message>
     <message>
         <source>refunded</source>
@@ -1195,58 +1195,58 @@
     </message>
     <message>
         <source>exchanged</source>
-        <translation type="unfinished" />
+        <translation>已换货</translation>
     </message>
     <message>
         <source>cancelled</source>
-        <translation type="unfinished">已取消</translation>
+        <translation>已取消</translation>
     </message>
 </context>
 <context>
     <name>ReturnsDesk</name>
     <message>
         <source>Order number, return number or scan the return label</source>
-        <translation type="unfinished" />
+        <translation>订单号、退货单号，或扫描退货面单</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished" />
+        <translation>搜索</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished" />
+        <translation>查找(&amp;F)</translation>
     </message>
     <message>
         <source>Find the order to return, or scan a return parcel</source>
-        <translation type="unfinished" />
+        <translation>查找要退货的订单，或扫描退货包裹</translation>
     </message>
     <message>
         <source>SKU</source>
-        <translation type="unfinished" />
+        <translation>SKU</translation>
     </message>
     <message>
         <source>Product</source>
-        <translation type="unfinished" />
+        <translation>商品</translation>
     </message>
     <message>
         <source>Can come back</source>
-        <translation type="unfinished" />
+        <translation>可退数量</translation>
     </message>
     <message>
         <source>Return</source>
-        <translation type="unfinished" />
+        <translation>退货</translation>
     </message>
     <message>
         <source>Exchange for</source>
-        <translation type="unfinished" />
+        <translation>换成</translation>
     </message>
     <message>
         <source>Refund</source>
-        <translation type="unfinished" />
+        <translation>退款</translation>
     </message>
     <message>
         <source>Exchange</source>
-        <translation type="unfinished" />
+        <translation>换货</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1258,135 +1258,135 @@
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished" />
+        <translation>备注</translation>
     </message>
     <message>
         <source>&amp;Check the policy</source>
-        <translation type="unfinished" />
+        <translation>检查退货政策(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Open the return</source>
-        <translation type="unfinished" />
+        <translation>创建退货(&amp;O)</translation>
     </message>
     <message>
         <source>Print the return &amp;label</source>
-        <translation type="unfinished" />
+        <translation>打印退货面单(&amp;L)</translation>
     </message>
     <message>
         <source>Parcel &amp;received</source>
-        <translation type="unfinished" />
+        <translation>包裹已收到(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;New return for this order</source>
-        <translation type="unfinished" />
+        <translation>为此订单新建退货(&amp;N)</translation>
     </message>
     <message>
         <source>Next scanned item is:</source>
-        <translation type="unfinished" />
+        <translation>下一件扫描的商品：</translation>
     </message>
     <message>
         <source>bin (optional)</source>
-        <translation type="unfinished" />
+        <translation>货位（可选）</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished" />
+        <translation>数量</translation>
     </message>
     <message>
         <source>Inspected</source>
-        <translation type="unfinished" />
+        <translation>已检验</translation>
     </message>
     <message>
         <source>Condition</source>
-        <translation type="unfinished" />
+        <translation>状况</translation>
     </message>
     <message>
         <source>Where it went</source>
-        <translation type="unfinished" />
+        <translation>去向</translation>
     </message>
     <message>
         <source>&amp;Inspect the selected item</source>
-        <translation type="unfinished" />
+        <translation>检验所选商品(&amp;I)</translation>
     </message>
     <message>
         <source>&amp;Complete: refund or exchange</source>
-        <translation type="unfinished" />
+        <translation>完成：退款或换货(&amp;C)</translation>
     </message>
     <message>
         <source>Nothing found for %1</source>
-        <translation type="unfinished" />
+        <translation>没有找到 %1</translation>
     </message>
     <message>
         <source>Return from %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation>来自 %1 的退货（%2）</translation>
     </message>
     <message>
         <source>Units of %1 to return</source>
-        <translation type="unfinished" />
+        <translation>%1 的退货数量</translation>
     </message>
     <message>
         <source>same item</source>
-        <translation type="unfinished" />
+        <translation>同款商品</translation>
     </message>
     <message>
         <source>Refunded %1 and %2 points (coupon share kept: %3)</source>
-        <translation type="unfinished" />
+        <translation>已退款 %1 和 %2 积分（保留优惠券分摊：%3）</translation>
     </message>
     <message>
         <source>Exchange order %1</source>
-        <translation type="unfinished" />
+        <translation>换货订单 %1</translation>
     </message>
     <message>
         <source>exchange</source>
-        <translation type="unfinished" />
+        <translation>换货</translation>
     </message>
     <message>
         <source>refund</source>
-        <translation type="unfinished" />
+        <translation>退款</translation>
     </message>
     <message>
         <source>%1 · reason: %2 · %3</source>
-        <translation type="unfinished" />
+        <translation>%1 · 原因：%2 · %3</translation>
     </message>
     <message>
         <source>Return label %1</source>
-        <translation type="unfinished" />
+        <translation>退货面单 %1</translation>
     </message>
     <message>
         <source>Outside the returns policy</source>
-        <translation type="unfinished" />
+        <translation>不符合退货政策</translation>
     </message>
     <message>
         <source>Within the returns policy</source>
-        <translation type="unfinished" />
+        <translation>符合退货政策</translation>
     </message>
     <message>
         <source>Return %1 opened</source>
-        <translation type="unfinished" />
+        <translation>退货 %1 已创建</translation>
     </message>
     <message>
         <source>Return label %1 sent to the label printer</source>
-        <translation type="unfinished" />
+        <translation>退货面单 %1 已发送到面单打印机</translation>
     </message>
     <message>
         <source>Parcel received: scan each item</source>
-        <translation type="unfinished" />
+        <translation>包裹已收到：请逐件扫描</translation>
     </message>
     <message>
         <source>%1: %2, put in %3</source>
-        <translation type="unfinished" />
+        <translation>%1：%2，放到 %3</translation>
     </message>
     <message>
         <source>Select an item first</source>
-        <translation type="unfinished" />
+        <translation>请先选择商品</translation>
     </message>
     <message>
         <source>Exchange order %1 created</source>
-        <translation type="unfinished" />
+        <translation>换货订单 %1 已创建</translation>
     </message>
     <message>
         <source>Return %1 refunded</source>
-        <translation type="unfinished" />
+        <translation>退货 %1 已退款</translation>
     </message>
 </context>
 <context>
@@ -1629,7 +1629,7 @@
     </message>
     <message>
         <source>Pack</source>
-        <translation type="unfinished" />
+        <translation>包装</translation>
     </message>
     <message>
         <source>Review desk</source>
@@ -1645,15 +1645,15 @@
     </message>
     <message>
         <source>Tracking</source>
-        <translation type="unfinished" />
+        <translation>物流跟踪</translation>
     </message>
     <message>
         <source>Returns desk</source>
-        <translation type="unfinished" />
+        <translation>退货台</translation>
     </message>
     <message>
         <source>Reports</source>
-        <translation type="unfinished" />
+        <translation>报表</translation>
     </message>
     <message>
         <source>Shipping</source>
@@ -1707,35 +1707,35 @@
     <name>ShippingScreen</name>
     <message>
         <source>Labels</source>
-        <translation type="unfinished" />
+        <translation>面单</translation>
     </message>
     <message>
         <source>Close-out</source>
-        <translation type="unfinished" />
+        <translation>交接结算</translation>
     </message>
     <message>
         <source>Printers</source>
-        <translation type="unfinished" />
+        <translation>打印机</translation>
     </message>
     <message>
         <source>Print queue: %1</source>
-        <translation type="unfinished" />
+        <translation>打印队列：%1</translation>
     </message>
     <message>
         <source>Order number, tracking number or SSCC (type or scan)</source>
-        <translation type="unfinished" />
+        <translation>订单号、运单号或 SSCC（输入或扫描）</translation>
     </message>
     <message>
         <source>Find</source>
-        <translation type="unfinished" />
+        <translation>查找</translation>
     </message>
     <message>
         <source>Scan or type an order to start.</source>
-        <translation type="unfinished" />
+        <translation>扫描或输入订单号开始。</translation>
     </message>
     <message>
         <source>Parcel</source>
-        <translation type="unfinished" />
+        <translation>包裹</translation>
     </message>
     <message>
         <source>Tracking number</source>
@@ -1743,15 +1743,15 @@
     </message>
     <message>
         <source>SSCC</source>
-        <translation type="unfinished" />
+        <translation>SSCC</translation>
     </message>
     <message>
         <source>Service</source>
-        <translation type="unfinished" />
+        <translation>服务</translation>
     </message>
     <message>
         <source>Weight</source>
-        <translation type="unfinished" />
+        <translation>重量</translation>
     </message>
     <message>
         <source>Status</source>
@@ -1759,87 +1759,87 @@
     </message>
     <message>
         <source>Reprints</source>
-        <translation type="unfinished" />
+        <translation>重打次数</translation>
     </message>
     <message>
         <source>from catalogue</source>
-        <translation type="unfinished" />
+        <translation>来自商品目录</translation>
     </message>
     <message>
         <source>Label and print</source>
-        <translation type="unfinished" />
+        <translation>生成面单并打印</translation>
     </message>
     <message>
         <source>Label a packed order</source>
-        <translation type="unfinished" />
+        <translation>为已包装订单生成面单</translation>
     </message>
     <message>
         <source>Weight per parcel</source>
-        <translation type="unfinished" />
+        <translation>每个包裹的重量</translation>
     </message>
     <message>
         <source>Length x width x height</source>
-        <translation type="unfinished" />
+        <translation>长 x 宽 x 高</translation>
     </message>
     <message>
         <source>Parcels</source>
-        <translation type="unfinished" />
+        <translation>包裹</translation>
     </message>
     <message>
         <source>Reason (needed to reprint or void)</source>
-        <translation type="unfinished" />
+        <translation>原因（重打或作废时必填）</translation>
     </message>
     <message>
         <source>Reprint label</source>
-        <translation type="unfinished" />
+        <translation>重打面单</translation>
     </message>
     <message>
         <source>Void labels</source>
-        <translation type="unfinished" />
+        <translation>作废面单</translation>
     </message>
     <message>
         <source>Print label and slip</source>
-        <translation type="unfinished" />
+        <translation>打印面单和装箱单</translation>
     </message>
     <message>
         <source>Show packing slip</source>
-        <translation type="unfinished" />
+        <translation>显示装箱单</translation>
     </message>
     <message>
         <source>Labelled order</source>
-        <translation type="unfinished" />
+        <translation>已贴面单的订单</translation>
     </message>
     <message>
         <source>Order %1: %2</source>
-        <translation type="unfinished" />
+        <translation>订单 %1：%2</translation>
     </message>
     <message>
         <source>Cheapest that keeps the promise</source>
-        <translation type="unfinished" />
+        <translation>能按时送达的最便宜方案</translation>
     </message>
     <message>
         <source>Labelled: %1</source>
-        <translation type="unfinished" />
+        <translation>已生成面单：%1</translation>
     </message>
     <message>
         <source>Choose the parcel whose label to print again.</source>
-        <translation type="unfinished" />
+        <translation>请选择要重打面单的包裹。</translation>
     </message>
     <message>
         <source>Reprint queued.</source>
-        <translation type="unfinished" />
+        <translation>重打已加入队列。</translation>
     </message>
     <message>
         <source>Labels voided; the order is back to packed.</source>
-        <translation type="unfinished" />
+        <translation>面单已作废；订单退回已包装状态。</translation>
     </message>
     <message>
         <source>Already printed; use Reprint (with a reason) to print again.</source>
-        <translation type="unfinished" />
+        <translation>已经打印过；如需再打，请使用“重打”（需填写原因）。</translation>
     </message>
     <message>
         <source>Carrier</source>
-        <translation type="unfinished" />
+        <translation>承运商</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1847,119 +1847,119 @@
     </message>
     <message>
         <source>Parcels waiting</source>
-        <translation type="unfinished" />
+        <translation>待交接包裹</translation>
     </message>
     <message>
         <source>Close out the selected carrier</source>
-        <translation type="unfinished" />
+        <translation>结算所选承运商</translation>
     </message>
     <message>
         <source>Manifest</source>
-        <translation type="unfinished" />
+        <translation>交接单</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished" />
+        <translation>结算时间</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished" />
+        <translation>操作人</translation>
     </message>
     <message>
         <source>Save manifest PDF and CSV…</source>
-        <translation type="unfinished" />
+        <translation>保存交接单 PDF 和 CSV…</translation>
     </message>
     <message>
         <source>Parcels labelled and not yet handed over</source>
-        <translation type="unfinished" />
+        <translation>已生成面单但尚未交接的包裹</translation>
     </message>
     <message>
         <source>Manifests</source>
-        <translation type="unfinished" />
+        <translation>交接单</translation>
     </message>
     <message>
         <source>Choose a carrier first.</source>
-        <translation type="unfinished" />
+        <translation>请先选择承运商。</translation>
     </message>
     <message>
         <source>%1: %2 parcels shipped</source>
-        <translation type="unfinished" />
+        <translation>%1：已发出 %2 个包裹</translation>
     </message>
     <message>
         <source>Choose a manifest first.</source>
-        <translation type="unfinished" />
+        <translation>请先选择交接单。</translation>
     </message>
     <message>
         <source>Save the manifest in</source>
-        <translation type="unfinished" />
+        <translation>交接单保存到</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished" />
+        <translation>已保存 %1</translation>
     </message>
     <message>
         <source>Printers of station %1</source>
-        <translation type="unfinished" />
+        <translation>工作站 %1 的打印机</translation>
     </message>
     <message>
         <source>Packing slips</source>
-        <translation type="unfinished" />
+        <translation>装箱单</translation>
     </message>
     <message>
         <source>Test print</source>
-        <translation type="unfinished" />
+        <translation>测试打印</translation>
     </message>
     <message>
         <source>Save printers</source>
-        <translation type="unfinished" />
+        <translation>保存打印机设置</translation>
     </message>
     <message>
         <source>System printers: %1. CUPS: %2.</source>
-        <translation type="unfinished" />
+        <translation>系统打印机：%1。CUPS：%2。</translation>
     </message>
     <message>
         <source>none found</source>
-        <translation type="unfinished" />
+        <translation>未找到</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished" />
+        <translation>可用</translation>
     </message>
     <message>
         <source>not installed (no 'lp' command)</source>
-        <translation type="unfinished" />
+        <translation>未安装（没有 lp 命令）</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished" />
+        <translation>任务</translation>
     </message>
     <message>
         <source>Document</source>
-        <translation type="unfinished" />
+        <translation>文档</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished" />
+        <translation>状态</translation>
     </message>
     <message>
         <source>Tries</source>
-        <translation type="unfinished" />
+        <translation>尝试次数</translation>
     </message>
     <message>
         <source>Printer</source>
-        <translation type="unfinished" />
+        <translation>打印机</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished" />
+        <translation>消息</translation>
     </message>
     <message>
         <source>Send again</source>
-        <translation type="unfinished" />
+        <translation>重新发送</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished" />
+        <translation>忽略</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -1967,39 +1967,39 @@
     </message>
     <message>
         <source>Print queue (jobs waiting or needing a decision)</source>
-        <translation type="unfinished" />
+        <translation>打印队列（等待中或需要处理的任务）</translation>
     </message>
     <message>
         <source>Printers saved.</source>
-        <translation type="unfinished" />
+        <translation>打印机设置已保存。</translation>
     </message>
     <message>
         <source>Test page queued.</source>
-        <translation type="unfinished" />
+        <translation>测试页已加入队列。</translation>
     </message>
     <message>
         <source>Choose a job first.</source>
-        <translation type="unfinished" />
+        <translation>请先选择任务。</translation>
     </message>
     <message>
         <source>The job goes to the printer again.</source>
-        <translation type="unfinished" />
+        <translation>任务将重新发送到打印机。</translation>
     </message>
     <message>
         <source>Printed: %1</source>
-        <translation type="unfinished" />
+        <translation>已打印：%1</translation>
     </message>
     <message>
         <source>Printer not reachable, the job waits: %1</source>
-        <translation type="unfinished" />
+        <translation>无法连接打印机，任务等待中：%1</translation>
     </message>
     <message>
         <source>Check the printer, it may have printed part: %1</source>
-        <translation type="unfinished" />
+        <translation>请检查打印机，可能只打印了一部分：%1</translation>
     </message>
     <message>
         <source>Cannot print: %1</source>
-        <translation type="unfinished" />
+        <translation>无法打印：%1</translation>
     </message>
 </context>
 <context>
@@ -2205,31 +2205,31 @@
     <name>TrackingScreen</name>
     <message>
         <source>Order number, tracking number, SSCC or scan the label</source>
-        <translation type="unfinished" />
+        <translation>订单号、运单号、SSCC，或扫描面单</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished" />
+        <translation>搜索</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished" />
+        <translation>查找(&amp;F)</translation>
     </message>
     <message>
         <source>Type or scan to look an order up</source>
-        <translation type="unfinished" />
+        <translation>输入或扫描以查询订单</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished" />
+        <translation>位置</translation>
     </message>
     <message>
         <source>Expected delivery</source>
-        <translation type="unfinished" />
+        <translation>预计送达</translation>
     </message>
     <message>
         <source>Parcels</source>
-        <translation type="unfinished" />
+        <translation>包裹</translation>
     </message>
     <message>
         <source>Returns</source>
@@ -2237,11 +2237,11 @@
     </message>
     <message>
         <source>Time (UTC)</source>
-        <translation type="unfinished" />
+        <translation>时间 (UTC)</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished" />
+        <translation>事件</translation>
     </message>
     <message>
         <source>Station</source>
@@ -2249,31 +2249,31 @@
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished" />
+        <translation>用户</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="unfinished" />
+        <translation>地点</translation>
     </message>
     <message>
         <source>Open a &amp;return…</source>
-        <translation type="unfinished" />
+        <translation>发起退货(&amp;R)…</translation>
     </message>
     <message>
         <source>delivered on %1</source>
-        <translation type="unfinished" />
+        <translation>已于 %1 签收</translation>
     </message>
     <message>
         <source>not known until the parcel is labelled</source>
-        <translation type="unfinished" />
+        <translation>包裹生成面单后才能知道</translation>
     </message>
     <message>
         <source>Delayed: %1</source>
-        <translation type="unfinished" />
+        <translation>延误：%1</translation>
     </message>
     <message>
         <source>none yet</source>
-        <translation type="unfinished" />
+        <translation>暂无</translation>
     </message>
     <message>
         <source>none</source>
