@@ -222,7 +222,7 @@ def test_address_too_long_for_the_label_is_refused_before_numbers_are_given(ship
 
     with UnitOfWork(shipping_ctx.sessions) as uow:
         order = packed_order(uow.session)
-        order.ship_address1 = "科技园社区科苑路15号 科兴科学园 B栋4单元 1501室 " * 12
+        order.ship_address1 = order.ship_address2 = "科技园社区科苑路15号 科兴科学园 B栋4单元 1501室 " * 8
         with pytest.raises(AddressTooLong, match="shorten"):
             service.label_order(uow.session, order, actor)
         assert order.status == lifecycle.PACKED
