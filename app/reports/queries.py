@@ -45,19 +45,9 @@ def _hour_range(date_from: datetime | None, date_to: datetime | None) -> tuple[s
     return (" AND " + " AND ".join(conds)) if conds else "", params
 
 
-def _placed_range(date_from: datetime | None, date_to: datetime | None, column: str = "placed_s") -> tuple[str, dict[str, Any]]:
-    conds, params = [], {}
-    if date_from is not None:
-        conds.append(f"{column} >= :p0")
-        params["p0"] = _s(date_from)
-    if date_to is not None:
-        conds.append(f"{column} < :p1")
-        params["p1"] = _s(date_to)
-    return (" AND " + " AND ".join(conds)) if conds else "", params
-
-
 def _refresh(session: Session) -> None:
-    rollup.refresh(session)
+    # Reports only read: committing the rollup chunk by chunk keeps a first back-fill from locking writers out.
+    rollup.refresh(session, commit_chunks=True)
 
 
 def _in(values: tuple[str, ...]) -> str:

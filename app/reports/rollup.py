@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 
 WATERMARK = "order_events"
-CHUNK = 500_000
+CHUNK = 200_000
 
 # (stage name, from milestone, to milestone, in the warehouse's hands)
 STAGES = (
@@ -84,8 +84,10 @@ def _lock_watermark(session: Session) -> int:
     return int(session.execute(text(f"SELECT last_id FROM report_watermarks WHERE name = :n{lock}"), {"n": WATERMARK}).scalar_one())
 
 
-def refresh(session: Session, chunk: int = CHUNK) -> RefreshResult:
-    """Roll up the events added since the last refresh. The caller commits."""
+def refresh(session: Session, chunk: int = CHUNK, commit_chunks: bool = False) -> RefreshResult:
+    """Roll up the events added since the last refresh. The caller commits; with ``commit_chunks`` each chunk
+    is committed as it is done (the session must hold nothing else), so a long back-fill never holds the
+    database's write lock for more than one chunk and a killed back-fill keeps what it did."""
     dialect = _dialect(session)
     last = _lock_watermark(session)
     top = session.execute(text("SELECT max(id) FROM order_events")).scalar() or 0
@@ -123,20 +125,21 @@ def refresh(session: Session, chunk: int = CHUNK) -> RefreshResult:
         WHERE f.placed_s IS NOT NULL AND f.order_id IN (
             SELECT e.order_id FROM order_events e WHERE e.id > :lo AND e.id <= :hi AND e.kind IN ({kind_list}))
     """)
-    touched: set[int] = set()
+    mark = text("UPDATE report_watermarks SET last_id = :hi, updated_at = :t WHERE name = :n")
+    done = 0
     lo = last
     while lo < top:
         hi = min(lo + chunk, top)
         session.execute(facts_sql, {"lo": lo, "hi": hi})
         session.execute(hourly_sql, {"lo": lo, "hi": hi})
-        touched.update(int(h) for (h,) in session.execute(touched_sql, {"lo": lo, "hi": hi}))
+        _restage(session, {int(h) for (h,) in session.execute(touched_sql, {"lo": lo, "hi": hi})})
+        session.execute(mark, {"hi": hi, "t": utcnow(), "n": WATERMARK})
+        done += hi - lo
         lo = hi
-    _restage(session, touched)
-    session.execute(
-        text("UPDATE report_watermarks SET last_id = :hi, updated_at = :t WHERE name = :n"),
-        {"hi": top, "t": utcnow(), "n": WATERMARK},
-    )
-    return RefreshResult(top - last, top)
+        if commit_chunks and lo < top:
+            session.commit()
+            lo = max(lo, _lock_watermark(session))  # another station may have moved on meanwhile
+    return RefreshResult(done, top)
 
 
 def stage_aggregates_sql() -> str:

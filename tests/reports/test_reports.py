@@ -163,3 +163,19 @@ def test_bad_report_input():
     with pytest.raises(InvalidInput, match="not a date"):
         reports.parse_day("yesterday")
     assert reports.parse_day("2026-11-20", end=True) == datetime(2026, 11, 21, tzinfo=timezone.utc)
+
+
+def test_back_fill_in_small_committed_chunks_equals_one_pass(ctx):
+    with UnitOfWork(ctx.sessions) as uow:
+        for h in range(4):
+            _walk(uow.session, T0 + timedelta(hours=h), slow_picking=h * 10)
+        uow.commit()
+    with UnitOfWork(ctx.sessions) as uow:
+        done = rollup.refresh(uow.session, chunk=3, commit_chunks=True)
+        uow.commit()
+    with UnitOfWork(ctx.sessions) as uow:
+        assert done.events == done.last_id > 3
+        chunked = [reports.run(uow.session, n).rows for n in ("stage_times", "orders_per_hour", "productivity", "bottleneck")]
+        rollup.rebuild(uow.session)
+        assert chunked == [reports.run(uow.session, n).rows for n in ("stage_times", "orders_per_hour", "productivity", "bottleneck")]
+        uow.commit()

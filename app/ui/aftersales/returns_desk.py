@@ -34,7 +34,7 @@ from app.ui.aftersales.texts import condition_name, reason_name, return_status_n
 from app.ui.common import run_action
 from app.ui.feedback import colour
 from app.ui.texts import money, status_name
-from db.models import Order, Product
+from db.models import Order
 
 
 class ReturnsDesk(QWidget):
@@ -314,11 +314,7 @@ class ReturnsDesk(QWidget):
                 uow.commit()
                 return ret.number
 
-        try:
-            ok, number = run_action(self.env.feedback, action)
-        except InvalidInput as exc:  # pragma: no cover - run_action catches StationError
-            self.problems.setText(exc.message)
-            return False
+        ok, number = run_action(self.env.feedback, action)
         if not ok:
             self.problems.setText(self.env.feedback.history[-1][1] if self.env.feedback.history else "")
             return False
