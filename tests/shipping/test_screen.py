@@ -149,3 +149,23 @@ def test_printer_settings_test_print_and_offline_message(screen, shipping_ctx, q
     uri.setText("lpt://nope")
     assert not screen.save_printers()
     assert "not understood" in screen.env.feedback.history[-1][1]
+
+
+def test_every_screen_string_has_chinese():
+    import re
+    from pathlib import Path
+
+    from app.ui.shipping.zh_CN import SHIPPING_ZH_CN
+
+    folder = Path(__file__).resolve().parents[2] / "app" / "ui" / "shipping"
+    strings = {m for f in folder.glob("*.py") for m in re.findall(r'tr\("([^"]*)"\)', f.read_text(encoding="utf-8"))}
+    assert strings and not strings - set(SHIPPING_ZH_CN)
+
+
+def test_the_screen_registers_for_shipping_staff():
+    from app.ui.screens import screens_for
+    from app.ui.shipping import register
+
+    register()
+    assert "shipping" in [s.name for s in screens_for("shipping")]
+    assert "shipping" not in [s.name for s in screens_for("packer")]
