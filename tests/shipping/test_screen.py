@@ -1,5 +1,6 @@
 """The shipping screen with real widgets offscreen, on real databases, printing to a real loopback printer."""
 
+import shutil
 import socket
 import subprocess
 import threading
@@ -169,3 +170,24 @@ def test_the_screen_registers_for_shipping_staff():
     register()
     assert "shipping" in [s.name for s in screens_for("shipping")]
     assert "shipping" not in [s.name for s in screens_for("packer")]
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools needed")
+def test_qt_print_path_produces_a_label_that_scans(qapp, tmp_path):
+    from app.shipping import printers
+    from app.shipping.service import sample_label
+    from app.shipping import label_pdf
+    from app.ui.shipping import qtprint
+
+    qtprint.register()
+    out = tmp_path / "printed.pdf"
+    label = sample_label()
+    printers.send(f"qt:///?file={out}", label_pdf.render(label), "pdf", "test")
+    assert out.read_bytes().startswith(b"%PDF")
+    subprocess.run(["pdftoppm", "-r", "203", "-png", "-singlefile", str(out), str(tmp_path / "p")], check=True)
+    got = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "p.png")], capture_output=True).stdout.decode().split()
+    assert sorted(got) == sorted(["00" + label.sscc, label.qr_url, label.tracking_number])
+    with pytest.raises(printers.PrinterOffline, match="not available"):
+        printers.send("qt://No Such Printer", b"%PDF", "pdf")
+    with pytest.raises(printers.PrinterSetupError, match="ZPL"):
+        printers.send("qt://No Such Printer", b"^XA^XZ", "zpl")

@@ -6,15 +6,18 @@ on a QPrinter is thread-safe for one painter). ZPL is raw printer language: send
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from app.shipping import printers
 from app.shipping.printers import PrinterOffline, PrinterSetupError, PrintUncertain
+
+
+RASTER_DPI = 300  # pages are rasterised at most this fine before they go to the printer
 
 
 def system_printers() -> list[str]:
@@ -45,15 +48,30 @@ def pdf_pages(payload: bytes, dpi: int = 203) -> list[QImage]:
 
 
 def send_qt(uri: str, payload: bytes, fmt: str, title: str) -> None:
-    name = unquote(urlparse(uri).netloc + urlparse(uri).path).strip("/")
+    """``qt://PRINTER NAME`` prints on a system printer; ``qt:///?file=/path/out.pdf`` runs the same Qt print
+    path into a PDF file (Qt's own "print to file")."""
+    parsed = urlparse(uri)
+    name = unquote(parsed.netloc + parsed.path).strip("/")
+    out_file = parse_qs(parsed.query).get("file", [""])[0]
     if fmt != "pdf":
-        raise PrinterSetupError(f"{name} is a system printer: send ZPL with tcp:// or cups:// instead")
-    info = next((p for p in QPrinterInfo.availablePrinters() if p.printerName() == name), None)
-    if info is None:
-        raise PrinterOffline(f"system printer {name!r} is not available")
-    printer = QPrinter(info, QPrinter.HighResolution)
+        raise PrinterSetupError(f"{name or 'a Qt printer'} is a system printer: send ZPL with tcp:// or cups:// instead")
+    if out_file:
+        printer = QPrinter(QPrinter.HighResolution)
+        printer.setOutputFormat(QPrinter.PdfFormat)
+        printer.setOutputFileName(out_file)
+    else:
+        info = next((p for p in QPrinterInfo.availablePrinters() if p.printerName() == name), None)
+        if info is None:
+            raise PrinterOffline(f"system printer {name!r} is not available")
+        printer = QPrinter(info, QPrinter.HighResolution)
     printer.setDocName(title or "Warehouse Station")
-    pages = pdf_pages(payload, printer.resolution())
+    pages = pdf_pages(payload, min(printer.resolution(), RASTER_DPI))
+    if pages:
+        size = pages[0].size()
+        printer.setPageSize(QPageSize(QSizeF(size.width() * 72 / min(printer.resolution(), RASTER_DPI),
+                                             size.height() * 72 / min(printer.resolution(), RASTER_DPI)),
+                                      QPageSize.Point, "", QPageSize.ExactMatch))
+        printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Point)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrinterOffline(f"system printer {name!r} refused the job")
