@@ -88,3 +88,24 @@ def test_a_lost_connection_shows_and_heals(two_windows, qtbot, ctx):
         conn.commit()
     qtbot.waitUntil(lambda: "Connection lost" in window.connection_label.text(), timeout=5000)
     qtbot.waitUntil(lambda: "Live" in window.connection_label.text(), timeout=8000)
+
+
+def test_finishing_an_order_is_not_mistaken_for_losing_it(two_windows, qtbot, ctx):
+    from app.services.timeline import move
+    from app.services.uow import Actor
+
+    packer_window = two_windows[0]
+    login(packer_window, qtbot, "BADGE-PACKER-1")
+    queue = packer_window.screens["queue"]
+    queue.next_order()
+    number = queue.current_number
+    with ctx.sessions() as s:
+        order = s.scalar(select(Order).where(Order.number == number))
+        move(s, order, "packed", Actor("STATION-1", "packer1", "packer"))
+        from app.sync import notify_change
+
+        notify_change(s, "order", number)
+        s.commit()
+    qtbot.waitUntil(lambda: queue.current_number is None, timeout=3000)
+    assert not queue.banner.isVisible()
+    assert "No order at this station" in queue.current_label.text()

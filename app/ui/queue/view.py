@@ -284,8 +284,8 @@ class QueueScreen(QWidget):
         with self.env.ctx.sessions() as s:
             row = s.execute(select(Order.status, Station.name).outerjoin(Station, Station.id == Order.station_id)
                             .where(Order.number == number)).first()
-        if row is None or (row.status == "packing" and row.name == self.env.station):
-            return
+        if row is None or (row.name == self.env.station and row.status not in ("on_hold", "cancelled")):
+            return  # still this station's: packed, labelled... work went on, nothing was taken away
         if row.status == "on_hold":
             text = self.tr("Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.")
         elif row.status == "cancelled":
