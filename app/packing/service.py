@@ -212,6 +212,7 @@ class PackService:
         self.pinned_id: int | None = None
         self.last_order_id: int | None = None
         self._station_id: int | None = None
+        self._loaded_pack: PackSession | None = None
         self._cartons: list[fit.CartonSpec] | None = None
         self._materials: list[fit.MaterialSpec] | None = None
         self._handlers: dict[str, Callable[[_Scan], Answer]] = {
@@ -396,7 +397,7 @@ class PackService:
                 return self._reprint(s, None)
             return order
         journal.order_id = order.id
-        pack = self._pack_session(s, order)
+        pack = self._loaded_pack if self._loaded_pack is not None else self._pack_session(s, order)
         lines = list(s.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
         ctx = _Scan(s, order, pack, lines, journal, c)
         if pack.pending and c.kind != "command":
@@ -417,7 +418,11 @@ class PackService:
             self.resume_in(s)
         if self.order_id is None:
             return Answer(REFUSED, message("no_order"), "no_order", NEXT_ORDER)
-        order = s.get(Order, self.order_id)
+        # The order and its pack session in one round trip (the session is then in hand for the handlers).
+        row = s.execute(
+            select(Order, PackSession).outerjoin(PackSession, PackSession.order_id == Order.id).where(Order.id == self.order_id)
+        ).first()
+        order, self._loaded_pack = (row[0], row[1]) if row is not None else (None, None)
         me = self._station_row_id(s)
         if order is None:
             self.order_id = None
@@ -601,6 +606,8 @@ class PackService:
         product = x.session.get(Product, line.product_id) if line.product_id else None
         name = product.name(self.settings.language) if product else line.name or line.sku
         left = line.quantity - line.packed_quantity
+        if left == 0:
+            return self._answer(x, REFUSED, message("extra_item", name=name, quantity=line.quantity), "extra_item", line=line)
         if count > left:
             return self._answer(x, REFUSED, message("too_many", name=name, left=left, count=count), "too_many", line=line)
         if product is not None and product.tracks_serial:
