@@ -141,3 +141,12 @@ def test_kill_9_mid_pack_loses_nothing_and_a_second_run_goes_on(ctx, bench, orde
     assert objects[-1]["status"] == "labelled"
     ticks, boxed, journal_units, rows = _consistent(ctx, number)
     assert ticks == boxed == journal_units == 7
+
+
+def test_a_scale_reading_line_checks_the_weight(ctx, bench, order_factory, tmp_path, capsys):
+    number = order_factory([("P-BOOK", 1)])
+    scans = _write_scans(tmp_path / "w.txt", ["weight:50g", bench.gtins["P-BOOK"]])
+    code, objects = _run(capsys, "pack", number, "--scans", str(scans), "--station", bench.station, "--db", ctx.settings.db_url, "--json")
+    assert code == 0
+    assert objects[-2]["reason"] == "weight_mismatch" and objects[-2]["next"] == "weigh"
+    assert objects[-1]["status"] == "packing"

@@ -349,3 +349,17 @@ def test_messages_come_in_chinese_too(ctx, bench, make_service, order_factory):
     service.open(number)
     answer = service.scan(bench.gtins["P-BOOK"])
     assert "不属于订单" in answer.text("zh_CN")
+
+
+def test_reprint_after_the_order_is_done(ctx, bench, make_service, order_factory, printed):
+    number = order_factory([("P-BOOK", 1)])
+    service = make_service()
+    service.open(number)
+    assert service.scan(bench.gtins["P-BOOK"]).verdict == COMPLETE
+    again = service.scan("CMD:REPRINT")
+    assert again.verdict == OK and again.print_jobs
+    assert printed.batches[-1] == again.print_jobs
+    with ctx.sessions() as s:
+        assert s.get(PrintJob, again.print_jobs[0]).document_kind == "label"
+        order_id = s.scalar(select(Order.id).where(Order.number == number))
+        assert "label_reprinted" in s.scalars(select(OrderEvent.kind).where(OrderEvent.order_id == order_id)).all()
