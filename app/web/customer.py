@@ -152,6 +152,7 @@ class PageView:
     can_survey: bool
     survey_answered: bool
     restock: list[str] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _event_text(t: Translator, kind: str, data: dict[str, Any]) -> str:
@@ -207,7 +208,14 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
          "expected": p.expected_delivery}
         for p in view.parcels
     ]
+    messages = [
+        {"at": m.created_at, "author": m.author, "body": m.body, "case": number}
+        for m, number in session.execute(
+            select(CustomerMessage, ServiceCase.number).join(ServiceCase, ServiceCase.id == CustomerMessage.case_id)
+            .where(ServiceCase.order_id == order.id).order_by(CustomerMessage.id))
+    ]
     return PageView(
+        messages=messages,
         number=order.number, status=order.status, status_text=t(f"st.{order.status}"),
         tracking_number=order.tracking_number, where=where, expected_delivery=view.expected_delivery,
         delivered_on=view.delivered_on, delayed=view.delayed, delay_text=delay_text or view.delay_reason,
