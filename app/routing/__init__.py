@@ -51,17 +51,19 @@ def route(layout: Layout, picks: Sequence[Pick], method: str = "auto") -> Route:
 
 
 def heuristic_route(layout: Layout, picks: Sequence[Pick], reduced_seeds: int = 4) -> Route:
-    """The best of S-shape, largest gap and exact tours on the same warehouse with some middle cross
-    aisles ignored (any such tour is a valid walk here), improved by 2-opt and Or-opt."""
+    """Local search (2-opt and Or-opt) from each of the classic routes (S-shape, largest gap) and from
+    exact tours on the same warehouse with some middle cross aisles ignored (any such tour is a valid
+    walk here); the shortest result wins."""
     seeds: list[tuple[str, list[Pick]]] = [
         (w.method, w.sequence) for w in (s_shape(layout, picks), largest_gap(layout, picks))
     ]
     for kept in _reduced_cross_aisles(layout, reduced_seeds):
         reduced = Layout.from_mapping({**layout.to_mapping(), "cross_aisles": kept})
         seeds.append(("exact on fewer cross aisles", ExactRouter(reduced).route(picks).sequence))
-    method, best = min(seeds, key=lambda s: layout.sequence_length(s[1]))
-    sequence = improve(layout, best)
-    return Route(layout.sequence_length(sequence), sequence, f"local-search ({method} seed)")
+    results = [(layout.sequence_length(seq), method, seq) for method, seq in
+               ((method, improve(layout, seq)) for method, seq in seeds)]
+    length, method, sequence = min(results, key=lambda r: r[0])
+    return Route(length, sequence, f"local-search ({method} seed)")
 
 
 def _reduced_cross_aisles(layout: Layout, count: int) -> list[list[float]]:

@@ -151,6 +151,23 @@ def run(quick: bool = False, instances: int | None = None, ortools_seconds: floa
                 figure("routing.3block.local_search_gap_mean", statistics.mean(heur_gap), "%"),
                 figure("routing.3block.local_search_gap_worst", max(heur_gap), "%"),
             ]
+    # Beyond four blocks the router falls back to the local search: its gap to the exact programme
+    # (run here regardless of its cost) on five blocks.
+    layout = make_layout(5)
+    rng = random.Random(20265)
+    gaps, cpu = [], []
+    for _ in range(3 if quick else 20):
+        picks = random_picks(rng, rng.randint(5, 100))
+        optimum = ExactRouter(layout).route(picks).length
+        started = time.process_time()
+        found = route(layout, picks)
+        cpu.append((time.process_time() - started) * 1000)
+        gaps.append(100 * (found.length / optimum - 1))
+    figures += [
+        figure("routing.5block.local_search_gap_mean", statistics.mean(gaps), "%", "<= 1 %"),
+        figure("routing.5block.local_search_gap_worst", max(gaps), "%", "<= 3 %"),
+        figure("routing.5block.local_search_cpu_time_mean", statistics.mean(cpu), "ms"),
+    ]
     return figures
 
 
