@@ -122,12 +122,20 @@ def count(session: Session, f: QueueFilter) -> int:
 
 # Up to this depth a several-status window is read as one indexed walk per status, merged.
 MERGE_DEPTH = 5000
+# From this depth on, a window is found by id first (see window()).
+DEEP_OFFSET = 2000
 
 
 def window(session: Session, f: QueueFilter, offset: int, limit: int) -> list[QueueRow]:
     if len(f.statuses) > 1 and (f.sort == "urgency" or f.sort not in SORTABLE) and offset + limit <= MERGE_DEPTH:
         return _merged_window(session, f, offset, limit)
-    query = _where(select(*_ROW_COLUMNS), f).order_by(*_order_by(f)).offset(offset).limit(limit)
+    if offset >= DEEP_OFFSET:
+        # Far down the queue: walk the index for the ids only (an index-only scan where the sort
+        # and filter columns are indexed), then read the window's rows by id.
+        ids = _where(select(Order.id), f).order_by(*_order_by(f)).offset(offset).limit(limit).subquery()
+        query = select(*_ROW_COLUMNS).join(ids, ids.c.id == Order.id).order_by(*_order_by(f))
+    else:
+        query = _where(select(*_ROW_COLUMNS), f).order_by(*_order_by(f)).offset(offset).limit(limit)
     return [QueueRow(*row) for row in session.execute(query)]
 
 

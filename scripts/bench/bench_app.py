@@ -207,7 +207,7 @@ def in_app(url: str, quick: bool) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--child", url] + (["--quick"] if quick else []),
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
+    if not lines:
         raise RuntimeError(f"the app benchmark failed: {proc.stderr.strip()[-800:]}")
     return json.loads(lines[-1])
 
@@ -424,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.quick)))
-        return 0
+        print(json.dumps(child(args.child, args.quick)), flush=True)
+        os._exit(0)  # screens of other packages may still run worker threads: measured, done
     if args.make:
         (make_sqlite if args.make.startswith("sqlite") else make_postgres)(args.make, args.orders)
         return 0

@@ -103,3 +103,12 @@ def test_several_statuses_by_urgency_read_per_status_give_the_same_rows(ctx, wor
         plain = list(s.execute(oq._where(select(Order.number), f).order_by(*oq._order_by(f))).scalars())
         # PostgreSQL puts missing promise times last, SQLite first: none here.
         assert merged == plain and len(plain) == 70
+
+
+def test_deep_windows_found_by_id_first_are_the_same_rows(ctx, world, monkeypatch):
+    f = oq.QueueFilter(statuses=("allocated",), sort="urgency")
+    with ctx.sessions() as s:
+        shallow = [r.number for r in oq.window(s, f, 12, 10)]
+        monkeypatch.setattr(oq, "DEEP_OFFSET", 5)
+        deep = [r.number for r in oq.window(s, f, 12, 10)]
+    assert deep == shallow and len(deep) == 10

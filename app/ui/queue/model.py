@@ -37,6 +37,7 @@ OVERDUE = QColor("#ffcdd2")
 SOON = QColor("#ffe0b2")  # under 2 hours
 TODAY = QColor("#fff9c4")  # under 8 hours
 DONE = frozenset({"shipped", "delivered", "cancelled", "returned"})
+_ROLES = frozenset({Qt.DisplayRole, Qt.UserRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.FontRole, Qt.ToolTipRole})
 
 
 def time_left_text(promised: datetime | None, now: datetime) -> str:
@@ -140,7 +141,8 @@ class OrderQueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
+        # Qt asks a dozen roles a cell; answer the ones used before touching any row.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self._row(index.row())
         if row is None:
