@@ -25,6 +25,7 @@ from db.models.shipping import Carrier, Parcel
 from db.models.web import NotifyCursor
 
 CURSOR = "email"
+FLOOR = "email:start"  # where the cursor was first placed: nothing below it is ever read
 OVERLAP = 500
 BATCH = 500
 EVENT_NOTICES = {
@@ -54,19 +55,21 @@ def recipient_for(session: Session, order: Order) -> str:
     return ""
 
 
-def _cursor(session: Session) -> NotifyCursor:
+def _cursor(session: Session) -> tuple[NotifyCursor, int]:
     cursor = session.get(NotifyCursor, CURSOR)
     if cursor is None:
         newest = session.scalar(select(func.max(OrderEvent.id))) or 0
         cursor = NotifyCursor(name=CURSOR, last_event_id=newest, updated_at=utcnow())
-        session.add(cursor)
+        session.add_all([cursor, NotifyCursor(name=FLOOR, last_event_id=newest, updated_at=utcnow())])
         session.flush()
-    return cursor
+        return cursor, newest
+    floor = session.get(NotifyCursor, FLOOR)
+    return cursor, (floor.last_event_id if floor is not None else 0)
 
 
 def start(session: Session) -> int:
     """Place the cursor (at the newest event) if it was never placed; returns its position."""
-    return _cursor(session).last_event_id
+    return _cursor(session)[0].last_event_id
 
 
 def _fields(session: Session, settings: Settings, order: Order, event: OrderEvent, kind: str) -> dict[str, Any]:
@@ -100,8 +103,8 @@ def _fields(session: Session, settings: Settings, order: Order, event: OrderEven
 
 def poll(session: Session, settings: Settings, limit: int = BATCH) -> int:
     """Queue the notices the new events call for; returns how many were queued. The caller commits."""
-    cursor = _cursor(session)
-    since = max(0, cursor.last_event_id - OVERLAP)
+    cursor, floor = _cursor(session)
+    since = max(floor, cursor.last_event_id - OVERLAP)
     newest = session.scalar(select(func.max(OrderEvent.id))) or 0
     if newest == 0:
         return 0
