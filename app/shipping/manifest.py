@@ -18,6 +18,7 @@ from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from app.shipping import fonts
 from app.shipping.carriers import next_serials
+from app.sync import notify_change
 from db.base import utcnow
 from db.models import Order
 from db.models.shipping import Carrier, CarrierService, Manifest, Parcel
@@ -81,6 +82,7 @@ def closeout(session: Session, carrier_code: str, actor: Actor, now: datetime | 
                  tracking_numbers=tracking)
         else:
             add_event(session, order, "parcel_shipped", actor, manifest=manifest.number, tracking_numbers=tracking)
+        notify_change(session, "order", order.number)
     rows = manifest_rows(session, manifest, parcels, orders)
     manifest.csv = render_csv(rows)
     manifest.pdf = render_pdf(manifest, carrier, rows)

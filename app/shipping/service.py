@@ -36,6 +36,7 @@ from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
+from app.sync import notify_change
 from app.shipping import label_pdf, label_zpl, sscc as sscc_mod, tracking
 from app.shipping.carriers import load_options, next_serials
 from app.shipping.labeldata import LabelData, order_address, warehouse_address
@@ -219,6 +220,7 @@ def label_order(
         ssccs=[p.sscc for p in made], parcels=m, price_cents=chosen.price_cents,
         expected_delivery=chosen.expected_delivery.isoformat(), overridden=overridden,
     )
+    notify_change(session, "order", order.number)
     return made
 
 
@@ -436,6 +438,7 @@ def void_labels(session: Session, order: Order, actor: Actor, reason: str) -> li
     order.tracking_number = None
     move(session, order, lifecycle.PACKED, actor, kind="label_voided", reason=reason,
          tracking_numbers=[p.tracking_number for p in parcels])
+    notify_change(session, "order", order.number)
     session.flush()
     return parcels
 
