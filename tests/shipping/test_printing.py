@@ -195,3 +195,33 @@ def test_job_without_printer_waits_for_one(shipping_ctx, actor):
         uow.commit()
     (outcome,) = printqueue.run_once(shipping_ctx.sessions, "SHIP-2")
     assert outcome.state == "queued" and "no printer is set up" in outcome.message
+
+
+def test_connection_reset_while_sending_is_uncertain_and_never_resent_alone(shipping_ctx):
+    import struct
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def reset_after_accept():
+        conn, _ = server.accept()
+        conn.recv(1024)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()  # RST while the client is still sending
+
+    threading.Thread(target=reset_after_accept, daemon=True).start()
+    try:
+        with UnitOfWork(shipping_ctx.sessions) as uow:
+            job = service.queue_job(uow.session, "big", "SHIP-1", "label", b"^XA" + b"x" * 20_000_000 + b"^XZ", "zpl",
+                                    f"tcp://127.0.0.1:{port}")
+            uow.commit()
+        (outcome,) = printqueue.run_once(shipping_ctx.sessions, "SHIP-1")
+        assert outcome.state == "uncertain" and "check what came out" in outcome.message
+        later = utcnow() + timedelta(hours=1)
+        assert printqueue.run_once(shipping_ctx.sessions, "SHIP-1", now=later) == []
+        with UnitOfWork(shipping_ctx.sessions) as uow:
+            assert uow.session.get(PrintJob, job.id).state == "uncertain"
+    finally:
+        server.close()
