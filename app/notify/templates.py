@@ -1,4 +1,4 @@
-"""The notices' words in English and Simplified Chinese. Plain text mails: nothing a customer typed goes in.
+"""The notices' words in English and Simplified Chinese. Plain text mails (no HTML): nothing in them can run.
 
 Each template is a subject and a body with ``{named}`` fields; :func:`render` fills them and returns
 ``(subject, body)``. Fields: ``number`` (order), ``url`` (the order's tracking page), and per kind
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-KINDS = ("shipped", "backordered", "return_accepted", "refunded", "survey")
+KINDS = ("shipped", "backordered", "return_accepted", "refunded", "survey", "reply")
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "shipped": {
@@ -52,6 +52,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "Three scores and a comment, one minute:\n{url}#survey\n\nThank you."),
         "zh_CN": ("订单 {number} 满意度调查",
                   "您好：\n\n您的订单 {number} 已送达。请花一分钟为商品、配送和服务打分：\n{url}#survey\n\n谢谢！"),
+    },
+    "reply": {
+        "en": ("Re: your message about order {number} ({case})",
+               "Hello,\n\n{text}\n\nCustomer service\n\nYour order: {url}"),
+        "zh_CN": ("回复：关于订单 {number} 的留言（{case}）",
+                  "您好：\n\n{text}\n\n客服中心\n\n您的订单：{url}"),
     },
 }
 

@@ -288,7 +288,6 @@ def post_message(session: Session, order: Order, body: str, reply_to: str = "", 
                                 reply_to=reply_to or order.ship_email or "", created_at=now))
     add_event(session, order, "customer_message", CUSTOMER, at=now, case=case.number, channel="web")
     notify_change(session, "order", order.id)
-    notify_change(session, "service_case", case.id)
     return case
 
 

@@ -1,0 +1,1 @@
+"""The service cases screen: customers' messages from the tracking page (issue 11)."""
