@@ -47,8 +47,8 @@ def ensure_demo_data(ctx, orders: int = DEMO_ORDERS, out=sys.stderr) -> bool:
     return True
 
 
-def gui(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+def gui(args: argparse.Namespace, started: float | None = None) -> int:
+    started = started or time.perf_counter()
     from app.context import open_context
 
     db_url = args.db

@@ -102,7 +102,10 @@ def build_window(ctx, station: str, language: str, sync=None, devices: bool = Tr
 
     window.language_change_requested.connect(switch)
     if devices:
-        _attach_devices(window, ctx)
+        # Right after the log-in screen is up: scanners need a few hundred ms of imports and set-up.
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _attach_devices(window, ctx))
     return window
 
 
@@ -135,8 +138,8 @@ def run(ctx, station: str | None = None, started_at: float | None = None) -> int
     if os.environ.get("STATION_EXIT_AFTER_LOGIN_SHOWN"):
         # The benchmark: report when the log-in screen is on screen, then quit.
         def shown() -> None:
-            app.processEvents()
-            print(f"login-shown {time.perf_counter() - started_at:.3f}", flush=True)
+            window.repaint()  # painted, synchronously
+            print(f"login-shown {time.perf_counter() - started_at:.3f} cpu {time.process_time():.3f}", flush=True)
             app.quit()
 
         window.login_shown.connect(shown)
