@@ -97,19 +97,24 @@ def refresh(session: Session, chunk: int = CHUNK, commit_chunks: bool = False) -
     kind_list = ", ".join(f"'{k}'" for k in kinds)
     at = epoch(dialect, "e.at")
     columns = list(MILESTONES)
-    picks = ",\n".join(
-        f"MIN(CASE WHEN e.kind IN ({', '.join(repr(k) for k in MILESTONES[c])}) THEN {at} END)" for c in columns
+    picks_named = ",\n".join(
+        f"MIN(CASE WHEN e.kind IN ({', '.join(repr(k) for k in MILESTONES[c])}) THEN {at} END) AS {c}" for c in columns
     )
     keep_min = ", ".join(
         f"{c} = CASE WHEN report_order_facts.{c} IS NULL OR excluded.{c} < report_order_facts.{c} "
         f"THEN excluded.{c} ELSE report_order_facts.{c} END" for c in columns
     )
+    # Milestones per order first, then one join to orders for the placing time (not one join per event).
     facts_sql = text(f"""
         INSERT INTO report_order_facts (order_id, placed_s, {', '.join(columns)})
-        SELECT e.order_id, MIN({epoch(dialect, 'o.placed_at')}), {picks}
-        FROM order_events e JOIN orders o ON o.id = e.order_id
-        WHERE e.id > :lo AND e.id <= :hi AND e.kind IN ({kind_list})
-        GROUP BY e.order_id
+        SELECT a.order_id, {epoch(dialect, 'o.placed_at')}, {', '.join('a.' + c for c in columns)}
+        FROM (
+            SELECT e.order_id AS order_id, {picks_named}
+            FROM order_events e
+            WHERE e.id > :lo AND e.id <= :hi AND e.kind IN ({kind_list})
+            GROUP BY e.order_id
+        ) a JOIN orders o ON o.id = a.order_id
+        WHERE 1 = 1
         ON CONFLICT (order_id) DO UPDATE SET {keep_min}
     """)
     hourly_sql = text(f"""
@@ -117,7 +122,7 @@ def refresh(session: Session, chunk: int = CHUNK, commit_chunks: bool = False) -
         SELECT {at} / 3600, e.kind, COALESCE(e."user", ''), COUNT(*)
         FROM order_events e
         WHERE e.id > :lo AND e.id <= :hi
-        GROUP BY {at} / 3600, e.kind, COALESCE(e."user", '')
+        GROUP BY 1, 2, 3
         ON CONFLICT (hour, kind, "user") DO UPDATE SET n = report_hourly.n + excluded.n
     """)
     touched_sql = text(f"""
