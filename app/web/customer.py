@@ -34,7 +34,7 @@ from app.web.i18n import VISIBLE_EVENTS, Translator
 from db.base import utcnow
 from db.models import Order, OrderLine
 from db.models.aftersales import Return, SurveyAnswer
-from db.models.shipping import Parcel
+from db.models.shipping import Carrier, Parcel
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
 
 CUSTOMER = Actor(station="web", user="customer", role="customer")
@@ -202,10 +202,15 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
             subs = sorted({s for short in last.data.get("short", []) for s in short.get("substitutes", [])})
             if subs:
                 restock.append(t("substitutes", skus=", ".join(subs)))
+    names_zh = {}
+    if t.lang == "zh_CN" and view.parcels:
+        names_zh = dict(session.execute(select(Carrier.code, Carrier.name_zh).where(
+            Carrier.code.in_({p.carrier for p in view.parcels}))).all())
     parcels = [
         {"text": t("parcel_n", seq=p.seq, count=p.count), "tracking_number": p.tracking_number,
-         "carrier": p.carrier_name, "status": t(f"st.{p.status}") if t.has(f"st.{p.status}") else p.status,
-         "expected": p.expected_delivery}
+         "carrier": names_zh.get(p.carrier) or p.carrier_name,
+         "status": t(f"st.{p.status}") if t.has(f"st.{p.status}") else p.status,
+         "expected": p.expected_delivery if p.status not in ("delivered", "returned", "voided") else None}
         for p in view.parcels
     ]
     messages = [
