@@ -83,6 +83,18 @@ def address_layout(lines: list[str], width_dots: float, font: str | None = None)
     )
 
 
+NAME_SIZES = (44, 38, 32, 28, 24)
+
+
+def name_size(name: str, width_dots: float, font: str | None = None) -> int:
+    """The largest size at which the recipient's name fits one line."""
+    font = font or fonts.register()
+    for size in NAME_SIZES:
+        if sum(_char_width(ch, font) for ch in name) * size <= width_dots:
+            return size
+    raise AddressTooLong("the recipient's name is too long for the label: shorten it and label again")
+
+
 class _Page:
     """Draw in dots measured from the top-left corner."""
 
@@ -188,7 +200,7 @@ def draw(canvas: Canvas, label: LabelData) -> None:
 
     # To.
     p.text(MARGIN, 232, "TO 收件人", 22)
-    p.text(MARGIN, 260, label.ship_to.name, 44)
+    p.text(MARGIN, 260, label.ship_to.name, name_size(label.ship_to.name, inner, p.font))
     size, wrapped = address_layout(label.address_lines, inner, p.font)
     top = float(ADDRESS_TOP)
     for part in wrapped:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from reportlab.graphics.barcode.code128 import Code128
 
-from app.shipping.label_pdf import ADDRESS_TOP, address_layout
+from app.shipping.label_pdf import ADDRESS_TOP, address_layout, name_size
 from app.shipping.labeldata import LabelData
 
 SUPPORTED_DPI = (203, 300)
@@ -86,7 +86,7 @@ def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT) -
     z.rule(222)
 
     z.text(24, 232, "TO 收件人", 22)
-    z.text(24, 260, label.ship_to.name, 44)
+    z.text(24, 260, label.ship_to.name, name_size(label.ship_to.name, (812 - 48) * 0.9))
     # The printer's font is wider than the PDF's for Latin text: lay out in 90 % of the width.
     size, wrapped = address_layout(label.address_lines, (812 - 48) * 0.9)
     for i, part in enumerate(wrapped):

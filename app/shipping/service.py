@@ -184,8 +184,11 @@ def label_order(
     specs = list(parcels) if parcels else default_parcels(order)
     for n, spec in enumerate(specs, start=1):
         spec.check(n, len(specs))
-    label_pdf.address_layout(order_address(order).text_lines[1:] + ([f"Tel {order.ship_phone}"] if order.ship_phone else []),
-                             label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN)  # raises if the label cannot hold it
+    # Refuse now (before any number is given) an address the label cannot hold in full.
+    to = order_address(order)
+    label_pdf.name_size(to.name, (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
+    label_pdf.address_layout(to.text_lines[1:] + ([f"Tel {order.ship_phone}"] if order.ship_phone else []),
+                             (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
     chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by)
     option = chosen.service
     carrier = session.get(Carrier, session.get(CarrierService, option.service_id).carrier_id)  # type: ignore[union-attr]

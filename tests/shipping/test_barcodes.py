@@ -98,3 +98,12 @@ def test_long_addresses_shrink_and_never_lose_text():
     assert "科兴科学园" in label_zpl.render(label).decode()
     with pytest.raises(AddressTooLong, match="too long"):
         address_layout([long_street * 8], 764)
+
+
+def test_long_names_shrink_then_are_refused():
+    from app.shipping.label_pdf import AddressTooLong, name_size
+
+    assert name_size("王小明", 764) == 44
+    assert name_size("Wolfeschlegelsteinhausenbergerdorff Hubert Blaine", 764) < 44
+    with pytest.raises(AddressTooLong, match="name is too long"):
+        name_size("名" * 60, 764)
