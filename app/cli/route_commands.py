@@ -19,6 +19,11 @@ def register(subparsers) -> None:
     sub.add_argument("--method", default="auto", choices=METHODS, help="routing method (default: auto, the optimum)")
     sub.add_argument("--compare", action="store_true", help="also show S-shape and largest gap")
 
+    pick = command(subparsers, "pick", pick_command, help="pick orders on one cart, feeding scans from a file")
+    pick.add_argument("numbers", nargs="+", metavar="NUMBER", help="the orders on the cart (tote 1, 2, ...)")
+    pick.add_argument("--scans", metavar="FILE", help="one scan a line; also 'skip', 'short', 'qty N'")
+    pick.add_argument("--station", metavar="NAME", help="the picking station (default: this station's name)")
+
     layout = subparsers.add_parser("layout", help="warehouse layouts for routing")
     layout_sub = layout.add_subparsers(dest="layout_command", metavar="ACTION", required=True)
     load = command(layout_sub, "load", layout_load, help="load a layout file into a warehouse and create its bins")
@@ -49,6 +54,70 @@ def route_command(args: argparse.Namespace) -> int:
     for other in comparisons:
         saving = 100 * (1 - result.length / other.walk) if other.walk else 0.0
         print(f"{other.method}: {other.walk:.2f} m walked (optimum saves {saving:.1f}%)")
+    return 0
+
+
+def pick_command(args: argparse.Namespace) -> int:
+    """Open a cart (or reopen this station's), print its route, then run each line of FILE through the
+    same pick session the pick screen uses."""
+    from pathlib import Path
+
+    from app.picking.service import PickService
+    from app.picking.session import PickSession
+    from app.services.uow import Actor
+
+    lines: list[str] = []
+    if args.scans:
+        try:
+            lines = Path(args.scans).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError as exc:
+            raise InvalidInput(f"no such scans file: {args.scans}") from exc
+    ctx = open_context(args.db)
+    try:
+        station = args.station or ctx.settings.station
+        service = PickService(ctx.sessions, Actor(station=station, user="cli", role="packer"))
+        session = PickSession(service, service.start(args.numbers))
+        pick_list = session.pick_list
+        stops = [{"bin": s.bin, "sku": s.sku, "quantity": s.quantity, "tote": s.tote, "order": s.order}
+                 for s in pick_list.stops]
+        if args.json:
+            print_json({"route": pick_list.route.to_json(), "stops": stops, "totes": pick_list.totes})
+        else:
+            print(f"{pick_list.route.method}: {pick_list.route.length:.1f} m, {len(stops)} stops")
+            for n, stop in enumerate(stops, start=1):
+                print(f"{n:4d}. {stop['bin']:<10} {stop['quantity']:3d} x {stop['sku']:<16} tote {stop['tote']}")
+        for raw in lines:
+            if not raw.strip():
+                continue
+            word = raw.strip().lower()
+            if word == "skip":
+                feedback = session.skip()
+            elif word == "short":
+                feedback = session.short()
+            elif word.startswith("qty "):
+                try:
+                    feedback = session.confirm_quantity(int(word.split()[1]))
+                except ValueError as exc:
+                    raise InvalidInput(f"'{raw.strip()}': qty needs a whole number") from exc
+            else:
+                feedback = session.handle_scan(raw)
+            if args.json:
+                print_json({"scan": raw, "verdict": feedback.verdict, "message": feedback.message})
+            else:
+                print(f"{raw!r:<28} {feedback.verdict:<8} {feedback.message}")
+        from sqlalchemy import select
+
+        from db.models import Order
+
+        with ctx.sessions() as s:
+            statuses = dict(s.execute(select(Order.number, Order.status).where(Order.number.in_(args.numbers))).all())
+        done, total = session.progress
+        if args.json:
+            print_json({"orders": statuses, "stops_done": done, "stops": total})
+        else:
+            print("; ".join(f"{n}: {st}" for n, st in statuses.items()) + f" ({done} of {total} stops done)")
+    finally:
+        ctx.dispose()
     return 0
 
 
