@@ -27,6 +27,8 @@ def register(subparsers) -> None:
     label.add_argument("number", help="order number, tracking number or SSCC")
     label.add_argument("--format", choices=("pdf", "zpl"), default="pdf")
     label.add_argument("--dpi", type=int, choices=(203, 300), default=203, help="ZPL printer resolution")
+    label.add_argument("--cjk", choices=("font", "graphic"), default="font",
+                       help="ZPL: Chinese with the printer's CJK font, or as bitmaps for printers without one")
     label.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for stdout); default label-NUMBER.EXT")
 
     ship = subparsers.add_parser("shipping", help="carriers, labels, reprint, void, close-out, printers")
@@ -68,6 +70,7 @@ def register(subparsers) -> None:
     prn.add_argument("--set", nargs=2, metavar=("KIND", "URI"), help="KIND: label, packing_slip or manifest")
     prn.add_argument("--format", choices=("pdf", "zpl"), default="pdf")
     prn.add_argument("--dpi", type=int, choices=(203, 300), default=203)
+    prn.add_argument("--cjk", choices=("font", "graphic"), default="font", help="ZPL: how Chinese is printed")
     prn.add_argument("--station")
 
     test = command(sub, "test-print", test_print_cmd, help="queue a test page and send it")
@@ -128,7 +131,7 @@ def label_cmd(args: argparse.Namespace) -> int:
             parcels = service.active_parcels(uow.session, order)
             if not parcels:
                 raise InvalidInput(f"order {order.number} is {order.status} and has no label: label it first")
-            data = service.render_labels(uow.session, parcels, args.format, args.dpi, ctx.settings)
+            data = service.render_labels(uow.session, parcels, args.format, args.dpi, ctx.settings, args.cjk)
             output = args.output or f"label-{order.number}.{args.format}"
             where = _write(data, output)
             if args.json and where != "-":
@@ -331,9 +334,10 @@ def printers_cmd(args: argparse.Namespace) -> int:
         station = args.station or ctx.settings.station
         with UnitOfWork(ctx.sessions) as uow:
             if args.set:
-                service.set_printer(uow.session, station, args.set[0], args.set[1], args.format, args.dpi)
+                service.set_printer(uow.session, station, args.set[0], args.set[1], args.format, args.dpi, args.cjk)
                 uow.commit()
-            rows = [{"kind": r.document_kind, "uri": r.uri, "format": r.format, "dpi": r.dpi} for r in uow.session.scalars(
+            rows = [{"kind": r.document_kind, "uri": r.uri, "format": r.format, "dpi": r.dpi,
+                     "cjk": (r.options or {}).get("cjk", "font")} for r in uow.session.scalars(
                 select(PrinterAssignment).where(PrinterAssignment.station == station).order_by(PrinterAssignment.document_kind))]
         if args.json:
             print_json({"station": station, "printers": rows})

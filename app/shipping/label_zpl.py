@@ -32,11 +32,40 @@ def _fd(value: str) -> str:
     return f"^FD{value}^FS"
 
 
+CJK_MODES = ("font", "graphic")
+
+
+@lru_cache(maxsize=16)
+def _pil_font(size_px: int):
+    from PIL import ImageFont
+
+    from app.shipping import fonts
+
+    # Basic layout: Chinese needs no complex shaping, and it is twice as fast as Raqm.
+    return ImageFont.truetype(str(fonts.find_font()), size_px, index=0, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=1024)
+def graphic_field(text: str, size_px: int, max_width_px: int) -> str:
+    """``^GFA`` of ``text`` drawn in WenQuanYi (1 bit a dot): Chinese on printers that have no CJK font."""
+    from PIL import Image, ImageDraw
+
+    font = _pil_font(size_px)
+    width = max(8, min(max_width_px, int(font.getlength(text)) + 2))
+    width = (width + 7) // 8 * 8
+    height = int(size_px * 1.2)
+    image = Image.new("1", (width, height), 0)
+    ImageDraw.Draw(image).text((0, 0), text, font=font, fill=1)  # ZPL: a set bit prints black
+    data = image.tobytes()
+    return f"^GFA,{len(data)},{len(data)},{width // 8},{data.hex().upper()}^FS"
+
+
 class _Zpl:
-    def __init__(self, dpi: int) -> None:
+    def __init__(self, dpi: int, cjk_mode: str = "font") -> None:
         self.k = dpi / 203.0
         self.width = round(812 * self.k)
         self.parts: list[str] = []
+        self.cjk_mode = cjk_mode
 
     def d(self, dots203: float) -> int:
         return round(dots203 * self.k)
@@ -44,6 +73,14 @@ class _Zpl:
     def text(self, x: float, y: float, value: str, size: float, width: float | None = None, lines: int = 1, right: bool = False) -> None:
         font = "0" if value.isascii() else "J"
         h = self.d(size)
+        if font == "J" and self.cjk_mode == "graphic":
+            from app.shipping.label_pdf import wrap
+            from app.shipping import fonts
+
+            block = width if width is not None else 812 - 24 - x
+            for i, part in enumerate(wrap(value, fonts.register(), size, block)[:lines]):
+                self.parts.append(f"^FO{self.d(x)},{self.d(y + i * size * 1.17)}" + graphic_field(part, h, self.d(block)))
+            return
         if width is not None or right:
             block_w = self.d(width) if width is not None else self.d(812 - 2 * 24)
             align = "R" if right else "L"
@@ -66,11 +103,14 @@ class _Zpl:
         self.parts.append(f"^FO{x},{self.d(y)}^BY{module},3^BCN,{self.d(height)},N,N,N,{mode}^FD{value}^FS")
 
 
-def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT) -> bytes:
-    """One label as ZPL II (UTF-8 bytes)."""
+def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT, cjk_mode: str = "font") -> bytes:
+    """One label as ZPL II (UTF-8 bytes). ``cjk_mode="graphic"`` sends Chinese text as bitmaps (``^GFA``) for
+    printers without a CJK font (slower: a few ms a line)."""
     if dpi not in SUPPORTED_DPI:
         raise ValueError(f"ZPL labels are made for 203 or 300 dpi printers, not {dpi}")
-    z = _Zpl(dpi)
+    if cjk_mode not in CJK_MODES:
+        raise ValueError(f"cjk_mode must be one of {CJK_MODES}")
+    z = _Zpl(dpi, cjk_mode)
     z.parts.append(f"^XA^CI28^CWJ,{cjk_font}^PW{z.width}^LL{round(1218 * z.k)}^LH0,0")
 
     z.text(24, 20, label.carrier_name, 52)

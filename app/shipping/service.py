@@ -284,13 +284,16 @@ def label_data(session: Session, parcel: Parcel, settings: Settings | None = Non
 
 
 def render_labels(session: Session, parcels: list[Parcel], fmt: str = "pdf", dpi: int = 203,
-                  settings: Settings | None = None) -> bytes:
-    """The parcels' labels: one PDF with a page each, or ZPL with one ``^XA..^XZ`` format each."""
+                  settings: Settings | None = None, cjk_mode: str = "font") -> bytes:
+    """The parcels' labels: one PDF with a page each, or ZPL with one ``^XA..^XZ`` format each
+    (``cjk_mode="graphic"``: Chinese as bitmaps, for Zebra printers without a CJK font)."""
     data = [label_data(session, p, settings) for p in parcels]
     if fmt == "pdf":
         return label_pdf.render(data[0]) if len(data) == 1 else label_pdf.render_many(data)
     if fmt == "zpl":
-        return b"\n".join(label_zpl.render(d, dpi) for d in data)
+        if cjk_mode not in label_zpl.CJK_MODES:
+            raise InvalidInput(f"unknown Chinese text mode {cjk_mode!r}: use font or graphic")
+        return b"\n".join(label_zpl.render(d, dpi, cjk_mode=cjk_mode) for d in data)
     raise InvalidInput(f"unknown label format {fmt!r}: use pdf or zpl")
 
 
@@ -301,6 +304,7 @@ class PrinterChoice:
     uri: str
     format: str = "pdf"
     dpi: int = 203
+    cjk_mode: str = "font"  # ZPL: "graphic" when the printer has no CJK font
 
 
 def printer_for(session: Session, station: str, kind: str, settings: Settings | None = None) -> PrinterChoice | None:
@@ -310,14 +314,16 @@ def printer_for(session: Session, station: str, kind: str, settings: Settings | 
         select(PrinterAssignment).where(PrinterAssignment.station == station, PrinterAssignment.document_kind == kind)
     )
     if row is not None:
-        return PrinterChoice(row.uri, row.format, row.dpi)
+        return PrinterChoice(row.uri, row.format, row.dpi, str((row.options or {}).get("cjk", "font")))
     printers = _settings(settings).printers
     if printers.get(kind):
-        return PrinterChoice(printers[kind], printers.get(f"{kind}_format", "pdf"), int(printers.get(f"{kind}_dpi", 203)))
+        return PrinterChoice(printers[kind], printers.get(f"{kind}_format", "pdf"), int(printers.get(f"{kind}_dpi", 203)),
+                             printers.get(f"{kind}_cjk", "font"))
     return None
 
 
-def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = "pdf", dpi: int = 203) -> PrinterAssignment:
+def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = "pdf", dpi: int = 203,
+                cjk_mode: str = "font") -> PrinterAssignment:
     if kind not in DOCUMENT_KINDS:
         raise InvalidInput(f"unknown document kind {kind!r}: use one of {', '.join(DOCUMENT_KINDS)}")
     if fmt not in ("pdf", "zpl"):
@@ -333,7 +339,10 @@ def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = 
     if row is None:
         row = PrinterAssignment(station=station, document_kind=kind, uri=uri)
         session.add(row)
+    if cjk_mode not in label_zpl.CJK_MODES:
+        raise InvalidInput(f"unknown Chinese text mode {cjk_mode!r}: use font or graphic")
     row.uri, row.format, row.dpi = uri, fmt, dpi
+    row.options = {**(row.options or {}), "cjk": cjk_mode}
     session.flush()
     return row
 
@@ -374,7 +383,8 @@ def enqueue_documents(
     jobs = []
     label_printer = printer_for(session, station, "label", settings) or PrinterChoice("")
     for parcel in parcels:
-        payload = render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings)
+        payload = render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings,
+                                label_printer.cjk_mode)
         jobs.append(queue_job(
             session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, label_printer.format,
             label_printer.uri, order_id=order.id, parcel_id=parcel.id, requested_by=user,
@@ -409,7 +419,7 @@ def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, s
     add_event(session, order, "label_reprinted", actor, tracking_number=parcel.tracking_number, reason=reason,
               reprint=parcel.reprints)
     choice = printer_for(session, station, "label", settings) or PrinterChoice("")
-    payload = render_labels(session, [parcel], choice.format, choice.dpi, settings)
+    payload = render_labels(session, [parcel], choice.format, choice.dpi, settings, choice.cjk_mode)
     return queue_job(
         session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, choice.format, choice.uri,
         order_id=order.id, parcel_id=parcel.id, requested_by=actor.user,
@@ -473,7 +483,8 @@ def test_print(session: Session, station: str, kind: str = "label", *, settings:
         raise InvalidInput(f"station {station} has no {kind} printer: set one up first")
     sample = sample_label(settings)
     if kind == "label":
-        payload = label_zpl.render(sample, choice.dpi) if choice.format == "zpl" else label_pdf.render(sample)
+        payload = (label_zpl.render(sample, choice.dpi, cjk_mode=choice.cjk_mode) if choice.format == "zpl"
+                   else label_pdf.render(sample))
         fmt = choice.format
     else:
         payload = slip.render(slip.SlipData(

@@ -107,3 +107,15 @@ def test_long_names_shrink_then_are_refused():
     assert name_size("Wolfeschlegelsteinhausenbergerdorff Hubert Blaine", 764) < 44
     with pytest.raises(AddressTooLong, match="name is too long"):
         name_size("名" * 60, 764)
+
+
+def test_zpl_graphic_mode_draws_chinese_as_bitmaps():
+    label = make_label("EA123456785CN")
+    zpl = label_zpl.render(label, 300, cjk_mode="graphic").decode("ascii")  # nothing left that needs a CJK font
+    assert "^AJN" not in zpl and "王小明" not in zpl
+    fields = re.findall(r"\^GFA,(\d+),(\d+),(\d+),([0-9A-F]+)\^FS", zpl)
+    assert fields
+    for total, _, per_row, data in fields:
+        assert len(data) == 2 * int(total) and int(total) % int(per_row) == 0
+        assert set(data) != {"0"}  # ink on every bitmap
+    assert "^FD1Z" not in zpl and "^FDEA123456785CN^FS" in zpl  # barcodes and Latin text stay printer-native

@@ -227,3 +227,15 @@ def test_address_too_long_for_the_label_is_refused_before_numbers_are_given(ship
             service.label_order(uow.session, order, actor)
         assert order.status == lifecycle.PACKED
         assert uow.session.scalar(select(func.count()).select_from(Parcel)) == 0
+
+
+def test_zpl_printer_without_cjk_font_gets_bitmaps(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        service.set_printer(s, "SHIP-1", "label", "tcp://127.0.0.1:9", "zpl", 203, "graphic")
+        order = packed_order(s)
+        service.label_order(s, order, actor)
+        (job,) = service.enqueue_documents(s, order, "SHIP-1", include_slip=False)
+        assert b"^GFA," in job.payload and "张伟".encode() not in job.payload
+        with pytest.raises(InvalidInput, match="font or graphic"):
+            service.set_printer(s, "SHIP-1", "label", "tcp://127.0.0.1:9", "zpl", 203, "ascii-art")
