@@ -43,6 +43,15 @@ def _check_bind(host: str, port: int, listen: str) -> None:
         raise InvalidInput(f"cannot listen on {listen}: {exc.strerror or exc}") from None
 
 
+def _log_to_stderr() -> None:
+    """The station's own loggers at INFO on stderr (the access log, the notifier); libraries at WARNING."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    station = logging.getLogger("station")
+    station.setLevel(logging.INFO)
+    station.addHandler(handler)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -54,9 +63,9 @@ def _serve(args: argparse.Namespace) -> int:
     host, port = parse_listen(args.listen)
     if args.workers < 1:
         raise InvalidInput("--workers must be 1 or more")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
-    ctx = open_context(args.db, migrate_schema=None)
     _check_bind(host, port, args.listen)
+    ctx = open_context(args.db, migrate_schema=None)
+    _log_to_stderr()
     notifier = None if args.no_notify else Notifier(ctx).start()
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
           file=sys.stderr)
@@ -84,8 +93,8 @@ def _notify_run(args: argparse.Namespace) -> int:
     from app.context import open_context
     from app.notify.worker import Notifier
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
     ctx = open_context(args.db)
+    _log_to_stderr()
     try:
         notifier = Notifier(ctx, interval=args.interval)
         if args.once:
