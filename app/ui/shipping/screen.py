@@ -471,6 +471,7 @@ class ShippingScreen(QWidget):
         box = QGroupBox(self.tr("Printers of station %1").replace("%1", self.env.station))
         form = QFormLayout(box)
         self.printer_rows: dict[str, tuple[QLineEdit, QComboBox, QComboBox]] = {}
+        self.cjk_modes: dict[str, QComboBox] = {}
         titles = {"label": self.tr("Labels"), "packing_slip": self.tr("Packing slips"), "manifest": self.tr("Manifests")}
         for kind in KINDS:
             uri = QLineEdit()
@@ -481,12 +482,18 @@ class ShippingScreen(QWidget):
             dpi = QComboBox()
             dpi.addItem("203 dpi", 203)
             dpi.addItem("300 dpi", 300)
+            cjk = QComboBox()
+            cjk.addItem(self.tr("Chinese: printer font"), "font")
+            cjk.addItem(self.tr("Chinese: as bitmaps"), "graphic")
+            cjk.setToolTip(self.tr("ZPL printers without a Chinese font need the text sent as bitmaps"))
+            self.cjk_modes[kind] = cjk
             test = QPushButton(self.tr("Test print"))
             test.clicked.connect(lambda _=False, k=kind: self.test_print(k))
             row = QHBoxLayout()
             row.addWidget(uri, 1)
             row.addWidget(fmt)
             row.addWidget(dpi)
+            row.addWidget(cjk)
             row.addWidget(test)
             form.addRow(titles[kind], row)
             self.printer_rows[kind] = (uri, fmt, dpi)
@@ -529,10 +536,12 @@ class ShippingScreen(QWidget):
 
     def load_printers(self) -> None:
         with UnitOfWork(self.ctx.sessions) as uow:
-            rows = {r.document_kind: (r.uri, r.format, r.dpi) for r in uow.session.scalars(
-                select(PrinterAssignment).where(PrinterAssignment.station == self.env.station))}
+            rows = {r.document_kind: (r.uri, r.format, r.dpi, (r.options or {}).get("cjk", "font"))
+                    for r in uow.session.scalars(
+                        select(PrinterAssignment).where(PrinterAssignment.station == self.env.station))}
         for kind, (uri, fmt, dpi) in self.printer_rows.items():
-            saved_uri, saved_fmt, saved_dpi = rows.get(kind, ("", "pdf", 203))
+            saved_uri, saved_fmt, saved_dpi, saved_cjk = rows.get(kind, ("", "pdf", 203, "font"))
+            self.cjk_modes[kind].setCurrentIndex(max(0, self.cjk_modes[kind].findData(saved_cjk)))
             uri.setText(saved_uri)
             fmt.setCurrentIndex(max(0, fmt.findData(saved_fmt)))
             dpi.setCurrentIndex(max(0, dpi.findData(saved_dpi)))
@@ -543,7 +552,7 @@ class ShippingScreen(QWidget):
                 for kind, (uri, fmt, dpi) in self.printer_rows.items():
                     if uri.text().strip():
                         service.set_printer(uow.session, self.env.station, kind, uri.text().strip(), fmt.currentData(),
-                                            dpi.currentData())
+                                            dpi.currentData(), self.cjk_modes[kind].currentData())
                 uow.commit()
 
         return run_action(self.env.feedback, act, self.tr("Printers saved."))[0]

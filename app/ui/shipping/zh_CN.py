@@ -3,6 +3,9 @@
 
 SHIPPING_ZH_CN = {
     "Shipping": "发货",
+    "Chinese: printer font": "中文：打印机字体",
+    "Chinese: as bitmaps": "中文：位图",
+    "ZPL printers without a Chinese font need the text sent as bitmaps": "没有中文字体的 ZPL 打印机需要以位图方式发送文字",
     "%1: %2 parcels shipped": "%1：已发出 %2 个包裹",
     "Already printed; use Reprint (with a reason) to print again.": "已打印过；如需再次打印，请使用“重打面单”并填写原因。",
     "By": "操作人",
