@@ -200,19 +200,23 @@ def by_token(session: Session, token: str, now: datetime | None = None) -> Track
 
 # --- expected delivery ---------------------------------------------------------------------------------------
 
+def _days(coverage: dict[tuple[str, str], tuple[int, int]], order: Order) -> int | None:
+    """Transit days from a service's coverage rows, with the shipping module's own region matching."""
+    option = ServiceOption(
+        service_id=0, code="", name="", carrier_code="", carrier_name="", kind="standard",
+        max_weight_g=0, max_length_mm=0, volumetric_divisor=0, coverage=coverage, rates={},
+    )
+    found = option.zone_for(Destination(order.ship_country or "", order.ship_region, order.ship_city, order.ship_postcode))
+    return found[1] if found else None
+
+
 def transit_days(session: Session, service_id: int, order: Order) -> int | None:
     """The carrier service's transit days to the order's destination, or None where it has no coverage."""
     rows = session.execute(
         select(CarrierCoverage.country, CarrierCoverage.region, CarrierCoverage.zone, CarrierCoverage.transit_days)
         .where(CarrierCoverage.service_id == service_id)
     ).all()
-    option = ServiceOption(
-        service_id=service_id, code="", name="", carrier_code="", carrier_name="", kind="standard",
-        max_weight_g=0, max_length_mm=0, volumetric_divisor=0,
-        coverage={(c.upper(), r): (z, d) for c, r, z, d in rows}, rates={},
-    )
-    found = option.zone_for(Destination(order.ship_country or "", order.ship_region, order.ship_city, order.ship_postcode))
-    return found[1] if found else None
+    return _days({(c.upper(), r): (z, d) for c, r, z, d in rows}, order)
 
 
 _UNKNOWN = object()
@@ -251,18 +255,26 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
                    OrderEvent.data).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
     ]
     events.sort(key=lambda e: e.at)  # carrier scans may arrive late; the timeline reads by time
-    parcels = session.execute(
-        select(Parcel, Carrier.code, Carrier.name, CarrierService.code)
+    # Parcels with their carrier, service and the service's coverage rows for the destination country, in one
+    # round trip; the coverage row that applies (region or whole country) is chosen in Python.
+    rows = session.execute(
+        select(Parcel, Carrier.code, Carrier.name, CarrierService.code, CarrierCoverage.region,
+               CarrierCoverage.zone, CarrierCoverage.transit_days)
         .join(Carrier, Carrier.id == Parcel.carrier_id).join(CarrierService, CarrierService.id == Parcel.service_id)
-        .where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq)
+        .outerjoin(CarrierCoverage, (CarrierCoverage.service_id == Parcel.service_id)
+                   & (CarrierCoverage.country == (order.ship_country or "").upper()))
+        .where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq, Parcel.id)
     ).all()
+    parcels: dict[int, tuple] = {}
+    coverage: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
+    for p, carrier_code, carrier_name, service_code, region, zone, days in rows:
+        parcels.setdefault(p.id, (p, carrier_code, carrier_name, service_code))
+        if zone is not None:
+            coverage.setdefault(p.service_id, {})[((order.ship_country or "").upper(), region)] = (zone, days)
     parcel_views = []
     expected: date | None = None
-    transit: dict[int, int | None] = {}
-    for p, carrier_code, carrier_name, service_code in parcels:
-        if p.service_id not in transit:
-            transit[p.service_id] = transit_days(session, p.service_id, order)
-        eta = expected_for(session, p, order, today, transit[p.service_id])
+    for p, carrier_code, carrier_name, service_code in parcels.values():
+        eta = expected_for(session, p, order, today, _days(coverage.get(p.service_id, {}), order))
         parcel_views.append(ParcelView(
             tracking_number=p.tracking_number, sscc=p.sscc, seq=p.seq, count=p.count,
             carrier=carrier_code, carrier_name=carrier_name, service=service_code, status=p.status,
@@ -297,7 +309,8 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
             delay_days = max(delay_days, late.days)
             reason = reason or f"not yet shipped: it was promised to leave by {order.promised_ship_at:%Y-%m-%d %H:%M} UTC"
     returns = []
-    for r in session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)):
+    has_returns = any(e.kind == "return_requested" for e in events)  # every return starts with this event
+    for r in (session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)) if has_returns else ()):
         exchange = session.get(Order, r.exchange_order_id).number if r.exchange_order_id else None  # type: ignore[union-attr]
         returns.append(ReturnView(r.number, r.kind, r.status, r.tracking_number, r.refund_cents, exchange))
     place = " ".join(x for x in (order.ship_city, order.ship_region, order.ship_country) if x)
