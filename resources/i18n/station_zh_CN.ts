@@ -1035,6 +1035,10 @@
             <numerusform>%n 个订单</numerusform>
         </translation>
     </message>
+    <message>
+        <source>more than %1 orders, counting…</source>
+        <translation>超过 %1 个订单，正在计数…</translation>
+    </message>
 </context>
 <context>
     <name>ReportsScreen</name>
@@ -1659,6 +1663,93 @@
         <source>Shipping</source>
         <translation>运费</translation>
     </message>
+    <message>
+        <source>Service cases</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ServiceCasesScreen</name>
+    <message>
+        <source>open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>answered</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show closed cases</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Case</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Updated (UTC)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a case to read its messages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your answer (sent to the customer by e-mail)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Send &amp;answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Close case</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Case %1 · order %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Answer sent to the customer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Case closed</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>SettingsScreen</name>
@@ -1904,6 +1995,18 @@
     <message>
         <source>Packing slips</source>
         <translation>装箱单</translation>
+    </message>
+    <message>
+        <source>Chinese: printer font</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Chinese: as bitmaps</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ZPL printers without a Chinese font need the text sent as bitmaps</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Test print</source>

@@ -542,4 +542,5 @@ ZH_CN = {
     "not known until the parcel is labelled": "包裹生成面单后才能知道",
     "Delayed: %1": "延误：%1",
     "none yet": "暂无",
+    "more than %1 orders, counting…": "超过 %1 个订单，正在计数…",
 }

@@ -112,3 +112,15 @@ def test_deep_windows_found_by_id_first_are_the_same_rows(ctx, world, monkeypatc
         monkeypatch.setattr(oq, "DEEP_OFFSET", 5)
         deep = [r.number for r in oq.window(s, f, 12, 10)]
     assert deep == shallow and len(deep) == 10
+
+
+def test_a_big_result_paints_at_once_and_the_exact_count_follows(ctx, world, station_app, qtbot):
+    from app.ui.queue.model import OrderQueueModel
+
+    model = OrderQueueModel(ctx.sessions, window_size=10)
+    model.count_cap = 12
+    with qtbot.waitSignal(model.count_changed, timeout=5000, check_params_cb=lambda *a: model.exact):
+        model.set_filter(oq.QueueFilter())
+        assert not model.exact and model.rowCount() == 12
+    assert model.exact and model.rowCount() == 30
+    assert model.data(model.index(29, 0)) is not None

@@ -4,10 +4,11 @@ hundred rows of memory."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QMimeData, QModelIndex, Qt, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QMimeData, QModelIndex, Qt, QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,6 +58,12 @@ def time_left_text(promised: datetime | None, now: datetime) -> str:
 
 
 class OrderQueueModel(QAbstractTableModel):
+    """``count_cap``: a filter change counts at most that many rows before the first paint; a bigger
+    result shows that many rows at once and the exact count arrives from a worker thread."""
+
+    _counted = Signal(int, int)  # generation, exact count (from the counting thread)
+    count_changed = Signal()
+
     def __init__(self, sessions: sessionmaker[Session], window_size: int = 200, max_windows: int = 16,
                  columns: tuple[str, ...] = oq.COLUMNS, parent=None) -> None:
         super().__init__(parent)
@@ -71,6 +78,10 @@ class OrderQueueModel(QAbstractTableModel):
         self.stations: dict[int, str] = {}
         self.drag_enabled = False
         self.queries = 0  # how many windows were read (tests and the benchmark look)
+        self.count_cap = 20_000
+        self.exact = True
+        self._generation = 0
+        self._counted.connect(self._on_counted)
 
     # --- loading --------------------------------------------------------------------------------
     def load_lookups(self) -> None:
@@ -82,18 +93,38 @@ class OrderQueueModel(QAbstractTableModel):
         self.beginResetModel()
         self.filter = f
         self._windows.clear()
+        self._generation += 1
         with self.sessions() as s:
-            self._count = oq.count(s, f)
+            count = oq.count(s, f, cap=self.count_cap + 1)
+            self.exact = count <= self.count_cap
+            self._count = min(count, self.count_cap)
             if self._count:
                 self._windows[0] = oq.window(s, f, 0, self.window_size)
                 self.queries += 1
         self.endResetModel()
+        if not self.exact:
+            self._count_in_background(self._generation, f)
+        self.count_changed.emit()
 
-    def refresh(self) -> None:
-        """Reread after a change elsewhere, keeping the view's position and selection."""
-        with self.sessions() as s:
-            count = oq.count(s, self.filter)
-        self._windows.clear()
+    def _count_in_background(self, generation: int, f: oq.QueueFilter) -> None:
+        def work() -> None:
+            try:
+                with self.sessions() as s:
+                    total = oq.count(s, f)
+            except Exception:  # noqa: BLE001 - the capped count stays; the next change tries again
+                return
+            self._counted.emit(generation, total)
+
+        threading.Thread(target=work, name="queue-count", daemon=True).start()
+
+    def _on_counted(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return  # the filter changed meanwhile
+        self._set_count(total)
+        self.exact = True
+        self.count_changed.emit()
+
+    def _set_count(self, count: int) -> None:
         if count > self._count:
             self.beginInsertRows(QModelIndex(), self._count, count - 1)
             self._count = count
@@ -102,6 +133,21 @@ class OrderQueueModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), count, self._count - 1)
             self._count = count
             self.endRemoveRows()
+
+    def refresh(self) -> None:
+        """Reread after a change elsewhere, keeping the view's position and selection."""
+        self._generation += 1
+        with self.sessions() as s:
+            count = oq.count(s, self.filter, cap=self.count_cap + 1)
+        self._windows.clear()
+        if count <= self.count_cap:
+            self.exact = True
+            self._set_count(count)
+        else:
+            self.exact = False
+            self._set_count(max(self._count, self.count_cap))
+            self._count_in_background(self._generation, self.filter)
+        self.count_changed.emit()
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(self.columns) - 1))
 

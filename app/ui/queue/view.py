@@ -125,9 +125,7 @@ class QueueView(QWidget):
             self.table.setDragEnabled(True)
             self.table.setDragDropMode(QAbstractItemView.DragOnly)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
-        self.model.rowsRemoved.connect(self._update_count)
+        self.model.count_changed.connect(self._update_count)
 
         bar = QHBoxLayout()
         for w in (self.status, self.priority, self.warehouse, self.station, self.channel, self.placed):
@@ -185,7 +183,10 @@ class QueueView(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _update_count(self, *args) -> None:
-        self.count_label.setText(self.tr("%n order(s)", "", self.model.rowCount()))
+        if self.model.exact:
+            self.count_label.setText(self.tr("%n order(s)", "", self.model.rowCount()))
+        else:
+            self.count_label.setText(self.tr("more than %1 orders, counting…").replace("%1", f"{self.model.rowCount():,}"))
 
     def selected_numbers(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
