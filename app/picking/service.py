@@ -61,6 +61,7 @@ class PickList:
     stops: list[Stop]  # in walking order
     route: Route
     unlocated: list[Stop] = field(default_factory=list)  # lines with no stock in any bin here
+    bin_codes: frozenset[str] = frozenset()  # every bin of the warehouse, to tell a wrong bin from no bin
 
     def order_stops(self, number: str) -> list[Stop]:
         return [s for s in self.stops if s.order == number]
@@ -198,7 +199,8 @@ class PickService:
         result = route(layout, picks)
         by_key = {stop.key: stop for stop in stops}
         ordered = [by_key[p.id] for p in result.sequence]
-        return PickList(code, layout, [o.number for o in orders], totes, ordered, result, unlocated)
+        codes = frozenset(s.scalars(select(Bin.code).where(Bin.warehouse_id == orders[0].warehouse_id)))
+        return PickList(code, layout, [o.number for o in orders], totes, ordered, result, unlocated, codes)
 
     def suggest_batches(self, warehouse_code: str, totes: int = 4, limit: int = 40) -> list[list[str]]:
         """Group the warehouse's allocated orders (most urgent first, at most ``limit``) into carts of

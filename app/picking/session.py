@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from app.errors import StationError
 from app.picking.scans import classify
 from app.picking.service import PickList, PickService, Stop
-from app.routing.layout import UnknownBin
 
 OK, REFUSED, INFO, DONE = "ok", "refused", "info", "done"
 
@@ -66,11 +65,9 @@ class PickSession:
         if scan.kind == "empty":
             return Feedback(REFUSED, "Empty scan: nothing read.")
         if scan.kind == "bin":
-            try:
-                self.pick_list.layout.locate_bin(scan.text)
-            except UnknownBin:
-                return Feedback(REFUSED, "Bin {bin} does not exist in this warehouse.", {"bin": scan.text})
             if scan.text != stop.bin:
+                if scan.text not in self.pick_list.bin_codes:
+                    return Feedback(REFUSED, "Bin {bin} does not exist in this warehouse.", {"bin": scan.text})
                 return Feedback(REFUSED, "Wrong bin {scanned}: go to {bin}.", {"scanned": scan.text, "bin": stop.bin})
             self.bin_confirmed = True
             return Feedback(OK, "Bin {bin} OK: take {quantity} x {item} into tote {tote}.",

@@ -155,3 +155,25 @@ def test_two_stations_never_pick_one_order(stocked):
     again = PickService(stocked.sessions, ACTOR).start(["SO-1"])
     assert {s.order for s in again.stops} == {"SO-1"}
     assert kinds(stocked, "SO-1") == ["picking"]
+
+
+def test_bins_are_known_from_the_database_whatever_their_numbering(ctx):
+    # Bins made by other means (the demo numbers slots from 0.5 m) are picked from as the database says.
+    with UnitOfWork(ctx.sessions) as uow:
+        s = uow.session
+        wh = make_warehouse(s)
+        odd = Bin(warehouse_id=wh.id, code="A05-15-1", zone="A", aisle=5, position=14.5, side="L", level=1)
+        s.add(odd)
+        s.flush()
+        pen = s.scalar(select(Stock).join(Bin, Bin.id == Stock.bin_id).where(Bin.code == "A09-05-3"))
+        s.add(Stock(product_id=pen.product_id, bin_id=odd.id, warehouse_id=wh.id, on_hand=4))
+        s.flush()
+        make_order(s, wh, "SO-9", [("PEN-3", 2, "A05-15-1")])
+        uow.commit()
+    service = PickService(ctx.sessions, ACTOR)
+    session = PickSession(service, service.start(["SO-9"]))
+    assert session.current.bin == "A05-15-1" and session.current.position == 14.5
+    assert "does not exist" in session.handle_scan("A05-16-9").message
+    assert session.handle_scan("A05-15-1").verdict == OK
+    assert session.confirm_quantity(2).verdict == DONE
+    assert status_of(ctx, "SO-9")[0] == "picked"
