@@ -123,6 +123,25 @@ def _attach_devices(window, ctx) -> None:
             log.exception("could not attach the station's devices")
 
 
+GUI_SQLITE_CACHE_KIB = 16384
+
+
+def limit_sqlite_cache(ctx) -> None:
+    """The desktop app keeps SQLite's page cache at 16 MB a connection (the shared default is 64 MB,
+    right for bulk imports): the queue reads a window at a time, and the app stays small."""
+    if not ctx.is_sqlite:
+        return
+    from sqlalchemy import event
+
+    def pragma(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA cache_size=-{GUI_SQLITE_CACHE_KIB}")
+        cursor.close()
+
+    ctx.engine.dispose()  # connections opened before get the setting too, when they reconnect
+    event.listen(ctx.engine, "connect", pragma)
+
+
 def run(ctx, station: str | None = None, started_at: float | None = None) -> int:
     """Start the station's window on ``ctx``; returns the exit code."""
     from app.services.supervision import ensure_station
@@ -132,6 +151,7 @@ def run(ctx, station: str | None = None, started_at: float | None = None) -> int
     station = station or ctx.settings.station
     language = normalise_language(ctx.settings.language)
     app = create_application(language=language)
+    limit_sqlite_cache(ctx)
     ensure_station(ctx.sessions, station, ctx.settings.warehouse)
     sync = SyncBridge(ctx.settings.db_url, app)
     window = build_window(ctx, station, language, sync=sync)

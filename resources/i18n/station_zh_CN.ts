@@ -1665,34 +1665,34 @@
     </message>
     <message>
         <source>Service cases</source>
-        <translation type="unfinished" />
+        <translation>客服工单</translation>
     </message>
 </context>
 <context>
     <name>ServiceCasesScreen</name>
     <message>
         <source>open</source>
-        <translation type="unfinished" />
+        <translation>待处理</translation>
     </message>
     <message>
         <source>answered</source>
-        <translation type="unfinished" />
+        <translation>已回复</translation>
     </message>
     <message>
         <source>closed</source>
-        <translation type="unfinished" />
+        <translation>已关闭</translation>
     </message>
     <message>
         <source>Show closed cases</source>
-        <translation type="unfinished" />
+        <translation>显示已关闭的工单</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished" />
+        <translation>刷新(&amp;R)</translation>
     </message>
     <message>
         <source>Case</source>
-        <translation type="unfinished" />
+        <translation>工单</translation>
     </message>
     <message>
         <source>Order</source>
@@ -1704,35 +1704,35 @@
     </message>
     <message>
         <source>Updated (UTC)</source>
-        <translation type="unfinished" />
+        <translation>更新时间 (UTC)</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation type="unfinished" />
+        <translation>消息数</translation>
     </message>
     <message>
         <source>Last message</source>
-        <translation type="unfinished" />
+        <translation>最新消息</translation>
     </message>
     <message>
         <source>Choose a case to read its messages</source>
-        <translation type="unfinished" />
+        <translation>选择一个工单查看消息</translation>
     </message>
     <message>
         <source>Your answer (sent to the customer by e-mail)</source>
-        <translation type="unfinished" />
+        <translation>您的回复（通过电子邮件发送给客户）</translation>
     </message>
     <message>
         <source>Send &amp;answer</source>
-        <translation type="unfinished" />
+        <translation>发送回复(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Close case</source>
-        <translation type="unfinished" />
+        <translation>关闭工单(&amp;C)</translation>
     </message>
     <message>
         <source>Case %1 · order %2</source>
-        <translation type="unfinished" />
+        <translation>工单 %1 · 订单 %2</translation>
     </message>
     <message>
         <source>Service</source>
@@ -1744,11 +1744,11 @@
     </message>
     <message>
         <source>Answer sent to the customer</source>
-        <translation type="unfinished" />
+        <translation>回复已发送给客户</translation>
     </message>
     <message>
         <source>Case closed</source>
-        <translation type="unfinished" />
+        <translation>工单已关闭</translation>
     </message>
 </context>
 <context>
@@ -1998,15 +1998,15 @@
     </message>
     <message>
         <source>Chinese: printer font</source>
-        <translation type="unfinished" />
+        <translation>中文：使用打印机字体</translation>
     </message>
     <message>
         <source>Chinese: as bitmaps</source>
-        <translation type="unfinished" />
+        <translation>中文：以位图发送</translation>
     </message>
     <message>
         <source>ZPL printers without a Chinese font need the text sent as bitmaps</source>
-        <translation type="unfinished" />
+        <translation>没有中文字体的 ZPL 打印机需要把文字以位图发送</translation>
     </message>
     <message>
         <source>Test print</source>

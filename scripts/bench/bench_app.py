@@ -220,7 +220,7 @@ def child(url: str, quick: bool) -> dict:
     from app.config import Settings
     from app.context import open_context
     from app.services import order_queue as oq
-    from app.ui.app import create_application
+    from app.ui.app import create_application, limit_sqlite_cache
     from app.ui.feedback import Feedback
     from app.ui.queue.view import QueueScreen, index_of
     from app.ui.screens import ScreenEnv, screens_for
@@ -228,6 +228,7 @@ def child(url: str, quick: bool) -> dict:
 
     ctx = open_context(url, settings=Settings(db_url=url), migrate_schema=False)
     app = create_application(language="en")
+    limit_sqlite_cache(ctx)  # as app.ui.app.run does
     with ctx.sessions() as s:
         user = s.scalar(select(User).where(User.role == "supervisor").limit(1))
         sample = s.execute(select(Order.number).order_by(Order.id.desc()).limit(1)).scalar_one()
