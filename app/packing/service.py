@@ -213,6 +213,7 @@ class PackService:
         self.last_order_id: int | None = None
         self._station_id: int | None = None
         self._loaded_pack: PackSession | None = None
+        self._box_cache: tuple[int, int, int] | None = None  # (order id, open box id, its seq)
         self._cartons: list[fit.CartonSpec] | None = None
         self._materials: list[fit.MaterialSpec] | None = None
         self._handlers: dict[str, Callable[[_Scan], Answer]] = {
@@ -281,6 +282,7 @@ class PackService:
         pack = self._pack_session(s, order)
         pack.station, pack.user = self.station, self.actor.user
         self.order_id = order.id
+        self._box_cache = None
         if self.pin:
             self.pinned_id = order.id
         left = s.scalar(select(func.sum(OrderLine.quantity - OrderLine.packed_quantity)).where(OrderLine.order_id == order.id)) or 0
@@ -323,11 +325,13 @@ class PackService:
         try:
             answer = self._in_transaction(c, key)
         except (OperationalError, DBAPIError) as exc:
+            self._box_cache = None  # the transaction did not happen: remember nothing from it
             if isinstance(exc, IntegrityError) and key:
                 return self._replayed(key, c)
             log.warning("pack scan not recorded: database unavailable", exc_info=True)
             return Answer(REFUSED, message("db_unavailable"), "db_unavailable", SCAN_ITEM)
         except StaleDataError:
+            self._box_cache = None
             return Answer(REFUSED, message("db_unavailable"), "db_unavailable", SCAN_ITEM)
         if answer.verdict == COMPLETE and self.label:
             self.hand_off(answer, received, self.last_order_id)
@@ -362,8 +366,12 @@ class PackService:
             journal = PackScan(at=utcnow(), station=self.station, user=self.actor.user, raw=c.raw[:4000],
                                kind=c.kind if c.source != "rfid" else "rfid", verdict=REFUSED, reason="",
                                quantity=0, client_key=key)
-            with s.no_autoflush:
-                answer = self._dispatch(s, c, journal)
+            try:
+                with s.no_autoflush:
+                    answer = self._dispatch(s, c, journal)
+            except BaseException:
+                self._box_cache = None
+                raise
             s.add(journal)  # one INSERT, after the handler filled it in
             journal.verdict = answer.verdict
             journal.reason = (answer.reason or answer.message.code)[:40]
@@ -429,6 +437,7 @@ class PackService:
             return Answer(REFUSED, message("no_order"), "no_order", NEXT_ORDER)
         if order.station_id != me or order.status != lc.PACKING:
             self.order_id = None
+            self._box_cache = None
             if order.status in (lc.PACKED, lc.LABELLED):
                 self.last_order_id = order.id
                 return Answer(REFUSED, message("already_packed", number=order.number), "already_packed", NEXT_ORDER,
@@ -621,15 +630,14 @@ class PackService:
 
     def _tick(self, x: _Scan, line: OrderLine, units: int, name: str, capture: dict[str, Any], counted: bool = False) -> Answer:
         s = x.session
-        box = self._open_box(x)
+        box_id, box_seq = self._open_box(x)
         expiry = capture.get("expiry")
         # The tick: the line's packed quantity and the box item, in the scan's own transaction.
         line.packed_quantity = line.packed_quantity + units
         x.pack.last_line_id = line.id
-        s.add(PackBoxItem(box_id=box.id, order_id=x.order.id, line_id=line.id, quantity=units, lot=capture.get("lot"),
+        s.add(PackBoxItem(box_id=box_id, order_id=x.order.id, line_id=line.id, quantity=units, lot=capture.get("lot"),
                           serial=capture.get("serial"), expiry=date.fromisoformat(expiry) if expiry else None))
         x.journal.line_id, x.journal.quantity = line.id, units
-        notify_change(s, "order", x.order.number)
         if all(l.packed_quantity >= l.quantity for l in x.lines):
             return self._finish(x, line)
         if counted:
@@ -639,7 +647,7 @@ class PackService:
         else:
             msg = message("ticked", name=name, packed=line.packed_quantity, quantity=line.quantity)
         step = QUANTITY if line.quantity >= self.bulk_threshold and line.packed_quantity < line.quantity else SCAN_ITEM
-        return self._answer(x, OK, msg, "ticked", step, line=line, box=box.seq)
+        return self._answer(x, OK, msg, "ticked", step, line=line, box=box_seq)
 
     def _other_order(self, x: _Scan, product: Product) -> str | None:
         """Another order at this station (or in the same pick) that wants this product."""
@@ -668,7 +676,12 @@ class PackService:
                 "supervisor": SUPERVISOR}.get(waiting, SCAN_ITEM)
 
     # --- boxes -----------------------------------------------------------------------------------------
-    def _open_box(self, x: _Scan) -> PackBox:
+    def _open_box(self, x: _Scan) -> tuple[int, int]:
+        """The open box's (id, seq), opening box 1 (or the next) when none is open. Remembered between scans
+        (a round trip less per scan); forgotten when the box closes, the order changes or a transaction fails."""
+        cached = self._box_cache
+        if cached is not None and cached[0] == x.order.id:
+            return cached[1], cached[2]
         s = x.session
         box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").order_by(PackBox.seq.desc()).limit(1))
         if box is None:
@@ -677,7 +690,8 @@ class PackService:
                           opened_at=utcnow())
             s.add(box)
             s.flush()
-        return box
+        self._box_cache = (x.order.id, box.id, box.seq)
+        return box.id, box.seq
 
     def catalogue(self, s: Session) -> tuple[list[fit.CartonSpec], list[fit.MaterialSpec]]:
         if self._cartons is None or self._materials is None:
@@ -749,6 +763,8 @@ class PackService:
                     "weight_mismatch", seq=box.seq, measured=x.pack.weight_g, expected=expected, tolerance=check.tolerance_g),
                     "weight_mismatch", WEIGH, box=box.seq)
         box.state, box.closed_at = "closed", utcnow()
+        self._box_cache = None
+        notify_change(s, "order", x.order.number)
         x.pack.carton_code = ""
         if x.pack.pending and x.pack.pending.get("await") == "weight":
             x.pack.pending = None
@@ -767,6 +783,7 @@ class PackService:
         if open_box is not None:
             closed = self._close_box(x, finishing=True)
             if closed.reason == "box_empty":
+                self._box_cache = None
                 s.delete(open_box)  # opened and left empty: no parcel for it
             elif closed.reason == "weight_mismatch":
                 closed.line_id = line.id if line is not None else None
@@ -816,6 +833,7 @@ class PackService:
                 answer.scan_id = journal.id
                 uow.commit()
         except (OperationalError, DBAPIError):
+            self._box_cache = None
             return Answer(REFUSED, message("db_unavailable"), "db_unavailable", WEIGH)
         if answer.verdict == COMPLETE and self.label:
             self.hand_off(answer, time.perf_counter(), self.last_order_id)
@@ -918,6 +936,7 @@ class PackService:
         pack = self._pack_session(s, order)
         pack.station, pack.user = self.station, self.actor.user
         self.order_id = order.id
+        self._box_cache = None
         left = sum(l.quantity - l.packed_quantity for l in order.lines)
         return Answer(OK, message("order_opened", number=order.number, left=left), "opened", SCAN_ITEM, order.number, order.status)
 
