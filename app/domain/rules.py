@@ -58,8 +58,10 @@ class OrderFacts:
     points_used: int = 0
     points_cents: int = 0
     shipping_cents: int = 0
+    tax_cents: int = 0
     paid_cents: int = 0
     payment_status: str = "pending"
+    channel_status: str = ""
     customer_standing: str = "good"
     customer_blocked_reason: str = ""
 
@@ -141,10 +143,20 @@ def _restricted(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
         yield Flag("restricted_category", f"restricted goods need a person's approval: {', '.join(hits)}")
 
 
+# Paid, or bought on account (EDI orders from business customers are invoiced later).
+SETTLED = frozenset({"paid", "authorized"})
+
+
 @rule("unpaid")
 def _unpaid(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
-    if facts.payment_status != "paid":
+    if facts.payment_status not in SETTLED:
         yield Flag("unpaid", f"payment status is {facts.payment_status!r}, not paid")
+
+
+@rule("channel_cancelled")
+def _channel_cancelled(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
+    if facts.channel_status == "cancelled":
+        yield Flag("channel_cancelled", "the sales channel reports this order as cancelled")
 
 
 @rule("payment_mismatch")
@@ -172,11 +184,12 @@ def _payment_mismatch(facts: OrderFacts, settings: RuleSettings) -> Iterable[Fla
             f"{facts.points_used} points are worth {format_cents(expected_points, cur)}, "
             f"the order took {format_cents(facts.points_cents, cur)}",
         )
-    due = facts.goods_cents - facts.coupon_cents - facts.points_cents + facts.shipping_cents
+    due = facts.goods_cents - facts.coupon_cents - facts.points_cents + facts.shipping_cents + facts.tax_cents
     if facts.payment_status == "paid" and facts.paid_cents != due:
+        tax = " + tax" if facts.tax_cents else ""
         yield Flag(
             "payment_mismatch",
-            f"paid {format_cents(facts.paid_cents, cur)} but goods - coupons - points + shipping = "
+            f"paid {format_cents(facts.paid_cents, cur)} but goods - coupons - points + shipping{tax} = "
             f"{format_cents(due, cur)}",
         )
 

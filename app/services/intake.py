@@ -210,8 +210,10 @@ class Intake:
                     points_used=incoming.points_used,
                     points_cents=incoming.points_cents,
                     shipping_cents=incoming.shipping_cents,
+                    tax_cents=incoming.tax_cents,
                     paid_cents=incoming.paid_cents,
                     payment_status=incoming.payment_status,
+                    channel_status=incoming.channel_status,
                     customer_standing=customer["credit_standing"] if customer else "good",
                     customer_blocked_reason=customer["blocked_reason"] if customer else "",
                 )
@@ -244,6 +246,7 @@ class Intake:
                     "points_used": incoming.points_used,
                     "points_cents": incoming.points_cents,
                     "shipping_cents": incoming.shipping_cents,
+                    "tax_cents": incoming.tax_cents,
                     "paid_cents": incoming.paid_cents,
                     "payment_status": incoming.payment_status,
                     "payment_reference": incoming.payment_reference,

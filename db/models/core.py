@@ -275,6 +275,7 @@ class Order(Base):
     points_used: Mapped[int] = mapped_column(Integer, default=0)
     points_cents: Mapped[int] = mapped_column(Integer, default=0)
     shipping_cents: Mapped[int] = mapped_column(Integer, default=0)
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
     # paid, pending, failed, refunded, partially_refunded
     payment_status: Mapped[str] = mapped_column(String(20), default="pending")
@@ -302,8 +303,8 @@ class Order(Base):
 
     @property
     def due_cents(self) -> int:
-        """What the customer owes: goods less coupons and points, plus shipping."""
-        return self.goods_cents - self.coupon_cents - self.points_cents + self.shipping_cents
+        """What the customer owes: goods less coupons and points, plus shipping and any tax charged on top."""
+        return self.goods_cents - self.coupon_cents - self.points_cents + self.shipping_cents + self.tax_cents
 
 
 class OrderLine(Base):
