@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.aftersales import policy as pol
@@ -50,12 +50,12 @@ def order_for_token(session: Session, token: str) -> Order | None:
     """The order behind a page token, or None (a malformed token never reaches the database)."""
     if not _TOKEN.match(token or ""):
         return None
-    order_id = session.scalar(select(Parcel.order_id).where(Parcel.tracking_token == token))
-    if order_id is None:
-        order_id = session.scalar(select(OrderAccess.order_id).where(OrderAccess.token == token))
-    if order_id is None:
-        order_id = session.scalar(select(Return.order_id).where(Return.tracking_token == token))
-    return session.get(Order, order_id) if order_id is not None else None
+    owners = union_all(
+        select(Parcel.order_id.label("order_id")).where(Parcel.tracking_token == token),
+        select(OrderAccess.order_id).where(OrderAccess.token == token),
+        select(Return.order_id).where(Return.tracking_token == token),
+    ).subquery()
+    return session.scalar(select(Order).where(Order.id.in_(select(owners.c.order_id))).limit(1))
 
 
 def _compact(text: str) -> str:
@@ -181,10 +181,8 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
         for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
     ]
     answered = session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.order_id == order.id)) or 0
-    returns = []
-    for r in session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)):
-        returns.append({"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
-                        "tracking_number": r.tracking_number or ""})
+    returns = [{"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
+                "tracking_number": r.tracking_number or ""} for r in view.returns]
     where = _where(t, order, view)
     delay_text = ""
     if view.delayed and view.delay_reason.startswith("not yet shipped") and order.promised_ship_at:

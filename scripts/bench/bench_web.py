@@ -1,0 +1,308 @@
+"""Customer side figures (issue 11), measured against a real ``station serve`` process on loopback:
+
+- the tracking page under load: 200 concurrent customers (wrk, keep-alive, every request a different parcel's
+  page), 99th percentile latency (goal at most 20 ms) and requests per second;
+- page weight: the largest tracking page of a sample as sent (gzip) and unpacked (goal at most 100 KB; the
+  page has no scripts, images or style sheets to fetch besides);
+- an e-mail notice leaves the queue within 2 s of its event: a signed carrier ``delivered`` event is POSTed,
+  the survey invitation is timed until a real SMTP server on loopback (aiosmtpd) has it.
+
+Usage: ``python scripts/bench/bench_web.py [--db URL] [--orders N] [--quick] [--json] [--workers W]
+[--seconds S]``. ``--db`` names a PostgreSQL database that already holds orders (the lead's million-order
+database); without it, or when it is empty, a fresh PostgreSQL database is made and seeded with
+``station demo seed --orders N`` (dropped afterwards unless ``--keep``). The machine is shared with other
+engineers (2 cores for the server, wrk and everybody else): the figures are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+P99_GOAL_MS = 20
+WEIGHT_GOAL_KB = 100
+MAIL_GOAL_S = 2
+CONCURRENCY = 200
+SECRET = "bench-carrier-secret"
+ADMIN_URL = os.environ.get("STATION_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _station(*args: str, env: dict | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "app.cli.main", *args], cwd=ROOT, check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+
+
+def _count_orders(url: str) -> int:
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
+def seeded_database(orders: int) -> str:
+    """A fresh PostgreSQL database with ``orders`` demo orders (``station db upgrade`` + ``station demo seed``)."""
+    name = f"bench_web_{os.getpid()}"
+    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _log(f"seeding {orders} demo orders into {name} ...")
+    started = time.perf_counter()
+    _station("db", "upgrade", "--db", url)
+    _station("demo", "seed", "--orders", str(orders), "--db", url)
+    _log(f"  seeded in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+def drop_database(url: str) -> None:
+    name = make_url(url).database
+    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def sample(url: str, n: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """Parcel tokens spread over the whole table, and (order number, tracking number) of shipped orders with
+    an e-mail address (for the notice timing)."""
+    from app.context import open_context
+    from db.models import Order
+    from db.models.shipping import Parcel
+
+    ctx = open_context(url, migrate_schema=False)
+    try:
+        with ctx.sessions() as s:
+            from sqlalchemy import func
+
+            top = s.scalar(select(func.max(Parcel.id))) or 0
+            step = max(1, top // n)
+            tokens = list(s.scalars(select(Parcel.tracking_token).where(Parcel.id % step == 0, Parcel.voided.is_(False))
+                                    .limit(n)))
+            shipped = list(s.execute(select(Order.number, Parcel.tracking_number).join(Parcel, Parcel.order_id == Order.id)
+                                     .where(Order.status == "shipped", Parcel.status == "shipped", Parcel.count == 1,
+                                            Order.customer_id.is_not(None))
+                                     .order_by(Order.id.desc()).limit(20)))
+    finally:
+        ctx.dispose()
+    return tokens, [tuple(r) for r in shipped]
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.arrived: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        text = str(message["Subject"]) + "\n" + message.get_body(preferencelist=("plain",)).get_content()
+        now = time.perf_counter()
+        with self.lock:
+            for number in re.findall(r"WS[0-9A-Z\-]+", text):
+                self.arrived.setdefault(number, now)
+        return "250 OK"
+
+
+def _parse_wrk(out: str) -> tuple[float, float, int]:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return p99, rps, int(bad.group(1)) if bad else 0
+
+
+def load(base: str, tokens: list[str], seconds: int, connections: int) -> tuple[float, float, int]:
+    folder = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    (folder / "tokens.txt").write_text("\n".join(tokens) + "\n")
+    script = folder / "pages.lua"
+    script.write_text(
+        'local paths = {}\n'
+        f'for line in io.lines("{folder / "tokens.txt"}") do paths[#paths + 1] = "/t/" .. line end\n'
+        'local i = math.random(1, #paths)\n'
+        'request = function()\n'
+        '  i = i % #paths + 1\n'
+        '  return wrk.format("GET", paths[i], {["Accept-Encoding"] = "gzip", ["Accept-Language"] = "zh-CN"})\n'
+        'end\n')
+    threads = str(min(2, connections))
+    subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", "2s", "-s", str(script), base],
+                   capture_output=True, check=True)  # warm-up: connections, caches
+    done = subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                           "-s", str(script), base], capture_output=True, text=True, check=True)
+    return _parse_wrk(done.stdout)
+
+
+def page_weight(base: str, tokens: list[str]) -> tuple[int, int]:
+    sent = unpacked = 0
+    with httpx.Client(base_url=base, headers={"accept-encoding": "gzip"}) as http:
+        for token in tokens:
+            with http.stream("GET", f"/t/{token}") as response:
+                body = response.read()
+                sent = max(sent, response.num_bytes_downloaded)
+                unpacked = max(unpacked, len(body))
+    return sent, unpacked
+
+
+def mail_latency(base: str, box: Mailbox, shipped: list[tuple[str, str]], count: int) -> list[float]:
+    times = []
+    with httpx.Client(base_url=base, timeout=10) as http:
+        for number, tracking in shipped[:count]:
+            body = json.dumps({"events": [{"tracking_number": tracking, "event": "delivered",
+                                           "at": datetime.now(timezone.utc).isoformat(), "id": f"bench-{number}"}]}).encode()
+            signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+            started = time.perf_counter()
+            answer = http.post("/carrier-events", content=body, headers={"x-station-signature": signature})
+            if answer.status_code != 200 or answer.json().get("accepted") != 1:
+                _log(f"  carrier event for {number} not taken: {answer.status_code} {answer.text[:200]}")
+                continue
+            deadline = started + 30
+            while time.perf_counter() < deadline:
+                with box.lock:
+                    if number in box.arrived:
+                        times.append(box.arrived[number] - started)
+                        break
+                time.sleep(0.005)
+            else:
+                _log(f"  no e-mail for {number} within 30 s")
+    return times
+
+
+def run(quick: bool = False, db: str | None = None, orders: int | None = None, workers: int | None = None,
+        seconds: int | None = None, keep: bool = False) -> list[dict]:
+    from aiosmtpd.controller import Controller
+
+    seconds = seconds or (5 if quick else 15)
+    workers = workers or min(2, os.cpu_count() or 1)
+    made = None
+    if not db or _count_orders(db) == 0:
+        db = made = seeded_database(orders or (2000 if quick else 20000))
+    size = _count_orders(db)
+    label = f"{size} orders"
+    tokens, shipped = sample(db, 300 if quick else 2000)
+    box = Mailbox()
+    smtp_port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = Path(tempfile.mkdtemp(prefix="bench_web_cfg_")) / "station.json"
+    config.write_text(json.dumps({"tracking_base_url": base, "extra": {"carrier_events_secret": SECRET},
+                                  "smtp": {"host": "127.0.0.1", "port": smtp_port, "sender": "bench@example.com"}}))
+    env = {**os.environ, "STATION_CONFIG": str(config)}
+    server = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--listen", f"127.0.0.1:{port}",
+                               "--db", db, "--workers", str(workers), "--no-access-log"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    figures: list[dict] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"station serve did not start: {server.stderr.read().decode()[-500:]}")
+            time.sleep(0.2)
+        time.sleep(1.0 if workers > 1 else 0.2)  # every worker up
+        sent, unpacked = page_weight(base, tokens[:50])
+        _log(f"  page weight: {sent / 1024:.1f} KB sent (gzip), {unpacked / 1024:.1f} KB unpacked")
+        figures.append({"name": f"tracking page weight, as sent ({label})", "value": round(sent / 1024, 1),
+                        "unit": "KB", "backend": "postgresql", "goal": WEIGHT_GOAL_KB})
+        figures.append({"name": f"tracking page weight, unpacked ({label})", "value": round(unpacked / 1024, 1),
+                        "unit": "KB", "backend": "postgresql", "goal": WEIGHT_GOAL_KB})
+        if shutil_which("wrk"):
+            p99, rps, bad = load(base, tokens, seconds, CONCURRENCY)
+            _log(f"  {CONCURRENCY} customers, {workers} worker(s): p99 {p99:.1f} ms, {rps:.0f} requests/s"
+                 + (f", {bad} non-2xx" if bad else ""))
+            figures.append({"name": f"tracking page p99, {CONCURRENCY} concurrent customers, {workers} worker(s) ({label})",
+                            "value": round(p99, 1), "unit": "ms", "backend": "postgresql", "goal": P99_GOAL_MS})
+            figures.append({"name": f"tracking page throughput, {CONCURRENCY} concurrent ({label})", "value": round(rps),
+                            "unit": "requests/s", "backend": "postgresql", "goal": None})
+        else:
+            _log("  wrk is not installed (scripts/setup-env): no load figures")
+        times = mail_latency(base, box, shipped, 3 if quick else 8)
+        if times:
+            _log(f"  e-mail after its event: median {statistics.median(times):.2f} s, worst {max(times):.2f} s "
+                 f"over {len(times)}")
+            figures.append({"name": f"e-mail notice after its event, worst of {len(times)} ({label})",
+                            "value": round(max(times), 2), "unit": "s", "backend": "postgresql", "goal": MAIL_GOAL_S})
+            figures.append({"name": f"e-mail notice after its event, median ({label})",
+                            "value": round(statistics.median(times), 2), "unit": "s", "backend": "postgresql",
+                            "goal": MAIL_GOAL_S})
+        if hasattr(os, "getloadavg"):
+            _log(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        controller.stop()
+        if made and not keep:
+            drop_database(made)
+    return figures
+
+
+def shutil_which(name: str) -> bool:
+    import shutil
+
+    return shutil.which(name) is not None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", metavar="URL", help="a PostgreSQL database with orders (else one is seeded)")
+    parser.add_argument("--orders", type=int, help="demo orders to seed when --db is missing or empty")
+    parser.add_argument("--workers", type=int, help="station serve worker processes (default: 2 or the CPU count)")
+    parser.add_argument("--seconds", type=int, help="length of the load run")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = run(args.quick, args.db, args.orders, args.workers, args.seconds, args.keep)
+    if args.json:
+        print(json.dumps({"figures": figures}, ensure_ascii=False))
+    else:
+        for f in figures:
+            goal = f" (goal {f['goal']} {f['unit']})" if f["goal"] is not None else ""
+            print(f"{f['name']} [{f['backend']}]: {f['value']} {f['unit']}{goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
