@@ -43,13 +43,28 @@ def _check_bind(host: str, port: int, listen: str) -> None:
         raise InvalidInput(f"cannot listen on {listen}: {exc.strerror or exc}") from None
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (a caller may swap it, as tests do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _log_to_stderr() -> None:
     """The station's own loggers at INFO on stderr (the access log, the notifier); libraries at WARNING."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     station = logging.getLogger("station")
     station.setLevel(logging.INFO)
-    station.addHandler(handler)
+    if not any(isinstance(h, _StderrHandler) for h in station.handlers):
+        station.addHandler(_StderrHandler())
 
 
 def _serve(args: argparse.Namespace) -> int:

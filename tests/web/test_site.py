@@ -283,3 +283,16 @@ def test_the_log_holds_no_personal_data(live, caplog):
     assert "GET /t/<token> 200" in text
     for secret in (token, "my secret words", "amy@example.com", "200120", number, "王芳", "z" * 40):
         assert secret not in text
+
+
+def test_the_order_webhooks_are_served_by_the_same_process(live):
+    from app.intake.webhook import SHOPIFY_PATH, signature
+
+    body = json.dumps({"id": 1}).encode()
+    with live.client() as http:
+        unsigned = http.post(SHOPIFY_PATH, content=body, headers={"content-type": "application/json"})
+        assert unsigned.status_code == 401
+        signed = http.post(SHOPIFY_PATH, content=body, headers={
+            "content-type": "application/json", "x-shopify-hmac-sha256": signature("hook-secret", body),
+            "x-shopify-topic": "orders/create"})
+        assert signed.status_code in (400, 422)  # verified, read, and refused as an order without lines
