@@ -173,6 +173,9 @@ class _Scan:
     lines: list[OrderLine]
     journal: PackScan
     c: Classified
+    # For an item scan: the product and units of the scanned GTIN when it is one of the order's lines
+    # (read with the lines, one round trip), else None and the handler looks it up.
+    item: tuple[Product, int] | None = None
 
 
 def default_print_dispatch(sessions: sessionmaker[Session], station: str) -> Callable[[list[int]], None]:
@@ -406,8 +409,20 @@ class PackService:
             return order
         journal.order_id = order.id
         pack = self._loaded_pack if self._loaded_pack is not None else self._pack_session(s, order)
-        lines = list(s.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
-        ctx = _Scan(s, order, pack, lines, journal, c)
+        item = None
+        if c.kind == "item" and c.gtin:
+            # The lines, and the product behind the scanned GTIN if the order has it: one query.
+            rows = s.execute(
+                select(OrderLine, Product, ProductGtin.units)
+                .outerjoin(Product, Product.id == OrderLine.product_id)
+                .outerjoin(ProductGtin, (ProductGtin.product_id == OrderLine.product_id) & (ProductGtin.gtin == c.gtin))
+                .where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+            ).all()
+            lines = [row[0] for row in rows]
+            item = next(((row[1], row[2]) for row in rows if row[2] is not None), None)
+        else:
+            lines = list(s.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
+        ctx = _Scan(s, order, pack, lines, journal, c, item)
         if pack.pending and c.kind != "command":
             kind = pack.pending.get("await")
             if kind in ("lot", "expiry", "serial"):
@@ -478,6 +493,9 @@ class PackService:
 
     def _on_item(self, x: _Scan) -> Answer:
         s, c = x.session, x.c
+        if x.item is not None:
+            product, units = x.item
+            return self._item(x, product, units * (c.quantity or 1), lot=c.lot, expiry=c.expiry, serial=c.serial)
         row = s.execute(
             select(Product, ProductGtin.units).join(ProductGtin, ProductGtin.product_id == Product.id).where(ProductGtin.gtin == c.gtin)
         ).first()
