@@ -143,7 +143,9 @@ def _parse_wrk(out: str) -> tuple[float, float, int]:
     p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return p99, rps, int(bad.group(1)) if bad else 0
+    timeouts = re.search(r"timeout (\d+)", out)
+    # A request wrk gave up on is not in its latency figures: count it as a failure, never hide it.
+    return p99, rps, (int(bad.group(1)) if bad else 0) + (int(timeouts.group(1)) if timeouts else 0)
 
 
 def load(base: str, tokens: list[str], seconds: int, connections: int) -> tuple[float, float, int]:
@@ -161,7 +163,7 @@ def load(base: str, tokens: list[str], seconds: int, connections: int) -> tuple[
     threads = str(min(2, connections))
     subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", "2s", "-s", str(script), base],
                    capture_output=True, check=True)  # warm-up: connections, caches
-    done = subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s", "--latency",
+    done = subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "30s",
                            "-s", str(script), base], capture_output=True, text=True, check=True)
     return _parse_wrk(done.stdout)
 
@@ -253,6 +255,8 @@ def run(quick: bool = False, db: str | None = None, orders: int | None = None, w
                             "value": round(p99, 1), "unit": "ms", "backend": "postgresql", "goal": P99_GOAL_MS})
             figures.append({"name": f"tracking page throughput, {CONCURRENCY} concurrent ({label})", "value": round(rps),
                             "unit": "requests/s", "backend": "postgresql", "goal": None})
+            figures.append({"name": f"tracking page requests failed or timed out ({label})", "value": bad,
+                            "unit": "requests", "backend": "postgresql", "goal": 0})
         else:
             _log("  wrk is not installed (scripts/setup-env): no load figures")
         times = mail_latency(base, box, shipped, 3 if quick else 8)
