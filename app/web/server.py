@@ -132,6 +132,8 @@ class CustomerSite:
         self.settings = ctx.settings
         self.csrf = Csrf(_secret(ctx))
         self.limiter = RateLimiter(rate_burst, rate_per_seconds)
+        # The forms of a page (contact, return, survey): generous, but a script cannot flood the service desk.
+        self.form_limiter = RateLimiter(20, 3.0)
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
@@ -244,6 +246,10 @@ class CustomerSite:
     async def _form_for(self, request: Request) -> tuple[dict[str, str] | None, Response | None]:
         token = request.path_params["token"]
         t = self.translator(request)
+        if not self.form_limiter.allow(self._client(request)):
+            response = await self.page(request, error=t("too_many"), status=429)
+            response.headers["retry-after"] = str(self.form_limiter.retry_after())
+            return None, response
         try:
             form = await read_form(request)
         except TooLarge:

@@ -295,3 +295,15 @@ def test_the_order_webhooks_are_served_by_the_same_process(live):
             "content-type": "application/json", "x-shopify-hmac-sha256": signature("hook-secret", body),
             "x-shopify-topic": "orders/create"})
         assert signed.status_code in (400, 422)  # verified, read, and refused as an order without lines
+
+
+def test_a_flood_of_form_posts_is_stopped(live):
+    _, token, _ = _shipped(live)
+    with live.client() as http:
+        csrf = csrf_of(http.get(f"/t/{token}").text)
+        codes = [http.post(f"/t/{token}/contact", data={"csrf": csrf, "message": f"spam {i}"}).status_code
+                 for i in range(25)]
+    assert codes[:20] == [303] * 20 and codes[-1] == 429
+    with live.ctx.sessions() as s:
+        assert len(list(s.scalars(select(CustomerMessage)))) == 20  # one open case, twenty messages
+        assert len(list(s.scalars(select(ServiceCase)))) == 1
