@@ -79,6 +79,7 @@ class OrderQueueModel(QAbstractTableModel):
         self.drag_enabled = False
         self.queries = 0  # how many windows were read (tests and the benchmark look)
         self.count_cap = 20_000
+        self._cell_cache: OrderedDict[int, dict] = OrderedDict()
         self.exact = True
         self._generation = 0
         self._counted.connect(self._on_counted)
@@ -93,6 +94,7 @@ class OrderQueueModel(QAbstractTableModel):
         self.beginResetModel()
         self.filter = f
         self._windows.clear()
+        self._cell_cache.clear()
         self._generation += 1
         with self.sessions() as s:
             count = oq.count(s, f, cap=self.count_cap + 1)
@@ -140,6 +142,7 @@ class OrderQueueModel(QAbstractTableModel):
         with self.sessions() as s:
             count = oq.count(s, self.filter, cap=self.count_cap + 1)
         self._windows.clear()
+        self._cell_cache.clear()
         if count <= self.count_cap:
             self.exact = True
             self._set_count(count)
@@ -187,28 +190,50 @@ class OrderQueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        # Qt asks a dozen roles a cell; answer the ones used before touching any row.
+        # Qt asks a dozen roles a cell; answer the ones used before touching any row, and build a
+        # row's cells once (a dict lookup afterwards): painting stays cheap on a busy machine.
         if role not in _ROLES or not index.isValid():
             return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        column = self.columns[index.column()]
-        if role == Qt.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.UserRole:
-            return row.number
-        if role == Qt.BackgroundRole and row.status not in DONE and column in ("promised_ship_at", "number"):
-            return self._urgency_brush(row)
-        if role == Qt.ForegroundRole and column == "priority" and row.priority in PRIORITY_COLOURS:
-            return QBrush(PRIORITY_COLOURS[row.priority])
-        if role == Qt.FontRole and column in ("priority", "number") and row.priority >= 1:
+        cells = self._cell_cache.get(index.row())
+        if cells is None:
+            row = self._row(index.row())
+            if row is None:
+                return None
+            cells = self._cells(row)
+            self._cell_cache[index.row()] = cells
+            if len(self._cell_cache) > 4 * self.window_size:
+                self._cell_cache.popitem(last=False)
+        values = cells.get(role)
+        return values[index.column()] if values is not None else None
+
+    def _cells(self, row: oq.QueueRow) -> dict:
+        columns = self.columns
+        cells = {
+            Qt.DisplayRole: tuple(self._display(row, c) for c in columns),
+            Qt.UserRole: (row.number,) * len(columns),
+        }
+        if row.status not in DONE:
+            urgency = self._urgency_brush(row)
+            if urgency is not None:
+                cells[Qt.BackgroundRole] = tuple(urgency if c in ("promised_ship_at", "number") else None for c in columns)
+        if row.priority in PRIORITY_COLOURS:
+            brush = QBrush(PRIORITY_COLOURS[row.priority])
+            cells[Qt.ForegroundRole] = tuple(brush if c == "priority" else None for c in columns)
+        if row.priority >= 1:
             font = QFont()
             font.setBold(True)
-            return font
-        if role == Qt.ToolTipRole and column == "promised_ship_at" and row.promised_ship_at:
-            return row.promised_ship_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return None
+            cells[Qt.FontRole] = tuple(font if c in ("priority", "number") else None for c in columns)
+        if row.promised_ship_at:
+            tip = row.promised_ship_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            cells[Qt.ToolTipRole] = tuple(tip if c == "promised_ship_at" else None for c in columns)
+        return cells
+
+    def tick(self) -> None:
+        """Time moves on: "ship by" texts and colours are worked out again for the shown rows."""
+        self._cell_cache.clear()
+        if self._count:
+            column = self.columns.index("promised_ship_at") if "promised_ship_at" in self.columns else 0
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, column))
 
     def _display(self, row: oq.QueueRow, column: str):
         if column == "number":

@@ -143,6 +143,9 @@ class QueueView(QWidget):
 
         self.apply_filter()
         QTimer.singleShot(0, self._load_channels)
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self.model.tick)
+        self._clock.start()
 
     def _load_channels(self) -> None:
         with self.env.ctx.sessions() as s:
