@@ -20,16 +20,21 @@ def database_factory(tmp_path_factory, worker_id):
     factory.close()
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, database_factory) -> str:
-    """A freshly migrated, empty database on SQLite and on PostgreSQL."""
-    backend = request.param
+def require_backend(backend: str) -> None:
+    """Skip (fail under CI) when PostgreSQL is wanted and absent."""
     if backend == "postgresql":
         reason = postgres_unavailable_reason()
         if reason:
             if os.environ.get("CI"):
                 pytest.fail(f"PostgreSQL must run in CI: {reason}")
             pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, database_factory) -> str:
+    """A freshly migrated, empty database on SQLite and on PostgreSQL."""
+    backend = request.param
+    require_backend(backend)
     url = database_factory.create(backend)
     yield url
     database_factory.drop(url)

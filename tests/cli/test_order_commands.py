@@ -20,10 +20,16 @@ def station(db_url: str, *args: str, check: bool = True) -> subprocess.Completed
     return result
 
 
-@pytest.fixture
-def seeded(db_url):
-    station(db_url, "demo", "seed", "--orders", "400", "--seed", "3")
-    return db_url
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request, database_factory):
+    """One demo database per backend for the read-only tests of this module."""
+    from tests.conftest import require_backend
+
+    require_backend(request.param)
+    url = database_factory.create(request.param)
+    station(url, "demo", "seed", "--orders", "300", "--seed", "3")
+    yield url
+    database_factory.drop(url)
 
 
 def test_demo_seed_spreads_orders_over_every_status(seeded):
@@ -39,7 +45,7 @@ def test_demo_seed_is_deterministic(db_url, database_factory):
     other = database_factory.create("sqlite")
     try:
         for url in (db_url, other):
-            station(url, "demo", "seed", "--orders", "150", "--seed", "9")
+            station(url, "demo", "seed", "--orders", "60", "--seed", "9")
         def summary(url):
             return [(o["number"], o["status"], o["goods_cents"]) for o in json.loads(station(url, "orders", "--limit", "500", "--json").stdout)]
         assert summary(db_url) == summary(other)
