@@ -157,7 +157,7 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
             seed_carriers(s)
             s.commit()
         ctx.settings.printers = {"label": f"tcp://127.0.0.1:{printer.port}", "packing_slip": f"tcp://127.0.0.1:{printer.port}"}
-        # Allocated standard-service orders of warehouse SH within China, products with dimensions, 2 to 8 units
+        # Allocated standard-service orders of warehouse SH within China, products with dimensions, up to 8 units, the most units first
         # (the demo carriers have no scheduled service to every region: such an order is packed but not labelled).
         with ctx.sessions() as s:
             no_dims = select(OrderLine.order_id).join(Product, Product.id == OrderLine.product_id).where(
@@ -167,8 +167,8 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
                 select(Order.number).where(Order.status == "allocated", Order.station_id.is_(None),
                                            Order.warehouse.has(code="SH"), Order.ship_country == "CN",
                                            Order.service_level == "standard",
-                                           Order.id.not_in(no_dims), units >= 2, units <= 8)
-                .order_by(Order.id.desc()).limit(pack)
+                                           Order.id.not_in(no_dims), units <= 8)
+                .order_by(units.desc(), Order.id.desc()).limit(pack)
             ))
         if not numbers:
             print(f"bench: no allocated order to pack in {label}", file=sys.stderr)
