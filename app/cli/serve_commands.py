@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     notify_sub = notify.add_subparsers(dest="notify_command", metavar="ACTION")
     run = command(notify_sub, "run", _notify_run, help="read new order events and send the notices they call for")
     run.add_argument("--once", action="store_true", help="one round, then exit")
-    run.add_argument("--interval", type=float, default=0.5, help="seconds between rounds (default 0.5)")
+    run.add_argument("--interval", type=float, default=0.25, help="seconds between rounds (default 0.25)")
     command(notify_sub, "status", _notify_status, help="notices in the outbox by state")
     notify.set_defaults(handler=lambda args: (notify.print_help(), 2)[1])
 

@@ -26,7 +26,7 @@ class Round:
 
 
 class Notifier:
-    def __init__(self, ctx: Context, interval: float = 0.5, batch: int = 20) -> None:
+    def __init__(self, ctx: Context, interval: float = 0.25, batch: int = 20) -> None:
         self.ctx = ctx
         self.interval = interval
         self.batch = batch

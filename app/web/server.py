@@ -31,7 +31,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
+import anyio
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -127,8 +127,11 @@ def sign(secret: str, body: bytes) -> str:
 
 
 class CustomerSite:
-    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0) -> None:
+    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0, db_threads: int = 8) -> None:
         self.ctx = ctx
+        # Database work runs on at most this many threads at once: more only fight over the GIL and the
+        # connection pool while every customer waits longer.
+        self.db_threads = anyio.CapacityLimiter(db_threads)
         self.settings = ctx.settings
         self.csrf = Csrf(_secret(ctx))
         self.limiter = RateLimiter(rate_burst, rate_per_seconds)
@@ -139,6 +142,9 @@ class CustomerSite:
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
 
     # --- helpers -----------------------------------------------------------------------------------------
+
+    async def run(self, fn, *args):
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.db_threads)
 
     def translator(self, request: Request) -> Translator:
         return Translator(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
@@ -181,7 +187,7 @@ class CustomerSite:
             except Exception:  # noqa: BLE001 - any failure means the database does not answer
                 return False
 
-        ok = await run_in_threadpool(ping)
+        ok = await self.run(ping)
         return JSONResponse({"ok": ok, "database": self.ctx.backend}, status_code=200 if ok else 503)
 
     async def home(self, request: Request) -> Response:
@@ -211,7 +217,7 @@ class CustomerSite:
                 session.commit()
                 return token
 
-        token = await run_in_threadpool(look)
+        token = await self.run(look)
         if token is None:
             return self.render(request, "find.html", status=404, t=t, error=t("not_found"),
                                number=form.get("number", "")[:40])
@@ -229,7 +235,7 @@ class CustomerSite:
                     return None
                 return customer.page_view(session, order, t)
 
-        view = await run_in_threadpool(build)
+        view = await self.run(build)
         if view is None:
             return self.missing(request)
         q = request.query_params
@@ -277,7 +283,7 @@ class CustomerSite:
                 return case.number
 
         try:
-            number = await run_in_threadpool(write)
+            number = await self.run(write)
         except InvalidInput as exc:
             empty = not (form.get("message") or "").strip()
             message = t("message_empty") if empty else (
@@ -311,7 +317,7 @@ class CustomerSite:
                 return ret.number
 
         try:
-            number = await run_in_threadpool(write)
+            number = await self.run(write)
         except ReturnRefused as exc:
             t = self.translator(request)
             return await self.page(request, error=t("return_refused"), problems=exc.problems, status=422, section="returns")
@@ -335,7 +341,7 @@ class CustomerSite:
                     return None
                 return label_bytes(session, ret, self.settings)
 
-        pdf = await run_in_threadpool(render)
+        pdf = await self.run(render)
         if pdf is None:
             return self.missing(request)
         return Response(pdf, media_type="application/pdf", headers={
@@ -360,7 +366,7 @@ class CustomerSite:
                 return True
 
         try:
-            found = await run_in_threadpool(write)
+            found = await self.run(write)
         except DuplicateAnswer:
             return await self.page(request, error=t("survey_done"), status=409, section="survey")
         except InvalidInput:
@@ -389,7 +395,7 @@ class CustomerSite:
                 return result.as_json()
 
         try:
-            result = await run_in_threadpool(write)
+            result = await self.run(write)
         except InvalidInput as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         return JSONResponse(result, status_code=200)
@@ -411,6 +417,7 @@ class CustomerSite:
 def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any):
     """The whole HTTP side over an open context: customer pages, carrier events and, when a webhook secret
     is configured, the order webhooks."""
+    options.setdefault("db_threads", int((ctx.settings.extra or {}).get("web_db_threads") or 8))
     site = CustomerSite(ctx, **options)
     routes = site.routes()
     if ctx.settings.webhook_secret:

@@ -168,6 +168,24 @@ def load(base: str, tokens: list[str], seconds: int, connections: int) -> tuple[
     return _parse_wrk(done.stdout)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (the uvicorn workers), from /proc."""
+    def one(p: int) -> tuple[float, int]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0, -1
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[1])
+
+    total = one(pid)[0]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != pid:
+            used, parent = one(int(entry.name))
+            if parent == pid:
+                total += used
+    return total
+
+
 def page_weight(base: str, tokens: list[str]) -> tuple[int, int]:
     sent = unpacked = 0
     with httpx.Client(base_url=base, headers={"accept-encoding": "gzip"}) as http:
@@ -248,7 +266,14 @@ def run(quick: bool = False, db: str | None = None, orders: int | None = None, w
         figures.append({"name": f"tracking page weight, unpacked ({label})", "value": round(unpacked / 1024, 1),
                         "unit": "KB", "backend": "postgresql", "goal": WEIGHT_GOAL_KB})
         if shutil_which("wrk"):
+            cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
             p99, rps, bad = load(base, tokens, seconds, CONCURRENCY)
+            served = rps * seconds
+            # The machine is shared: the server's own CPU time per page says what a core would serve alone.
+            cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(1.0, served + rps * 2)
+            _log(f"  server CPU per page: {cpu_ms:.1f} ms ({time.perf_counter() - wall_before:.0f} s of load incl. warm-up)")
+            figures.append({"name": f"tracking page, server CPU time per page ({label})", "value": round(cpu_ms, 1),
+                            "unit": "ms", "backend": "postgresql", "goal": None})
             _log(f"  {CONCURRENCY} customers, {workers} worker(s): p99 {p99:.1f} ms, {rps:.0f} requests/s"
                  + (f", {bad} non-2xx" if bad else ""))
             figures.append({"name": f"tracking page p99, {CONCURRENCY} concurrent customers, {workers} worker(s) ({label})",
