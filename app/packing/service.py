@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,7 +44,7 @@ from app.services.timeline import add_event, move
 from app.services.uow import Actor, UnitOfWork
 from app.sync import notify_change
 from db.base import utcnow
-from db.models import Order, OrderLine, Product, ProductGtin, Reservation, Station, Stock
+from db.models import Order, OrderLine, Product, ProductGtin, Station
 from db.models.packing import Carton, PackBox, PackBoxItem, PackMaterial, PackScan, PackSession
 
 log = logging.getLogger(__name__)

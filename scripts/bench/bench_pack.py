@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,7 +142,7 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
     from app.services.supervision import ensure_station
     from app.shipping.carriers import seed_carriers
     from app.ui.feedback import Feedback
-    from app.ui.pack.screen import PackScreen, _warmed
+    from app.ui.pack.screen import PackScreen
     from app.ui.screens import ScreenEnv
     from db.models import Order, OrderLine, Product
 

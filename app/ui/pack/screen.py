@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.packing.service import COMPLETE, OK, Answer, PackService, PackView
+from app.packing.service import COMPLETE, Answer, PackService, PackView
 from app.ui.common import run_action
 from app.ui.feedback import colour
 from app.ui.texts import status_name
