@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -240,10 +241,11 @@ class CustomerSite:
             return self.missing(request)
         q = request.query_params
         if not notice and request.method == "GET":
-            if q.get("case"):
-                notice, section = t("message_sent", case=q["case"][:20]), "contact"
-            elif q.get("returned"):
-                notice, section = t("return_accepted", number=q["returned"][:20]), "returns"
+            # Only numbers of the station's own shape: a crafted link cannot put words on the page.
+            if re.fullmatch(r"SC\d{8}", q.get("case", "")):
+                notice, section = t("message_sent", case=q["case"]), "contact"
+            elif re.fullmatch(r"RT\d{8}", q.get("returned", "")):
+                notice, section = t("return_accepted", number=q["returned"]), "returns"
             elif q.get("survey") == "thanks":
                 notice, section = t("survey_thanks"), "survey"
         return self.render(request, "track.html", status=status, t=t, v=view, token=token, notice=notice, error=error,

@@ -225,6 +225,12 @@ def run(quick: bool = False, db: str | None = None, orders: int | None = None, w
         seconds: int | None = None, keep: bool = False) -> list[dict]:
     from aiosmtpd.controller import Controller
 
+    try:
+        with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5):
+            pass
+    except psycopg.Error as exc:
+        _log(f"bench_web: no PostgreSQL at {ADMIN_URL} ({str(exc).strip().splitlines()[0]}): no figures")
+        return []
     seconds = seconds or (5 if quick else 15)
     workers = workers or min(2, os.cpu_count() or 1)
     made = None

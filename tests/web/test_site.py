@@ -307,3 +307,12 @@ def test_a_flood_of_form_posts_is_stopped(live):
     with live.ctx.sessions() as s:
         assert len(list(s.scalars(select(CustomerMessage)))) == 20  # one open case, twenty messages
         assert len(list(s.scalars(select(ServiceCase)))) == 1
+
+
+def test_a_crafted_link_puts_no_words_on_the_page(live):
+    _, token, _ = _shipped(live)
+    with live.client() as http:
+        crafted = http.get(f"/t/{token}", params={"case": "Call 555-FRAUD now", "returned": "<b>x</b>"})
+        real = http.get(f"/t/{token}", params={"case": "SC00000042"})
+    assert crafted.status_code == 200 and 'id="notice"' not in crafted.text and "555-FRAUD" not in crafted.text
+    assert 'id="notice"' in real.text and "SC00000042" in real.text
