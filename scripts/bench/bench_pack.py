@@ -184,6 +184,7 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
         label_pdf.render(sample_label(ctx.settings))
         serials = count(int(time.time()))
         scan_ms: list[float] = []
+        completing_ms: list[float] = []  # the scans that complete an order (box closed, order packed)
         handoff_s: list[float] = []
         failures = 0
 
@@ -204,7 +205,9 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
             printer.event.clear()
             before = len(printer.arrivals)
             start = time.perf_counter()
-            scan_ms.append(timed_scan(scans[-1]))
+            last_ms = timed_scan(scans[-1])
+            scan_ms.append(last_ms)
+            completing_ms.append(last_ms)
             done = False
             deadline = time.perf_counter() + 20
             while time.perf_counter() < deadline:
@@ -230,6 +233,12 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
             {"name": f"pack: scan to feedback on screen, p99 ({label}, {len(scan_ms)} scans)", "value": round(_pct(scan_ms, 99), 1),
              "unit": "ms", "backend": backend, "goal": "<= 50"},
         ]
+        middle = [ms for ms in scan_ms if ms not in completing_ms] if len(scan_ms) > len(completing_ms) else []
+        if middle:
+            figures.append({"name": f"pack: scan to feedback, p99 of the scans that tick a line ({label}, {len(middle)} scans)",
+                            "value": round(_pct(middle, 99), 1), "unit": "ms", "backend": backend, "goal": "<= 50"})
+        figures.append({"name": f"pack: scan to feedback, p99 of the scans that complete an order ({label}, {len(completing_ms)} scans)",
+                        "value": round(_pct(completing_ms, 99), 1), "unit": "ms", "backend": backend, "goal": "<= 50"})
         if handoff_s:
             figures += [
                 {"name": f"pack: last scan to label job at the printer, p50 ({label})", "value": round(_pct(handoff_s, 50), 3),
