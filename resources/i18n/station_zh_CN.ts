@@ -1661,7 +1661,7 @@
     </message>
     <message>
         <source>Shipping</source>
-        <translation>运费</translation>
+        <translation>发货</translation>
     </message>
     <message>
         <source>Service cases</source>

@@ -563,4 +563,5 @@ ZH_CN = {
     "Chinese: printer font": "中文：使用打印机字体",
     "Chinese: as bitmaps": "中文：以位图发送",
     "ZPL printers without a Chinese font need the text sent as bitmaps": "没有中文字体的 ZPL 打印机需要把文字以位图发送",
+    "Screens|Shipping": "发货",
 }
