@@ -13,6 +13,12 @@ Routes:
   order webhooks: ``X-Station-Signature`` = base64 HMAC-SHA256 of the body under the carrier-events secret.
 * ``POST /webhooks/shopify/orders`` and ``/webhooks/woocommerce/orders`` (:mod:`app.intake.webhook`).
 
+Settings: ``tracking_base_url`` (the labels' QR codes), ``service_phone`` and ``service_email`` (shown on every
+page), ``webhook_secret`` (order webhooks; also signs carrier events unless ``extra.carrier_events_secret`` or
+``STATION_CARRIER_EVENTS_SECRET`` is set), ``extra.web_secret`` or ``STATION_WEB_SECRET`` (signs the forms' CSRF
+fields; random per start when unset, so a restart asks open forms to be sent again), ``extra.web_db_threads``
+(database work at once, default 8).
+
 No personal data reaches the log: the access log names the route with tokens replaced, the status and the time;
 a failure is logged by its exception type only.
 """
