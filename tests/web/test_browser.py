@@ -21,7 +21,17 @@ from tests.aftersales import factories as f
 from tests.web.conftest import decode_qr
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's pictures: ``STATION_SCREENSHOTS=docs/screenshots scripts/test tests/web`` refreshes them; otherwise
+# the screenshots go to the test's own temporary folder, so a test run leaves the work tree as it was.
+
+
+def screenshots_dir(tmp_path: Path) -> Path:
+    import os
+
+    chosen = os.environ.get("STATION_SCREENSHOTS")
+    folder = Path(chosen).resolve() if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -66,6 +76,7 @@ def _delivered_label(live, tmp_path) -> tuple[str, str]:
 
 
 def test_phone_size_customer_journey_from_the_labels_qr_code(live, browser, tmp_path):
+    SCREENSHOTS = screenshots_dir(tmp_path)
     url, number = _delivered_label(live, tmp_path)
     assert url.startswith(live.url + "/t/")
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="en-GB",
@@ -77,7 +88,6 @@ def test_phone_size_customer_journey_from_the_labels_qr_code(live, browser, tmp_
     assert page.locator("h1").inner_text() == f"Order {number}"
     assert page.locator("[data-status]").inner_text() == "Delivered"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "tracking-phone.png"), full_page=False)
 
     # Contact in one click: the link jumps to the form; markup typed stays text, nothing runs.
@@ -109,6 +119,7 @@ def test_phone_size_customer_journey_from_the_labels_qr_code(live, browser, tmp_
     assert page.locator("#send-survey").count() == 0
     assert dialogs == []
     context.close()
+    assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in ("tracking-phone.png", "contact-phone.png"))
 
     # The same page in Chinese, from the browser's language.
     zh = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN")

@@ -13,7 +13,17 @@ from db.models import OrderEvent
 from db.models.web import OutboxMessage, ServiceCase
 from tests.aftersales import factories as f
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's pictures: ``STATION_SCREENSHOTS=docs/screenshots scripts/test tests/web`` refreshes them; otherwise
+# the screenshots go to the test's own temporary folder, so a test run leaves the work tree as it was.
+
+
+def screenshots_dir(tmp_path: Path) -> Path:
+    import os
+
+    chosen = os.environ.get("STATION_SCREENSHOTS")
+    folder = Path(chosen).resolve() if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -36,7 +46,7 @@ def test_the_screen_is_registered_for_service():
     assert "service_cases" not in {s.name for s in screens.screens_for("packer")}
 
 
-def test_read_answer_and_close_a_case(env, ctx, qtbot):
+def test_read_answer_and_close_a_case(env, ctx, qtbot, tmp_path):
     from app.ui.service.cases_view import ServiceCasesScreen
 
     with ctx.sessions() as s:
@@ -55,8 +65,7 @@ def test_read_answer_and_close_a_case(env, ctx, qtbot):
     screen.table.selectRow(row)
     assert number in screen.title.text()
     assert "<b>It was due</b> <script>x()</script>" in screen.thread.toPlainText()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    screen.grab().save(str(SCREENSHOTS / "service-cases.png"))
+    assert screen.grab().save(str(screenshots_dir(tmp_path) / "service-cases.png"))
 
     screen.answer.setPlainText("It leaves today; sorry for the wait.")
     screen.send_answer()
