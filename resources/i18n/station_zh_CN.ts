@@ -2305,6 +2305,77 @@
     </message>
 </context>
 <context>
+    <name>Tracking</name>
+    <message>
+        <source>returned to the warehouse</source>
+        <translation>已退回仓库</translation>
+    </message>
+    <message>
+        <source>delivered to %1</source>
+        <translation>已送达 %1</translation>
+    </message>
+    <message>
+        <source>cancelled: nothing will be shipped</source>
+        <translation>已取消：不会发货</translation>
+    </message>
+    <message>
+        <source>in transit, last seen at %1</source>
+        <translation>运输中，最近位置：%1</translation>
+    </message>
+    <message>
+        <source>out for delivery from %1</source>
+        <translation>正在从 %1 派送</translation>
+    </message>
+    <message>
+        <source>held by the carrier at %1</source>
+        <translation>被承运商扣留于 %1</translation>
+    </message>
+    <message>
+        <source>handed to %1</source>
+        <translation>已交给 %1</translation>
+    </message>
+    <message>
+        <source>labelled, waiting for the carrier's pick-up at %1</source>
+        <translation>已贴面单，等待承运商在 %1 揽收</translation>
+    </message>
+    <message>
+        <source>not yet in work</source>
+        <translation>尚未开始处理</translation>
+    </message>
+    <message>
+        <source>in the warehouse: %1</source>
+        <translation>在仓库中：%1</translation>
+    </message>
+    <message>
+        <source>Delayed: the carrier reports a problem (%1)</source>
+        <translation>延误：承运商报告异常（%1）</translation>
+    </message>
+    <message>
+        <source>Delayed: %1 day(s) past the expected delivery day</source>
+        <translation>延误：已超过预计送达日 %1 天</translation>
+    </message>
+    <message>
+        <source>Delayed: not yet shipped, it was promised to leave by %1</source>
+        <translation>延误：尚未发货，承诺的发货时间为 %1</translation>
+    </message>
+    <message>
+        <source>labelled</source>
+        <translation>已贴面单</translation>
+    </message>
+    <message>
+        <source>shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>已退货</translation>
+    </message>
+</context>
+<context>
     <name>TrackingScreen</name>
     <message>
         <source>Order number, tracking number, SSCC or scan the label</source>
@@ -2369,10 +2440,6 @@
     <message>
         <source>not known until the parcel is labelled</source>
         <translation>包裹生成面单后才能知道</translation>
-    </message>
-    <message>
-        <source>Delayed: %1</source>
-        <translation>延误：%1</translation>
     </message>
     <message>
         <source>none yet</source>
