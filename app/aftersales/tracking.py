@@ -95,6 +95,12 @@ class TrackingView:
     ship_to: str
     currency: str = "CNY"
     order_id: int = field(default=0, repr=False)
+    # For screens that speak another language: where_code is one of returned, delivered, cancelled, in_transit,
+    # out_for_delivery, exception, with_carrier, awaiting_pickup, not_in_work, in_warehouse; where_place the
+    # city, hub, carrier or warehouse it names. delay_code: exception, overdue, not_shipped, arrived_late or "".
+    where_code: str = ""
+    where_place: str = ""
+    delay_code: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The contract of ``station track --json`` (contracts.md), plus where, delay, parcels and returns."""
@@ -106,6 +112,7 @@ class TrackingView:
             "expected_delivery": self.expected_delivery.isoformat() if self.expected_delivery else None,
             "delivered_on": self.delivered_on.isoformat() if self.delivered_on else None,
             "where": self.where,
+            "where_code": self.where_code,
             "delayed": self.delayed,
             "delay_days": self.delay_days,
             "delay_reason": self.delay_reason,
@@ -287,27 +294,30 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
 
     carrier_events = [e for e in events if e.kind in CARRIER_KINDS]
     last_carrier = carrier_events[-1] if carrier_events else None
-    where = _where(session, order, parcel_views, last_carrier, delivered_on)
+    where_code, where_place, where = _where(session, order, parcel_views, last_carrier, delivered_on)
 
-    delayed, delay_days, reason = False, 0, ""
+    delayed, delay_days, reason, delay_code = False, 0, "", ""
     if order.status in (lc.DELIVERED, lc.RETURNED):
         if delivered_on and expected and delivered_on > expected:
             delay_days = (delivered_on - expected).days
-            reason = f"arrived {delay_days} day(s) after the expected day"
+            reason, delay_code = f"arrived {delay_days} day(s) after the expected day", "arrived_late"
     else:
         if last_carrier is not None and last_carrier.kind == "exception":
             delayed = True
             reason = "carrier exception: " + (str(last_carrier.data.get("detail") or "") or "see the carrier").strip()
+            delay_code = "exception"
         if expected and today > expected and order.status in (lc.LABELLED, lc.SHIPPED):
             delayed = True
             delay_days = (today - expected).days
             reason = reason or f"{delay_days} day(s) past the expected delivery day"
+            delay_code = delay_code or "overdue"
         if (order.status in lc.IN_WAREHOUSE or order.status in lc.WAITING) and order.promised_ship_at \
                 and now > order.promised_ship_at and order.status != lc.LABELLED:
             delayed = True
             late = now - order.promised_ship_at
             delay_days = max(delay_days, late.days)
             reason = reason or f"not yet shipped: it was promised to leave by {order.promised_ship_at:%Y-%m-%d %H:%M} UTC"
+            delay_code = delay_code or "not_shipped"
     returns = []
     has_returns = any(e.kind == "return_requested" for e in events)  # every return starts with this event
     for r in (session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)) if has_returns else ()):
@@ -317,31 +327,36 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
     return TrackingView(
         number=order.number, status=order.status, tracking_number=order.tracking_number, matched=matched,
         placed_at=order.placed_at, events=events, expected_delivery=expected, delivered_on=delivered_on,
-        where=where, delayed=delayed, delay_days=delay_days, delay_reason=reason, parcels=parcel_views,
+        where=where, where_code=where_code, where_place=where_place, delayed=delayed, delay_days=delay_days,
+        delay_reason=reason, delay_code=delay_code, parcels=parcel_views,
         returns=returns, ship_to=place, currency=order.currency, order_id=order.id,
     )
 
 
 def _where(session: Session, order: Order, parcels: list[ParcelView], last_carrier: TimelineEvent | None,
-           delivered_on: date | None) -> str:
+           delivered_on: date | None) -> tuple[str, str, str]:
+    """(code, place, English sentence): the code and place let a screen say it in its own language."""
     status = order.status
     if status == lc.RETURNED:
-        return "returned to the warehouse"
+        return "returned", "", "returned to the warehouse"
     if status == lc.DELIVERED:
-        return f"delivered to {order.ship_city or order.ship_country}" + (f" on {delivered_on.isoformat()}" if delivered_on else "")
+        place = order.ship_city or order.ship_country
+        return "delivered", place, f"delivered to {place}" + (f" on {delivered_on.isoformat()}" if delivered_on else "")
     if status == lc.CANCELLED:
-        return "cancelled: nothing will be shipped"
+        return "cancelled", "", "cancelled: nothing will be shipped"
     if last_carrier is not None and status == lc.SHIPPED:
         what = {"in_transit": "in transit", "out_for_delivery": "out for delivery", "exception": "held by the carrier"}.get(
             last_carrier.kind, last_carrier.kind)
-        return f"{what}" + (f" at {last_carrier.location}" if last_carrier.location else "")
+        place = last_carrier.location or ""
+        return last_carrier.kind, place, f"{what}" + (f" at {place}" if place else "")
     if status == lc.SHIPPED:
-        carrier = parcels[0].carrier_name if parcels else "the carrier"
-        return f"handed to {carrier}"
+        carrier = parcels[0].carrier_name if parcels else ""
+        return "with_carrier", carrier, f"handed to {carrier or 'the carrier'}"
     warehouse = session.get(Warehouse, order.warehouse_id) if order.warehouse_id else None
-    at = f" at {warehouse.name}" if warehouse else ""
+    name = warehouse.name if warehouse else ""
+    at = f" at {name}" if name else ""
     if status == lc.LABELLED:
-        return f"labelled, waiting for the carrier's pick-up{at}"
+        return "awaiting_pickup", name, f"labelled, waiting for the carrier's pick-up{at}"
     if status in lc.WAITING or status in (lc.RECEIVED, lc.CONFIRMED):
-        return f"not yet in work ({status})"
-    return f"in the warehouse{at} ({status})"
+        return "not_in_work", "", f"not yet in work ({status})"
+    return "in_warehouse", name, f"in the warehouse{at} ({status})"

@@ -65,3 +65,55 @@ def reason_name(code: str) -> str:
 
 def return_status_name(code: str) -> str:
     return QCoreApplication.translate("Returns", RETURN_STATUSES[code]) if code in RETURN_STATUSES else code
+
+
+WHERE = {
+    "returned": QT_TRANSLATE_NOOP("Tracking", "returned to the warehouse"),
+    "delivered": QT_TRANSLATE_NOOP("Tracking", "delivered to %1"),
+    "cancelled": QT_TRANSLATE_NOOP("Tracking", "cancelled: nothing will be shipped"),
+    "in_transit": QT_TRANSLATE_NOOP("Tracking", "in transit, last seen at %1"),
+    "out_for_delivery": QT_TRANSLATE_NOOP("Tracking", "out for delivery from %1"),
+    "exception": QT_TRANSLATE_NOOP("Tracking", "held by the carrier at %1"),
+    "with_carrier": QT_TRANSLATE_NOOP("Tracking", "handed to %1"),
+    "awaiting_pickup": QT_TRANSLATE_NOOP("Tracking", "labelled, waiting for the carrier's pick-up at %1"),
+    "not_in_work": QT_TRANSLATE_NOOP("Tracking", "not yet in work"),
+    "in_warehouse": QT_TRANSLATE_NOOP("Tracking", "in the warehouse: %1"),
+}
+
+DELAYS = {
+    "exception": QT_TRANSLATE_NOOP("Tracking", "Delayed: the carrier reports a problem (%1)"),
+    "overdue": QT_TRANSLATE_NOOP("Tracking", "Delayed: %1 day(s) past the expected delivery day"),
+    "not_shipped": QT_TRANSLATE_NOOP("Tracking", "Delayed: not yet shipped, it was promised to leave by %1"),
+}
+
+PARCEL_STATUSES = {
+    "labelled": QT_TRANSLATE_NOOP("Tracking", "labelled"),
+    "shipped": QT_TRANSLATE_NOOP("Tracking", "shipped"),
+    "delivered": QT_TRANSLATE_NOOP("Tracking", "delivered"),
+    "returned": QT_TRANSLATE_NOOP("Tracking", "returned"),
+}
+
+
+def where_text(view) -> str:
+    """Where the parcel is, in the screen's language (falls back to the service's English sentence)."""
+    source = WHERE.get(view.where_code)
+    if source is None:
+        return view.where
+    return QCoreApplication.translate("Tracking", source).replace("%1", view.where_place or "-")
+
+
+def delay_text(view) -> str:
+    source = DELAYS.get(view.delay_code)
+    if source is None:
+        return view.delay_reason
+    if view.delay_code == "exception":
+        arg = view.delay_reason.removeprefix("carrier exception: ")
+    elif view.delay_code == "overdue":
+        arg = str(view.delay_days)
+    else:
+        arg = view.delay_reason.rsplit("by ", 1)[-1]
+    return QCoreApplication.translate("Tracking", source).replace("%1", arg)
+
+
+def parcel_status_name(code: str) -> str:
+    return QCoreApplication.translate("Tracking", PARCEL_STATUSES[code]) if code in PARCEL_STATUSES else code

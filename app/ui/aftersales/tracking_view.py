@@ -22,7 +22,7 @@ from app.aftersales import tracking
 from app.ui.common import run_action
 from db.models import Order
 from app.ui.feedback import colour
-from app.ui.aftersales.texts import event_name
+from app.ui.aftersales.texts import delay_text, return_status_name, event_name, parcel_status_name, where_text
 from app.ui.texts import status_name
 
 
@@ -123,7 +123,7 @@ class TrackingScreen(QWidget):
     def show_view(self, view: tracking.TrackingView) -> None:
         self.view = view
         self.title.setText(f"{view.number} · {status_name(view.status)}")
-        self.where.setText(view.where)
+        self.where.setText(where_text(view))
         if view.delivered_on:
             self.eta.setText(self.tr("delivered on %1").replace("%1", view.delivered_on.isoformat()))
         elif view.expected_delivery:
@@ -131,16 +131,18 @@ class TrackingScreen(QWidget):
         else:
             self.eta.setText(self.tr("not known until the parcel is labelled"))
         if view.delayed:
-            self.delay.setText(self.tr("Delayed: %1").replace("%1", view.delay_reason))
+            self.delay.setText(delay_text(view))
             self.delay.setStyleSheet(f"background: {colour('bad')};")
             self.delay.show()
         else:
             self.delay.hide()
         self.parcels.setText("\n".join(
-            f"{p.seq}/{p.count}  {p.carrier_name}  {p.tracking_number}  SSCC {p.sscc}  ({p.status})" for p in view.parcels
+            f"{p.seq}/{p.count}  {p.carrier_name}  {p.tracking_number}  SSCC {p.sscc}  ({parcel_status_name(p.status)})"
+            for p in view.parcels
         ) or self.tr("none yet"))
         self.returns.setText("\n".join(
-            f"{r.number}  {r.kind}  {r.status}" + (f"  → {r.exchange_order}" if r.exchange_order else "") for r in view.returns
+            f"{r.number}  {return_status_name(r.status)}" + (f"  → {r.exchange_order}" if r.exchange_order else "")
+            for r in view.returns
         ) or self.tr("none"))
         self.table.setRowCount(len(view.events))
         for row, e in enumerate(view.events):
