@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from app.aftersales import policy as pol
@@ -46,16 +46,27 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
 
 # --- reaching one order ----------------------------------------------------------------------------------
 
+# The page's statements are built once (with bound parameters): building SQL expressions on every request
+# costs more CPU than running them.
+_OWNERS = union_all(
+    select(Parcel.order_id.label("order_id")).where(Parcel.tracking_token == bindparam("token")),
+    select(OrderAccess.order_id).where(OrderAccess.token == bindparam("token")),
+    select(Return.order_id).where(Return.tracking_token == bindparam("token")),
+).subquery()
+_ORDER_BY_TOKEN = select(Order).where(Order.id.in_(select(_OWNERS.c.order_id))).limit(1)
+_LINES = (select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.quantity)
+          .where(OrderLine.order_id == bindparam("order_id")).order_by(OrderLine.line_no))
+_ANSWERED = select(SurveyAnswer.id).where(SurveyAnswer.order_id == bindparam("order_id")).limit(1)
+_MESSAGES = (select(CustomerMessage.created_at, CustomerMessage.author, CustomerMessage.body, ServiceCase.number)
+             .join(ServiceCase, ServiceCase.id == CustomerMessage.case_id)
+             .where(ServiceCase.order_id == bindparam("order_id")).order_by(CustomerMessage.id))
+
+
 def order_for_token(session: Session, token: str) -> Order | None:
     """The order behind a page token, or None (a malformed token never reaches the database)."""
     if not _TOKEN.match(token or ""):
         return None
-    owners = union_all(
-        select(Parcel.order_id.label("order_id")).where(Parcel.tracking_token == token),
-        select(OrderAccess.order_id).where(OrderAccess.token == token),
-        select(Return.order_id).where(Return.tracking_token == token),
-    ).subquery()
-    return session.scalar(select(Order).where(Order.id.in_(select(owners.c.order_id))).limit(1))
+    return session.scalar(_ORDER_BY_TOKEN, {"token": token})
 
 
 def _compact(text: str) -> str:
@@ -175,12 +186,13 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
     timeline.reverse()  # newest first, as a parcel tracker reads
     shipped = order.status in (lc.SHIPPED, lc.DELIVERED)
     already = rt.returned_units(session, order) if shipped else {}
+    ids = {"order_id": order.id}
     lines = [
-        LineView(sku=line.sku, name=line.name or line.sku, quantity=line.quantity,
-                 returnable=max(0, line.quantity - already.get(line.id, 0)) if shipped else 0)
-        for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
+        LineView(sku=sku, name=name or sku, quantity=quantity,
+                 returnable=max(0, quantity - already.get(line_id, 0)) if shipped else 0)
+        for line_id, sku, name, quantity in session.execute(_LINES, ids)
     ]
-    answered = session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.order_id == order.id)) or 0
+    answered = session.scalar(_ANSWERED, ids) is not None
     returns = [{"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
                 "tracking_number": r.tracking_number or ""} for r in view.returns]
     where = _where(t, order, view)
@@ -211,12 +223,8 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
          "expected": p.expected_delivery if p.status not in ("delivered", "returned", "voided") else None}
         for p in view.parcels
     ]
-    messages = [
-        {"at": m.created_at, "author": m.author, "body": m.body, "case": number}
-        for m, number in session.execute(
-            select(CustomerMessage, ServiceCase.number).join(ServiceCase, ServiceCase.id == CustomerMessage.case_id)
-            .where(ServiceCase.order_id == order.id).order_by(CustomerMessage.id))
-    ]
+    messages = [{"at": at, "author": author, "body": body, "case": number}
+                for at, author, body, number in session.execute(_MESSAGES, ids)]
     return PageView(
         messages=messages,
         number=order.number, status=order.status, status_text=t(f"st.{order.status}"),
