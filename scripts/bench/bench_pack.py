@@ -37,7 +37,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PG_ADMIN = os.environ.get("STATION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 STATION = "BENCH-PACK"
-MILLION = ROOT / "bench-results" / "million.db"
+# The million-order SQLite database the lead builds (or the one the station app benchmark makes).
+MILLIONS = (ROOT / "bench-results" / "million.db", ROOT / "bench-results" / "app-million.db")
 
 
 class Printer:
@@ -270,8 +271,9 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
                     url = _copy_sqlite(url, folder)
                 targets.append((url, backend, label, lambda: None))
         else:
-            if MILLION.exists() and not quick:
-                targets.append((_copy_sqlite(f"sqlite:///{MILLION}", folder), "sqlite", "million-order database", lambda: None))
+            million = next((path for path in MILLIONS if path.exists()), None)
+            if million is not None and not quick:
+                targets.append((_copy_sqlite(f"sqlite:///{million}", folder), "sqlite", "million-order database", lambda: None))
             else:
                 url, cleanup = _demo("sqlite", orders, folder)
                 targets.append((url, "sqlite", f"demo {orders:,} orders", cleanup))
