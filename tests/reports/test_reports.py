@@ -179,3 +179,35 @@ def test_back_fill_in_small_committed_chunks_equals_one_pass(ctx):
         rollup.rebuild(uow.session)
         assert chunked == [reports.run(uow.session, n).rows for n in ("stage_times", "orders_per_hour", "productivity", "bottleneck")]
         uow.commit()
+
+
+def test_two_stations_refreshing_at_once_count_every_event_once(ctx):
+    import threading
+
+    with UnitOfWork(ctx.sessions) as uow:
+        for h in range(6):
+            _walk(uow.session, T0 + timedelta(hours=h))
+        uow.commit()
+    errors = []
+    barrier = threading.Barrier(3)
+
+    def station():
+        try:
+            barrier.wait()
+            with UnitOfWork(ctx.sessions) as uow:
+                rollup.refresh(uow.session, chunk=5, commit_chunks=True)
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=station) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with UnitOfWork(ctx.sessions) as uow:
+        together = [reports.run(uow.session, n).rows for n in ("orders_per_hour", "productivity", "stage_times")]
+        rollup.rebuild(uow.session)
+        assert together == [reports.run(uow.session, n).rows for n in ("orders_per_hour", "productivity", "stage_times")]
+        uow.commit()
