@@ -41,8 +41,9 @@ def open_context(db_url: str | None = None, *, settings: Settings | None = None,
     engine = make_engine(settings.db_url)
     if migrate_schema is None:
         migrate_schema = is_sqlite(engine)
-    if migrate_schema:
+    current = migrate.quick_is_current(engine)
+    if not current and migrate_schema:
         migrate.upgrade(engine)
-    elif migrate_schema is False and not migrate.is_current(engine):
+    elif not current and not migrate.is_current(engine):
         raise StationError("the database schema is not up to date: run 'station db upgrade' first")
     return Context(settings=settings, engine=engine, sessions=make_session_factory(engine))

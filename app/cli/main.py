@@ -14,26 +14,51 @@ from typing import Any, Callable, Sequence
 
 from app.errors import StationError
 
-COMMAND_MODULES = (
-    "app.cli.db_commands",
-    "app.cli.route_commands",
-    "app.cli.order_commands",
-    "app.cli.bench_commands",
-    "app.cli.claim_commands",
-    "app.cli.gui_commands",
-    "app.cli.devices_commands",
-    "app.cli.label_commands",
-    "app.cli.pack_commands",
-    "app.cli.aftersales_commands",
-    "app.cli.serve_commands",
-)
+# Module -> the subcommands it registers. Only the module of the command being run is imported,
+# so ``station gui`` does not pay for reportlab, biip or OR-Tools at start-up.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "app.cli.db_commands": ("db",),
+    "app.cli.route_commands": ("route", "pick", "layout"),
+    "app.cli.order_commands": ("demo", "import", "intake", "products", "orders", "order"),
+    "app.cli.bench_commands": ("bench",),
+    "app.cli.claim_commands": ("claim",),
+    "app.cli.gui_commands": ("gui",),
+    "app.cli.devices_commands": ("devices",),
+    "app.cli.label_commands": ("label", "shipping"),
+    "app.cli.pack_commands": ("pack",),
+    "app.cli.aftersales_commands": ("track", "report", "return", "survey", "carrier-events"),
+    "app.cli.serve_commands": ("serve", "notify"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, skipping the global options."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    name = _command_name(argv)
+    if name is None and not any(a in ("-h", "--help") for a in argv):
+        name = "gui"
+    for module, names in COMMAND_MODULES.items():
+        if name in names:
+            return [module]
+    return list(COMMAND_MODULES)  # help, or an unknown command: argparse names the choices
+
+
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="station", description="Warehouse Station")
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules if modules is not None else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
@@ -74,7 +99,7 @@ def print_json(value: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(_modules_for(argv))
     args = parser.parse_args(argv)
     if args.command is None and "gui" in subcommand_names(parser):
         args = parser.parse_args(["gui", *argv])
