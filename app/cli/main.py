@@ -1,7 +1,7 @@
 """The ``station`` command: one thin entry point over the services (contracts.md).
 
 Each capability keeps its subcommands in a module of its own under ``app.cli`` with a
-``register(subparsers)`` function; list it in ``COMMAND_MODULES``.
+``register(subparsers)`` function; list it in ``COMMAND_MODULES`` with the subcommand names it registers.
 """
 
 from __future__ import annotations
