@@ -222,7 +222,7 @@ def mail_latency(base: str, box: Mailbox, shipped: list[tuple[str, str]], count:
 
 
 def run(quick: bool = False, db: str | None = None, orders: int | None = None, workers: int | None = None,
-        seconds: int | None = None, keep: bool = False) -> list[dict]:
+        seconds: int | None = None, keep: bool = False, connections: int = CONCURRENCY) -> list[dict]:
     from aiosmtpd.controller import Controller
 
     try:
@@ -273,18 +273,18 @@ def run(quick: bool = False, db: str | None = None, orders: int | None = None, w
                         "unit": "KB", "backend": "postgresql", "goal": WEIGHT_GOAL_KB})
         if shutil_which("wrk"):
             cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
-            p99, rps, bad = load(base, tokens, seconds, CONCURRENCY)
+            p99, rps, bad = load(base, tokens, seconds, connections)
             served = rps * seconds
             # The machine is shared: the server's own CPU time per page says what a core would serve alone.
             cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(1.0, served + rps * 2)
             _log(f"  server CPU per page: {cpu_ms:.1f} ms ({time.perf_counter() - wall_before:.0f} s of load incl. warm-up)")
             figures.append({"name": f"tracking page, server CPU time per page ({label})", "value": round(cpu_ms, 1),
                             "unit": "ms", "backend": "postgresql", "goal": None})
-            _log(f"  {CONCURRENCY} customers, {workers} worker(s): p99 {p99:.1f} ms, {rps:.0f} requests/s"
+            _log(f"  {connections} customers, {workers} worker(s): p99 {p99:.1f} ms, {rps:.0f} requests/s"
                  + (f", {bad} non-2xx" if bad else ""))
-            figures.append({"name": f"tracking page p99, {CONCURRENCY} concurrent customers, {workers} worker(s) ({label})",
+            figures.append({"name": f"tracking page p99, {connections} concurrent customers, {workers} worker(s) ({label})",
                             "value": round(p99, 1), "unit": "ms", "backend": "postgresql", "goal": P99_GOAL_MS})
-            figures.append({"name": f"tracking page throughput, {CONCURRENCY} concurrent ({label})", "value": round(rps),
+            figures.append({"name": f"tracking page throughput, {connections} concurrent ({label})", "value": round(rps),
                             "unit": "requests/s", "backend": "postgresql", "goal": None})
             figures.append({"name": f"tracking page requests failed or timed out ({label})", "value": bad,
                             "unit": "requests", "backend": "postgresql", "goal": 0})
@@ -326,10 +326,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="station serve worker processes (default: 2 or the CPU count)")
     parser.add_argument("--seconds", type=int, help="length of the load run")
     parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--connections", type=int, default=CONCURRENCY,
+                        help=f"concurrent customers (default {CONCURRENCY})")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    figures = run(args.quick, args.db, args.orders, args.workers, args.seconds, args.keep)
+    figures = run(args.quick, args.db, args.orders, args.workers, args.seconds, args.keep, args.connections)
     if args.json:
         print(json.dumps({"figures": figures}, ensure_ascii=False))
     else:
