@@ -60,7 +60,14 @@ def fill(language: str = "zh_CN") -> int:
     """Translate unfinished messages from the glossary ("Context|source" first, then "source")."""
     import runpy
 
-    glossary = runpy.run_path(str(I18N / f"{language}_glossary.py"))["ZH_CN"]
+    # Each screen package may keep its own app/ui/<package>/zh_CN.py (a dict named ZH_CN or *_ZH_CN);
+    # the central glossary wins where both translate a string.
+    glossary: dict[str, str] = {}
+    for package_file in sorted(SOURCES.glob(f"*/{language}.py")):
+        for key, value in runpy.run_path(str(package_file)).items():
+            if key.endswith("ZH_CN") and isinstance(value, dict):
+                glossary.update(value)
+    glossary.update(runpy.run_path(str(I18N / f"{language}_glossary.py"))["ZH_CN"])
     path = ts_path(language)
     tree = ET.parse(path)
     filled = 0
