@@ -176,6 +176,7 @@ def attach_to_window(window, settings, *, demo: bool | None = None) -> DeviceBri
         )
         bridge.status_changed.connect(lambda event: _show_status(feedback, event))
     bridge.wedge = KeyboardWedgeFilter(bridge, parent=bridge, **wedge_options(settings)).install()
+    bridge.wedge.window = window
     bridge.start(settings.devices)
     demo = bool(settings.extra.get("demo")) if demo is None else demo
     bridge.demo_devices = None

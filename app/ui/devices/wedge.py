@@ -60,6 +60,8 @@ class KeyboardWedgeFilter(QObject):
         self.min_length = min_length
         self.terminators = {int(k) for k in terminators}
         self.enabled = True
+        # The window scans are for: while it is closed or hidden, keystrokes are left alone.
+        self.window = None
         self._held: list[tuple[QObject, QKeyEvent, str]] = []
         self._last_ms = 0.0
         self._replaying = False
@@ -83,6 +85,8 @@ class KeyboardWedgeFilter(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if self._replaying or not self.enabled or event.type() != QEvent.Type.KeyPress:
+            return False
+        if self.window is not None and not self.window.isVisible():
             return False
         return self._key_press(obj, event)  # type: ignore[arg-type]
 
