@@ -198,11 +198,15 @@ class MainWindow(QMainWindow):
         if command == Command.LOG_OUT:
             self.logout()
             return
+        widget = self.tabs.currentWidget() if self.tabs is not None else None
+        if command == Command.NEXT_ORDER and getattr(widget, "handles_next_order", False):
+            # The pack screen claims the next order itself, and mid-order asks for a supervisor's badge.
+            widget.handle_scan(text)
+            return
         if command == Command.NEXT_ORDER and "queue" in self.screens:
             self.open_screen("queue")
             self.screens["queue"].next_order()
             return
-        widget = self.tabs.currentWidget() if self.tabs is not None else None
         if widget is not None and hasattr(widget, "handle_scan") and widget.handle_scan(text):
             return
         self.feedback.bad(self.tr("This screen does not take scans."))

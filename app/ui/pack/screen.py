@@ -1,7 +1,7 @@
 """The pack screen: expected lines and their ticks, a big coloured message with a sound for every scan, the
 box panel with the carton recommendation, and the scale reading. Operable by scanner alone: items, order
 numbers, counts, lots and serials, and the command barcodes CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH,
-CMD:REPRINT (CMD:NEXT-ORDER goes to the queue; mid-order it needs a supervisor's badge).
+CMD:REPRINT and CMD:NEXT-ORDER (the next order for this station; mid-order it needs a supervisor's badge).
 
 Thin over :class:`app.packing.service.PackService`: the service answers every scan, the screen shows the
 answer. The label hand-off after the last scan runs on a worker thread so the screen stays live.
@@ -67,6 +67,7 @@ class _HandOff(QObject):
 
 
 class PackScreen(QWidget):
+    handles_next_order = True  # the main window hands CMD:NEXT-ORDER to this screen while it is shown
     answered = Signal(object)  # every Answer the screen showed (tests and the status bar listen)
     handed_off = Signal(object)  # the Answer of a completed order, once its label job is at the printer
 
