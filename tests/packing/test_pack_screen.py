@@ -101,3 +101,20 @@ def test_a_scale_reading_shows_and_a_drifting_scale_ticks_nothing(ctx, bench, or
     window.device_bridge.post(WeightEvent(weight=None, stable=False, condition="overload"))
     assert window.feedback.history[-1][0] == "bad"
     assert screen.view_data.left == 1
+
+
+def test_next_order_mid_order_asks_for_a_supervisor_and_claims_nothing(ctx, bench, order_factory, station_window, qtbot):
+    first = order_factory([("P-MUG", 1), ("P-BOOK", 1)])
+    second = order_factory([("P-BOOK", 1)])
+    window = station_window
+    _scan(window, bench.packer_badge)
+    _scan(window, "CMD:NEXT-ORDER")
+    screen = window.screens["pack"]
+    assert screen.view_data.number == first
+    _scan(window, bench.gtins["P-MUG"])
+    _scan(window, "CMD:NEXT-ORDER")  # mid-order: the pack screen has it, not the queue
+    assert window.current_screen_name() == "pack"
+    assert screen.view_data.number == first
+    assert BAD_COLOUR in screen.message.styleSheet()
+    with ctx.sessions() as s:
+        assert s.scalar(select(Order.status).where(Order.number == second)) != "packing"
