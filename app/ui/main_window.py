@@ -19,6 +19,39 @@ from app.ui.texts import role_name
 log = logging.getLogger(__name__)
 
 
+
+class _Screens(dict):
+    """The user's screens by name. Iterating names every screen the role may see; asking for one that is
+    not built yet builds it; ``values()`` and ``items()`` give only the built ones (a screen built later
+    loads fresh data, so only those need live-sync updates)."""
+
+    def __init__(self, build) -> None:
+        super().__init__()
+        self._build = build
+        self.registered: dict[str, None] = {}  # ordered as the tabs
+
+    def __missing__(self, name: str):
+        if name not in self.registered:
+            raise KeyError(name)
+        widget = self._build(name)
+        self[name] = widget
+        return widget
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.registered or dict.__contains__(self, name)
+
+    def __iter__(self):
+        return iter(list(self.registered))
+
+    def __len__(self) -> int:
+        return len(self.registered)
+
+    def get(self, name, default=None):
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
 class MainWindow(QMainWindow):
     login_shown = Signal()
     language_change_requested = Signal(str)
@@ -31,7 +64,8 @@ class MainWindow(QMainWindow):
         self.language = language
         self.feedback = feedback or Feedback(self)
         self.env: ScreenEnv | None = None
-        self.screens: dict[str, QWidget] = {}
+        self.screens = _Screens(self._build_screen)
+        self._pending: dict[str, tuple] = {}
         self.resize(1400, 860)
 
         self.stack = QStackedWidget()
@@ -134,7 +168,8 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             if hasattr(screen, "shutdown"):
                 screen.shutdown()
-        self.screens = {}
+        self.screens = _Screens(self._build_screen)
+        self._pending = {}
         if self.tabs is not None:
             self.stack.removeWidget(self.tabs)
             self.tabs.deleteLater()
@@ -145,26 +180,59 @@ class MainWindow(QMainWindow):
         env = self.env
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for i, spec in enumerate(screens_for(env.role)):
-            try:
-                widget = spec.build(env)
-            except ImportError as exc:  # a screen whose package is not installed here
-                log.warning("screen %s unavailable: %s", spec.name, exc)
-                continue
-            widget.setObjectName(f"screen-{spec.name}")
-            self.screens[spec.name] = widget
-            index = self.tabs.addTab(widget, spec.translated_title())
+        self._pending = {}
+        for spec in screens_for(env.role):
+            # A screen is built when it is first shown or asked for: log-in stays fast and a session
+            # holds only the screens its user opens.
+            placeholder = QWidget()
+            self._pending[spec.name] = (spec, placeholder)
+            self.screens.registered[spec.name] = None
+            index = self.tabs.addTab(placeholder, spec.translated_title())
             if index < 9:
                 action = QAction(self)
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
                 action.triggered.connect(lambda _=False, n=spec.name: self.open_screen(n))
                 self.tabs.addAction(action)
                 self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+        if self.tabs.count():
+            self._on_tab_shown(self.tabs.currentIndex())
         self.stack.addWidget(self.tabs)
         self.stack.setCurrentWidget(self.tabs)
         self.user_label.setText(
             self.tr("%1 (%2) — Ctrl+L to log out").replace("%1", env.display_name).replace("%2", role_name(env.role))
         )
+
+    def _on_tab_shown(self, index: int) -> None:
+        shown = self.tabs.widget(index) if self.tabs is not None else None
+        for name, (_, placeholder) in list(self._pending.items()):
+            if placeholder is shown:
+                self.screens.get(name)
+                return
+
+    def _build_screen(self, name: str) -> QWidget:
+        """Build a registered screen in place of its tab's placeholder."""
+        spec, placeholder = self._pending.pop(name)
+        try:
+            widget = spec.build(self.env)
+        except ImportError as exc:  # a screen whose package is not installed here
+            log.warning("screen %s unavailable: %s", spec.name, exc)
+            self.screens.registered.pop(name, None)
+            self.tabs.removeTab(self.tabs.indexOf(placeholder))
+            raise KeyError(name) from exc
+        widget.setObjectName(f"screen-{spec.name}")
+        index = self.tabs.indexOf(placeholder)
+        was_current = self.tabs.currentIndex() == index
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, spec.translated_title())
+            if was_current:
+                self.tabs.setCurrentIndex(index)
+        finally:
+            self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        return widget
 
     def current_screen_name(self) -> str | None:
         if self.tabs is None:
