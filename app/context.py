@@ -31,6 +31,12 @@ class Context:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
 
 def open_context(db_url: str | None = None, *, settings: Settings | None = None, migrate_schema: bool | None = None) -> Context:
     """Open the station's database. The embedded SQLite file is migrated on the spot (zero set-up);

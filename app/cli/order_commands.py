@@ -49,16 +49,20 @@ def register(subparsers) -> None:
 class Progress:
     """A progress bar on stderr for long jobs; stdout stays clean for --json."""
 
-    def __init__(self, total: int | None, unit: str, minimum: int = 1000) -> None:
+    def __init__(self, total: int | None, unit: str, minimum: int = 1000, desc: str | None = None) -> None:
         self.bar = None
         if total is None or total >= minimum:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+            self.bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
     def __call__(self, n: int) -> None:
         if self.bar is not None:
             self.bar.update(n)
+
+    def reached(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -70,24 +74,19 @@ def demo_seed(args: argparse.Namespace) -> int:
 
     if args.orders < 0:
         raise InvalidInput("--orders must be 0 or more")
-    ctx = open_context(args.db, migrate_schema=True)
-    bars: dict[str, Any] = {}
+    bars: dict[str, Progress] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if total < 1000:
-            return
         if stage not in bars:
-            from tqdm import tqdm
+            bars[stage] = Progress(total, "order", desc=stage)
+        bars[stage].reached(done)
 
-            bars[stage] = tqdm(total=total, desc=stage, unit="order", file=sys.stderr, mininterval=0.5)
-        bars[stage].update(done - bars[stage].n)
-
-    try:
-        report = demo.seed(ctx, orders=args.orders, seed=args.seed, progress=progress)
-    finally:
-        for bar in bars.values():
-            bar.close()
-        ctx.dispose()
+    with open_context(args.db, migrate_schema=True) as ctx:
+        try:
+            report = demo.seed(ctx, orders=args.orders, seed=args.seed, progress=progress)
+        finally:
+            for bar in bars.values():
+                bar.close()
     result = {"products": report.products, **report.orders.as_json(), "statuses": report.statuses}
     if args.json:
         print_json(result)
@@ -104,13 +103,12 @@ def import_file(args: argparse.Namespace) -> int:
     from app.services.intake import import_records
 
     fmt, records = parse_file(args.file, args.format)
-    ctx = open_context(args.db)
     bar = Progress(records.total, "order")
-    try:
-        summary = import_records(ctx.sessions, ctx.settings, records, progress=bar)
-    finally:
-        bar.close()
-        ctx.dispose()
+    with open_context(args.db) as ctx:
+        try:
+            summary = import_records(ctx.sessions, ctx.settings, records, progress=bar)
+        finally:
+            bar.close()
     if args.json:
         print_json(summary.as_json())
     else:
@@ -127,9 +125,8 @@ def continuous_intake(args: argparse.Namespace) -> int:
     from app.services.intake import ingest_into
     from app.services.uow import Actor
 
-    ctx = open_context(args.db)
-    ingest = ingest_into(ctx.sessions, ctx.settings, Actor.system(ctx.settings.station))
-    try:
+    with open_context(args.db) as ctx:
+        ingest = ingest_into(ctx.sessions, ctx.settings, Actor.system(ctx.settings.station))
         if args.listen:
             print(f"listening for order webhooks on {args.listen} (POST {webhook.SHOPIFY_PATH}, {webhook.WOOCOMMERCE_PATH})", file=sys.stderr)
             webhook.serve(args.listen, ctx.settings.webhook_secret, ingest)
@@ -151,13 +148,10 @@ def continuous_intake(args: argparse.Namespace) -> int:
         print(f"watching {args.watch} (Ctrl-C to stop)", file=sys.stderr)
         watcher.run(report=report)
         return 0
-    finally:
-        ctx.dispose()
 
 
 def products(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with ctx.sessions() as s:
             on_hand = dict(s.execute(select(Stock.product_id, func.sum(Stock.on_hand)).group_by(Stock.product_id)).all())
             rows = [
@@ -165,8 +159,6 @@ def products(args: argparse.Namespace) -> int:
                  "on_hand": int(on_hand.get(p.id) or 0)}
                 for p in s.scalars(select(Product).options(selectinload(Product.gtins)).order_by(Product.sku))
             ]
-    finally:
-        ctx.dispose()
     if args.json:
         print_json(rows)
     else:
@@ -178,8 +170,7 @@ def products(args: argparse.Namespace) -> int:
 def orders(args: argparse.Namespace) -> int:
     if args.limit <= 0:
         raise InvalidInput("--limit must be positive")
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with ctx.sessions() as s:
             query = select(
                 Order.number, Order.status, Order.channel, Order.external_id, Order.priority, Order.placed_at,
@@ -194,8 +185,6 @@ def orders(args: argparse.Namespace) -> int:
             else:
                 query = query.order_by(Order.id.desc())
             rows = [row._asdict() for row in s.execute(query.limit(args.limit))]
-    finally:
-        ctx.dispose()
     if args.json:
         print_json(rows)
     else:
@@ -256,11 +245,8 @@ def order_detail(ctx: Context, number: str) -> dict[str, Any]:
 
 
 def order(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         detail = order_detail(ctx, args.number)
-    finally:
-        ctx.dispose()
     if args.json:
         print_json(detail)
         return 0

@@ -43,7 +43,7 @@ class Slot:
 
 @dataclass
 class Need:
-    line_key: object  # whatever identifies the order line to the caller
+    line_key: object  # the order line's id (tests may use any label)
     product_id: int
     quantity: int
     sku: str = ""

@@ -140,8 +140,8 @@ class ConfirmationRun:
             )
         return int(self._free.get(product_id) or 0)
 
-    def write(self, outcomes: list[Outcome], line_ids: dict[object, int]) -> None:
-        """Reserve stock and record replenishment requests. ``line_ids`` maps each need's line_key to its row id."""
+    def write(self, outcomes: list[Outcome]) -> None:
+        """Reserve stock and record replenishment requests (each need's ``line_key`` is its order line's id)."""
         takes = [(o, t) for o in outcomes for t in o.decision.takes]
         if takes:
             per_stock: dict[int, int] = {}
@@ -157,7 +157,7 @@ class ConfirmationRun:
                 self.session,
                 Reservation.__table__,
                 [
-                    {"order_id": o.order_id, "line_id": line_ids[t.line_key], "stock_id": t.stock_id, "quantity": t.quantity}
+                    {"order_id": o.order_id, "line_id": t.line_key, "stock_id": t.stock_id, "quantity": t.quantity}
                     for o, t in takes
                 ],
             )
@@ -204,7 +204,7 @@ def confirm(session: Session, order: Order, actor: Actor, only_warehouse: int | 
     release_reservations(session, order)
     run.lock({n.product_id for n in needs})
     outcome = run.decide(order.id, needs, order.ship_country, order.ship_region, order.priority, actor, only_warehouse)
-    run.write([outcome], {n.line_key: n.line_key for n in needs})
+    run.write([outcome])
     if outcome.decision.allocated:
         move(session, order, lifecycle.CONFIRMED, actor, **outcome.events[0]["data"])
         order.warehouse_id = outcome.decision.warehouse_id

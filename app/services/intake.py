@@ -293,7 +293,7 @@ class Intake:
             insert_rows(session, Order.__table__, order_rows)
             insert_rows(session, OrderLine.__table__, line_rows)
             insert_rows(session, ReviewFlag.__table__, flag_rows)
-            run.write(outcomes, {lid: lid for lid in (r["id"] for r in line_rows)})
+            run.write(outcomes)
             insert_events(session, events)
             _count_customer_orders(session, fresh, customers)
             summary.imported += len(order_rows)
