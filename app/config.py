@@ -71,6 +71,7 @@ class Settings:
     smtp: dict[str, Any] = field(default_factory=dict)
     service_phone: str = ""
     service_email: str = ""
+    scan_journal: str = ""  # the station's offline scan journal (SQLite); empty: in the data folder
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# code: (severity, English, Chinese). Severity: good, bad, info.
+# code: (severity, English, Chinese). Severity: good, bad, info, warn (amber: stored, not yet checked).
 MESSAGES: dict[str, tuple[str, str, str]] = {
     "ticked": ("good", "{name}: {packed} of {quantity} packed.", "{name}：已装 {packed}/{quantity}。"),
     "ticked_bulk": (
@@ -97,6 +97,23 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "tote_partial": ("bad", "Tote read: {count} ticked; {refused} refused ({detail}). Put refused items aside.",
                      "周转箱读取：已勾选 {count} 件；拒收 {refused} 件（{detail}）。请将拒收商品放到一边。"),
     "command_elsewhere": ("info", "{command}: use it on the pack screen.", "{command}：请在打包界面使用。"),
+    # Offline: the shared database cannot be reached; the scan is kept in the station's own journal.
+    "stored_offline": ("warn", "Stored at this station, will be checked when the database is back.",
+                       "已保存在本工位，数据库恢复后将进行核对。"),
+    "stored_offline_ticked": ("warn", "{name}: {packed} of {quantity} (provisional). Stored at this station, "
+                              "will be checked when the database is back.",
+                              "{name}：已装 {packed}/{quantity}（暂定）。已保存在本工位，数据库恢复后将进行核对。"),
+    "stored_offline_wrong_item": ("bad", "{code} is not in order {number}. Put it aside. (Stored at this station, "
+                                  "will be checked when the database is back.)",
+                                  "{code} 不属于订单 {number}。请放到一边。（已保存在本工位，数据库恢复后将进行核对。）"),
+    "stored_offline_extra_item": ("bad", "Extra item: {name} is already fully packed ({quantity}). Put it aside. "
+                                  "(Stored at this station, will be checked when the database is back.)",
+                                  "多余商品：{name} 已全部装箱（{quantity}）。请放到一边。（已保存在本工位，数据库恢复后将进行核对。）"),
+    "replayed_ok": ("good", "Stored scan checked: {answer}", "已核对保存的扫描：{answer}"),
+    "replayed_refused": ("bad", "A scan stored at this station was refused when checked ({scan}): {answer}",
+                         "本工位保存的一次扫描核对时被拒收（{scan}）：{answer}"),
+    "replay_done": ("good", "The database is back: {count} stored scan(s) recorded, {refused} refused.",
+                    "数据库已恢复：已记录 {count} 次保存的扫描，其中 {refused} 次被拒收。"),
 }
 
 _WHAT_ZH = {"lot": "批号", "expiry": "有效期", "serial": "序列号"}
@@ -114,7 +131,8 @@ class Message:
     def text(self, language: str = "en") -> str:
         severity, english, chinese = MESSAGES[self.code]
         template = chinese if (language or "en").lower().startswith("zh") else english
-        params = dict(self.params)
+        # A message may quote another (a stored scan's check quotes the database's answer): same language.
+        params = {k: v.text(language) if isinstance(v, Message) else v for k, v in self.params.items()}
         if "what" in params:
             params.setdefault("what_zh", _WHAT_ZH.get(params["what"], params["what"]))
         try:
