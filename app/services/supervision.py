@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain import lifecycle as lc
@@ -36,6 +36,10 @@ WAREHOUSE_MOVABLE = frozenset({lc.RECEIVED, lc.REVIEW, lc.ON_HOLD, lc.BACKORDERE
 # The timeline events that count as an order done at a station.
 DONE_KINDS = ("packed",)
 PRIORITIES = (0, 1, 2)
+# A running station says it is alive every HEARTBEAT; one silent for PRESENCE_TIMEOUT (a crash, a pulled
+# cable, a power cut: nobody logged out) is shown as gone, not as someone at work.
+HEARTBEAT = timedelta(seconds=30)
+PRESENCE_TIMEOUT = timedelta(seconds=90)
 
 
 def _station(session: Session, name: str) -> Station:
@@ -231,6 +235,13 @@ def sign_in(sessions: sessionmaker[Session], station_name: str, user_id: int | N
         uow.commit()
 
 
+def heartbeat(sessions: sessionmaker[Session], station_name: str) -> None:
+    """The station is alive: one UPDATE, no notification (the board reads presence on its own clock)."""
+    with sessions() as s:
+        s.execute(update(Station).where(Station.name == station_name).values(last_seen_at=utcnow()))
+        s.commit()
+
+
 @dataclass(frozen=True)
 class StationStats:
     name: str
@@ -242,6 +253,8 @@ class StationStats:
     done_today: int
     done_last_hour: int
     per_hour: float
+    last_seen_at: datetime | None = None
+    silent: bool = False  # someone logged in, but the station has not been heard of for PRESENCE_TIMEOUT
 
 
 def station_stats(session: Session, now: datetime | None = None) -> list[StationStats]:
@@ -250,7 +263,8 @@ def station_stats(session: Session, now: datetime | None = None) -> list[Station
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     hour_ago = now - timedelta(hours=1)
     rows = session.execute(
-        select(Station.name, Station.kind, Warehouse.code, User.display_name, Station.logged_in_at)
+        select(Station.name, Station.kind, Warehouse.code, User.display_name, Station.logged_in_at,
+               Station.last_seen_at)
         .outerjoin(Warehouse, Warehouse.id == Station.warehouse_id)
         .outerjoin(User, User.id == Station.user_id)
         .order_by(Station.name)
@@ -279,7 +293,7 @@ def station_stats(session: Session, now: datetime | None = None) -> list[Station
     )
     hours = max((now - midnight).total_seconds() / 3600, 1.0)
     stats = []
-    for name, kind, warehouse, user, logged_in_at in rows:
+    for name, kind, warehouse, user, logged_in_at, last_seen_at in rows:
         today = done_today.get(name, 0)
         stats.append(
             StationStats(
@@ -292,6 +306,8 @@ def station_stats(session: Session, now: datetime | None = None) -> list[Station
                 done_today=today,
                 done_last_hour=done_hour.get(name, 0),
                 per_hour=round(today / hours, 1),
+                last_seen_at=last_seen_at,
+                silent=user is not None and (last_seen_at is None or now - last_seen_at > PRESENCE_TIMEOUT),
             )
         )
     return stats

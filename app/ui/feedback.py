@@ -22,6 +22,7 @@ RATE = 22050
 GOOD_COLOUR = "#1b8a3a"
 BAD_COLOUR = "#c62828"
 INFO_COLOUR = "#1f4e9c"
+WARN_COLOUR = "#b26a00"  # amber: not wrong, but not done either (waiting, silent, offline)
 
 
 def _tone(parts: list[tuple[float, float, str]], volume: float = 0.5) -> bytes:
@@ -106,4 +107,4 @@ class Feedback(QObject):
 
 
 def colour(kind: str) -> str:
-    return {"good": GOOD_COLOUR, "bad": BAD_COLOUR}.get(kind, INFO_COLOUR)
+    return {"good": GOOD_COLOUR, "bad": BAD_COLOUR, "warn": WARN_COLOUR}.get(kind, INFO_COLOUR)

@@ -13,6 +13,7 @@ from app.services import supervision
 from app.ui.common import run_action
 from app.ui.feedback import Feedback, colour
 from app.ui.login import LoginScreen
+from app.ui.presence import Presence
 from app.ui.screens import ScreenEnv, screens_for
 from app.ui.texts import role_name
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.feedback = feedback or Feedback(self)
         self.env: ScreenEnv | None = None
         self.screens = _Screens(self._build_screen)
+        self.presence = Presence(ctx, station, self)
         self._pending: dict[str, tuple] = {}
         self.resize(1400, 860)
 
@@ -147,12 +149,14 @@ class MainWindow(QMainWindow):
             open_screen=self.open_screen, apply_settings=self.apply_settings,
         )
         run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, user.id))
+        self.presence.start()
         self._build_work_area()
         self.feedback.good(self.tr("Welcome, %1.").replace("%1", user.display_name))
 
     def logout(self) -> None:
         if self.env is None:
             return
+        self.presence.stop()
         run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
         self.env = None
         self.show_login()
@@ -309,6 +313,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def closeEvent(self, event) -> None:
+        self.presence.stop()
         if self.env is not None:
             run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
         self._clear_work_area()

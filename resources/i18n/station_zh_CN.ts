@@ -2262,8 +2262,16 @@
         <translation>不指定工作站（退回队列）</translation>
     </message>
     <message>
+        <source>The station has not been heard of since %1: it may have crashed or lost its connection.</source>
+        <translation>该工作站自 %1 起没有任何响应：可能已崩溃或断开连接。</translation>
+    </message>
+    <message>
         <source>nobody</source>
         <translation>无人</translation>
+    </message>
+    <message>
+        <source>%1 — silent since %2</source>
+        <translation>%1 — 自 %2 起无响应</translation>
     </message>
     <message numerus="yes">
         <source>%n order(s) selected</source>

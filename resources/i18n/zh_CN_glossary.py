@@ -287,6 +287,9 @@ ZH_CN = {
     "R&elease": "放行(&E)",
     "No station (back to the queue)": "不指定工作站（退回队列）",
     "nobody": "无人",
+    "%1 — silent since %2": "%1 — 自 %2 起无响应",
+    "The station has not been heard of since %1: it may have crashed or lost its connection.":
+        "该工作站自 %1 起没有任何响应：可能已崩溃或断开连接。",
     "%n order(s) selected": "已选 %n 个订单",
     "%1 done, %2 refused: %3": "%1 个完成，%2 个被拒绝：%3",
     "%1 order(s) moved to %2.": "%1 个订单已转到 %2。",

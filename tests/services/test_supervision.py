@@ -120,3 +120,23 @@ def test_reassign_an_allocated_order_to_another_warehouse_reserves_there(ctx, wo
         warehouses = set(s.scalars(select(Stock.warehouse_id).join(Reservation, Reservation.stock_id == Stock.id)
                                    .where(Reservation.order_id == o.id)))
         assert warehouses == {world.warehouse2_id}
+
+
+def test_a_station_that_stops_beating_is_shown_silent_not_at_work(ctx, world):
+    from datetime import timedelta
+
+    with ctx.sessions() as s:
+        user = s.scalar(select(User).where(User.username == "packer1"))
+    sv.sign_in(ctx.sessions, "STATION-1", user.id)
+    later = utcnow() + sv.PRESENCE_TIMEOUT + timedelta(seconds=5)
+    with ctx.sessions() as s:
+        fresh = {st.name: st for st in sv.station_stats(s)}["STATION-1"]
+        stale = {st.name: st for st in sv.station_stats(s, now=later)}["STATION-1"]
+    assert fresh.user == "Packer One" and not fresh.silent
+    assert stale.user == "Packer One" and stale.silent
+    sv.heartbeat(ctx.sessions, "STATION-1")
+    with ctx.sessions() as s:
+        beat = {st.name: st for st in sv.station_stats(s, now=utcnow() + sv.PRESENCE_TIMEOUT / 2)}["STATION-1"]
+        nobody = {st.name: st for st in sv.station_stats(s, now=later)}["STATION-2"]
+    assert not beat.silent and beat.last_seen_at is not None
+    assert nobody.user is None and not nobody.silent  # nobody logged in: nothing to be silent about

@@ -83,3 +83,33 @@ def test_drag_orders_onto_a_station(window, qtbot, ctx):
     assert drop.isAccepted()
     assert {_station_of(ctx, n)[0] for n in numbers} == {"STATION-2"}
     assert window.feedback.history[-1][0] == "good"
+
+
+def test_a_crashed_station_shows_as_silent_and_a_beating_one_does_not(window, qtbot, ctx):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.services import supervision as sv
+    from db.base import utcnow
+    from db.models import User
+
+    with ctx.sessions() as s:
+        packer = s.scalar(select(User).where(User.username == "packer2"))
+    sv.sign_in(ctx.sessions, "STATION-2", packer.id)
+    board = _board(window, qtbot)
+    long_ago = utcnow() - sv.PRESENCE_TIMEOUT - timedelta(minutes=5)
+    with ctx.sessions() as s:  # both stations last heard of long ago; STATION-2 crashed, this one lives
+        s.execute(update(Station).where(Station.name.in_(["STATION-1", "STATION-2"])).values(last_seen_at=long_ago))
+        s.commit()
+    window.presence.beat()
+
+    def beaten() -> bool:
+        with ctx.sessions() as s:
+            return s.scalar(select(Station.last_seen_at).where(Station.name == "STATION-1")) > long_ago
+
+    qtbot.waitUntil(beaten)
+    board.reload_stations()
+    cell = board.stations.item(board.station_row("STATION-2"), 2)
+    assert cell.text().startswith("Packer Two — silent since") and "crashed" in cell.toolTip()
+    assert board.stations.item(board.station_row("STATION-1"), 2).text() == "Supervisor One"

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from app.services import supervision as sv
 from app.ui.common import run_action
+from app.ui.feedback import colour
 from app.ui.queue.model import MIME_ORDERS
 from app.ui.queue.view import QueueView
 from app.ui.texts import priority_name
@@ -168,17 +169,30 @@ class SupervisorBoard(QWidget):
         self.target_station.clear()
         self.target_station.addItem(self.tr("No station (back to the queue)"), None)
         for row, st in enumerate(stats):
-            values = [st.name, st.warehouse or "", st.user or self.tr("nobody"), st.current_order or "—",
+            values = [st.name, st.warehouse or "", self._who(st), st.current_order or "—",
                       str(st.done_today), f"{st.per_hour:.1f}", str(st.done_last_hour)]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 2 and st.user:
-                    item.setForeground(QColor("#1b8a3a"))
+                    item.setForeground(QColor(colour("warn" if st.silent else "good")))
+                    if st.silent:
+                        item.setToolTip(self.tr("The station has not been heard of since %1: it may have crashed or "
+                                                "lost its connection.").replace("%1", self._seen(st)))
                 self.stations.setItem(row, col, item)
             self.target_station.addItem(st.name, st.name)
         self.target_station.setCurrentIndex(max(0, self.target_station.findData(current)))
         self.target_station.blockSignals(False)
         self.stats = stats
+
+    def _seen(self, st) -> str:
+        return st.last_seen_at.astimezone().strftime("%H:%M") if st.last_seen_at else "—"
+
+    def _who(self, st) -> str:
+        if not st.user:
+            return self.tr("nobody")
+        if st.silent:
+            return self.tr("%1 — silent since %2").replace("%1", st.user).replace("%2", self._seen(st))
+        return st.user
 
     def _read_stats(self):
         with self.env.ctx.sessions() as s:
