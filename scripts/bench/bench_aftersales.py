@@ -9,7 +9,8 @@
 
 Usage: ``python scripts/bench/bench_aftersales.py [--db URL ...] [--orders N] [--quick] [--json] [--repeat N]``.
 Without ``--db`` it uses ``bench-results/million.db`` when it exists (copied first, so the lead's file is not
-written to), else a demo database of ``--orders`` orders made with ``station demo seed``. The machine is
+written to), else a demo database of ``--orders`` orders made with ``station demo seed``; and a demo database of as
+many orders on the PostgreSQL test server (``STATION_TEST_PG``) when one answers. The machine is
 shared with other engineers: the figures are noisy.
 """
 
@@ -160,15 +161,38 @@ def bench_db(url: str, repeat: int, lookups: int) -> list[dict]:
     return figures
 
 
-def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = None, repeat: int | None = None) -> list[dict]:
+def pg_demo_db(factory, orders: int) -> str:
+    """A fresh PostgreSQL database on the test server with ``orders`` demo orders."""
+    from app.services import demo
+
+    url = factory.create("postgresql")
+    ctx = open_context(url)
+    _log(f"seeding {orders} demo orders into PostgreSQL {url.rsplit('/', 1)[-1]} ...")
+    demo.seed(ctx, orders=orders, seed=7)
+    ctx.dispose()
+    return url
+
+
+def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = None, repeat: int | None = None,
+        backends: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """Without ``dbs``: SQLite (the million-order file when there is one, else a demo database) and a demo
+    database on the PostgreSQL test server, as ``backends`` asks."""
+    from tests.helpers.databases import DatabaseFactory, postgres_unavailable_reason
+
     repeat = repeat or (3 if quick else 5)
     lookups = 60 if quick else 300
     temp_urls: list[str] = []
+    factory = None
     if not dbs:
-        if MILLION.exists() and not quick:
-            dbs = [copy_sqlite(MILLION)]
-        else:
-            dbs = [demo_db(orders or (2000 if quick else 20000))]
+        dbs = []
+        if "sqlite" in backends:
+            dbs.append(copy_sqlite(MILLION) if MILLION.exists() and not quick else demo_db(orders or (2000 if quick else 20000)))
+        if "postgresql" in backends:
+            if postgres_unavailable_reason():
+                _log(f"bench_aftersales: {postgres_unavailable_reason()}: no PostgreSQL figures")
+            else:
+                factory = DatabaseFactory(Path(tempfile.mkdtemp(prefix="bench_aftersales_pg_")), f"bench{os.getpid()}")
+                dbs.append(pg_demo_db(factory, orders or (2000 if quick else 20000)))
         temp_urls = list(dbs)
     figures: list[dict] = []
     try:
@@ -176,7 +200,13 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
             figures += bench_db(url, repeat, lookups)
     finally:
         for url in temp_urls:
-            shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+            if url.startswith("sqlite"):
+                shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+            elif factory is not None:
+                factory.drop(url)
+        if factory is not None:
+            factory.close()
+            shutil.rmtree(factory.folder, ignore_errors=True)
     return figures
 
 
