@@ -740,12 +740,22 @@ class PackService:
         return self._cartons, self._materials
 
     def _box_items(self, s: Session, box: PackBox) -> list[tuple[Product | None, int]]:
+        """What is in the box, by product: the stored items, plus the items this transaction added and has not
+        written yet (the scan's own tick), so closing a box needs no flush of its own."""
+        quantities: dict[int | None, int] = {}
         rows = s.execute(
             select(OrderLine.product_id, func.sum(PackBoxItem.quantity))
             .join(OrderLine, OrderLine.id == PackBoxItem.line_id)
             .where(PackBoxItem.box_id == box.id).group_by(OrderLine.product_id)
         ).all()
-        return [(s.get(Product, pid) if pid else None, int(q)) for pid, q in rows]
+        for pid, q in rows:
+            quantities[pid] = quantities.get(pid, 0) + int(q)
+        for item in s.new:
+            if isinstance(item, PackBoxItem) and item.box_id == box.id:
+                line = s.get(OrderLine, item.line_id)
+                pid = line.product_id if line is not None else None
+                quantities[pid] = quantities.get(pid, 0) + item.quantity
+        return [(s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
 
     @staticmethod
     def _fit_items(products: Iterable[tuple[Product | None, int]]) -> list[fit.Item]:
@@ -758,10 +768,10 @@ class PackService:
             items.extend([item] * quantity)
         return items
 
-    def _box_plan(self, s: Session, box: PackBox, chosen: str = "") -> tuple[fit.CartonSpec | None, list[fit.MaterialSpec], int]:
+    def _box_plan(self, s: Session, contents: list[tuple[Product | None, int]], chosen: str = ""
+                  ) -> tuple[fit.CartonSpec | None, list[fit.MaterialSpec], int]:
         """The box's carton (the packer's choice, else the recommendation), materials and expected weight."""
         cartons, materials = self.catalogue(s)
-        contents = self._box_items(s, box)
         items = self._fit_items(contents)
         rec = fit.recommend(items, cartons, materials)
         carton = next((c for c in cartons if c.code == chosen), None) if chosen else rec.carton
@@ -769,14 +779,26 @@ class PackService:
         weight += (carton.tare_g if carton else 0) + sum(m.weight_g for m in rec.materials)
         return carton, rec.materials, weight
 
-    def _close_box(self, x: _Scan, *, finishing: bool = False) -> Answer:
+    def _open_box_row(self, x: _Scan) -> PackBox | None:
+        """The order's open box: the remembered one (no round trip when this transaction opened it), else the
+        newest open box in the database."""
+        cached = self._box_cache
+        if cached is not None and cached[0] == x.order.id:
+            box = x.session.get(PackBox, cached[1])
+            if box is not None and box.state == "open":
+                return box
+            self._box_cache = None
+        return x.session.scalar(
+            select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").order_by(PackBox.seq.desc()).limit(1))
+
+    def _close_box(self, x: _Scan, *, finishing: bool = False, box: PackBox | None = None) -> Answer:
         s = x.session
-        s.flush()
-        box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").order_by(PackBox.seq.desc()).limit(1))
-        if box is None or not s.scalar(select(func.count()).select_from(PackBoxItem).where(PackBoxItem.box_id == box.id)):
+        box = box or self._open_box_row(x)
+        contents = self._box_items(s, box) if box is not None else []
+        if box is None or not contents:
             seq = box.seq if box is not None else 1
             return self._answer(x, REFUSED, message("box_empty", seq=seq), "box_empty")
-        carton, materials, expected = self._box_plan(s, box, x.pack.carton_code)
+        carton, materials, expected = self._box_plan(s, contents, x.pack.carton_code)
         box.carton_code = carton.code if carton else ""
         if carton:
             box.length_mm, box.width_mm, box.height_mm = carton.dims
@@ -795,7 +817,8 @@ class PackService:
                     "weight_mismatch", WEIGH, box=box.seq)
         box.state, box.closed_at = "closed", utcnow()
         self._box_cache = None
-        notify_change(s, "order", x.order.number)
+        if not finishing:  # completing the order notifies once for both
+            notify_change(s, "order", x.order.number)
         x.pack.carton_code = ""
         if x.pack.pending and x.pack.pending.get("await") == "weight":
             x.pack.pending = None
@@ -810,19 +833,25 @@ class PackService:
     def _finish(self, x: _Scan, line: OrderLine | None) -> Answer:
         """Every line is packed: close the last box (weight check), then the order is ``packed``."""
         s = x.session
-        open_box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").limit(1))
+        open_box = self._open_box_row(x)
+        # Boxes are numbered 1, 2, ... and only the last one can be dropped (below): the last number is the count.
+        boxes: int | None = None
         if open_box is not None:
-            closed = self._close_box(x, finishing=True)
+            closed = self._close_box(x, finishing=True, box=open_box)
             if closed.reason == "box_empty":
                 self._box_cache = None
                 s.delete(open_box)  # opened and left empty: no parcel for it
+                boxes = open_box.seq - 1
             elif closed.reason == "weight_mismatch":
                 closed.line_id = line.id if line is not None else None
                 if line is not None:
                     closed.packed, closed.quantity = line.packed_quantity, line.quantity
                 return closed
+            else:
+                boxes = open_box.seq
         x.pack.state, x.pack.packed_at, x.pack.pending = "packed", utcnow(), None
-        boxes = s.scalar(select(func.count()).select_from(PackBox).where(PackBox.order_id == x.order.id))
+        if boxes is None:
+            boxes = s.scalar(select(func.count()).select_from(PackBox).where(PackBox.order_id == x.order.id))
         move(s, x.order, lc.PACKED, self.actor, kind="packed", boxes=boxes, station=self.station)
         notify_change(s, "order", x.order.number)
         notify_change(s, "station", self.station)
