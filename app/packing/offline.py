@@ -119,6 +119,14 @@ class ScanJournal:
                 "WHERE station = ? AND replayed_at IS NULL ORDER BY seq LIMIT ?", (self.station, limit)).fetchall()
         return [StoredScan(*row) for row in rows]
 
+    def all(self) -> list[StoredScan]:
+        """Every scan this station stored, replayed or not, in order (the station's own record)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, client_key, raw, order_number, provisional, stored_at FROM stored_scans "
+                "WHERE station = ? ORDER BY seq", (self.station,)).fetchall()
+        return [StoredScan(*row) for row in rows]
+
     def mark_replayed(self, seq: int, verdict: str, reason: str) -> None:
         with self._lock:
             changed = self._db.execute(
@@ -265,7 +273,7 @@ class Replayer:
         *,
         on_outcome: Callable[[ReplayOutcome], None] | None = None,
         on_state: Callable[[bool, int], None] | None = None,
-        on_done: Callable[[int, int], None] | None = None,
+        on_done: Callable[[Message], None] | None = None,
         backoff_first_s: float = BACKOFF_FIRST_S,
         backoff_max_s: float = BACKOFF_MAX_S,
     ) -> None:
@@ -273,7 +281,7 @@ class Replayer:
         self.make_service = make_service
         self.on_outcome = on_outcome
         self.on_state = on_state  # (database answering, scans waiting)
-        self.on_done = on_done  # (scans replayed in this round, of which refused)
+        self.on_done = on_done  # the round's summary for the packer, once every stored scan is in
         self.backoff_first_s = backoff_first_s
         self.backoff_max_s = backoff_max_s
         self.attempts = 0
@@ -347,5 +355,5 @@ class Replayer:
                     return outcomes
         self._state(True)
         if self.on_done is not None and outcomes:
-            self.on_done(len(outcomes), sum(1 for o in outcomes if o.refused))
+            self.on_done(message("replay_done", count=len(outcomes), refused=sum(1 for o in outcomes if o.refused)))
         return outcomes
