@@ -114,7 +114,14 @@ def timestamp(value: Any, field: str, *, required: bool = True) -> datetime | No
         raise FieldError(f"{field}: {value!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         raise FieldError(f"{field}: {value!r} has no UTC offset (write e.g. {value.strip()}+08:00)")
-    return parsed.astimezone(timezone.utc)
+    return _in_utc(parsed, value, field)
+
+
+def _in_utc(parsed: datetime, value: str, field: str) -> datetime:
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00+08:00 lies before the first representable UTC instant
+        raise FieldError(f"{field}: {value!r} is out of range") from None
 
 
 def utc_naive(value: Any, field: str, *, required: bool = True) -> datetime | None:
@@ -131,7 +138,7 @@ def utc_naive(value: Any, field: str, *, required: bool = True) -> datetime | No
         raise FieldError(f"{field}: {value!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return _in_utc(parsed, value, field)
 
 
 def text(value: Any, field: str, *, max_length: int | None = None) -> str:

@@ -244,7 +244,7 @@ def _edi_time(value: str, form: str, field: str) -> datetime:
                 return base.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(
                     timezone.utc
                 )
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 with an offset east of UTC
         pass
     raise f.FieldError(f"{field}: {value!r} is not a date in format {form or '(none)'}")
 
