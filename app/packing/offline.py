@@ -57,11 +57,12 @@ CREATE TABLE IF NOT EXISTS stored_scans (
     order_number TEXT,
     provisional TEXT NOT NULL,
     stored_at TEXT NOT NULL,
+    database TEXT NOT NULL DEFAULT '',
     replayed_at TEXT,
     verdict TEXT,
     reason TEXT
 );
-CREATE INDEX IF NOT EXISTS stored_scans_waiting ON stored_scans (station, seq) WHERE replayed_at IS NULL;
+CREATE INDEX IF NOT EXISTS stored_scans_waiting ON stored_scans (station, database, seq) WHERE replayed_at IS NULL;
 """
 
 
@@ -71,6 +72,13 @@ def journal_path(settings: Settings, station: str) -> Path:
         return Path(settings.scan_journal).expanduser()
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in station)
     return data_dir() / "offline" / f"scans-{safe}.sqlite"
+
+
+def database_name(url: str) -> str:
+    """The database a journal row belongs to, without any password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -84,52 +92,61 @@ class StoredScan:
 
 
 class ScanJournal:
-    """The durable journal of one station. Thread-safe: the GUI thread appends, the replayer marks."""
+    """The durable journal of one station on one database (scans stored for another database stay where they
+    are). Thread-safe: the GUI thread appends, the replayer marks. The file is made by the first scan stored."""
 
-    def __init__(self, path: Path, station: str) -> None:
+    def __init__(self, path: Path, station: str, database: str = "") -> None:
         self.path = Path(path)
         self.station = station
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.database = database
         self._lock = threading.Lock()
-        # isolation_level=None: each statement commits by itself (no implicit transaction left open).
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: the scan survives a power cut
-        self._db.executescript(_SCHEMA)
-        self._waiting = self._count_waiting()
+        self._db: sqlite3.Connection | None = None
+        self._waiting = 0
+        if self.path.exists():  # scans left by the last run (a crash, a database that never came back)
+            self._waiting = int(self._connection().execute(
+                "SELECT count(*) FROM stored_scans WHERE station = ? AND database = ? AND replayed_at IS NULL",
+                (self.station, self.database)).fetchone()[0])
 
-    def _count_waiting(self) -> int:
-        return int(self._db.execute(
-            "SELECT count(*) FROM stored_scans WHERE station = ? AND replayed_at IS NULL", (self.station,)).fetchone()[0])
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: each statement commits by itself (no implicit transaction left open).
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: the scan survives a power cut
+            db.executescript(_SCHEMA)
+            self._db = db
+        return self._db
 
     def append(self, raw: str, key: str, order_number: str | None, provisional: str) -> StoredScan:
         stored_at = datetime.now(timezone.utc).isoformat()
         with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO stored_scans (client_key, station, raw, order_number, provisional, stored_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (key, self.station, raw, order_number, provisional, stored_at))
+            cursor = self._connection().execute(
+                "INSERT INTO stored_scans (client_key, station, database, raw, order_number, provisional, stored_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (key, self.station, self.database, raw, order_number, provisional, stored_at))
             self._waiting += 1
             seq = int(cursor.lastrowid or 0)
         return StoredScan(seq, key, raw, order_number, provisional, stored_at)
 
-    def pending(self, limit: int = 500) -> list[StoredScan]:
+    def _select(self, where: str, *params: object) -> list[StoredScan]:
+        if self._db is None and not self.path.exists():
+            return []
         with self._lock:
-            rows = self._db.execute(
+            rows = self._connection().execute(
                 "SELECT seq, client_key, raw, order_number, provisional, stored_at FROM stored_scans "
-                "WHERE station = ? AND replayed_at IS NULL ORDER BY seq LIMIT ?", (self.station, limit)).fetchall()
+                f"WHERE station = ? AND database = ? {where}", (self.station, self.database, *params)).fetchall()
         return [StoredScan(*row) for row in rows]
+
+    def pending(self, limit: int = 500) -> list[StoredScan]:
+        return self._select("AND replayed_at IS NULL ORDER BY seq LIMIT ?", limit)
 
     def all(self) -> list[StoredScan]:
         """Every scan this station stored, replayed or not, in order (the station's own record)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, client_key, raw, order_number, provisional, stored_at FROM stored_scans "
-                "WHERE station = ? ORDER BY seq", (self.station,)).fetchall()
-        return [StoredScan(*row) for row in rows]
+        return self._select("ORDER BY seq")
 
     def mark_replayed(self, seq: int, verdict: str, reason: str) -> None:
         with self._lock:
-            changed = self._db.execute(
+            changed = self._connection().execute(
                 "UPDATE stored_scans SET replayed_at = ?, verdict = ?, reason = ? WHERE seq = ? AND replayed_at IS NULL",
                 (datetime.now(timezone.utc).isoformat(), verdict, reason, seq)).rowcount
             self._waiting -= changed
@@ -141,12 +158,14 @@ class ScanJournal:
     def outcome(self, key: str) -> tuple[str | None, str | None] | None:
         """(verdict, reason) the database gave the stored scan with this key; None for an unknown key."""
         with self._lock:
-            row = self._db.execute("SELECT verdict, reason FROM stored_scans WHERE client_key = ?", (key,)).fetchone()
+            row = self._connection().execute("SELECT verdict, reason FROM stored_scans WHERE client_key = ?", (key,)).fetchone()
         return (row[0], row[1]) if row else None
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
 
 @dataclass

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from app.context import open_context
 from app.packing.messages import Message
-from app.packing.offline import OfflineScans, ReplayOutcome, Replayer, ScanJournal
+from app.packing.offline import OfflineScans, ReplayOutcome, Replayer, ScanJournal, database_name
 from app.packing.service import Answer, PackService
 from app.services.uow import Actor
 from db import migrate
@@ -33,7 +33,6 @@ from db.models.packing import PackBoxItem, PackScan
 from db.session import make_engine
 from tests.faults.forwarder import Forwarder
 from tests.packing.conftest import Printed, bench, order_factory, printed  # noqa: F401 - fixtures reused
-from tests.packing.factories import make_bench
 
 
 def pytest_configure(config) -> None:
@@ -184,6 +183,10 @@ class Station:
             time.sleep(0.05)
         assert not self.offline.waiting(), f"{self.offline.waiting()} stored scans still wait after {timeout} s"
 
+    def stored_keys(self) -> list[str]:
+        """The client keys of every scan the station stored, in order."""
+        return [stored.key for stored in self.offline.journal.all()]
+
     def close(self) -> None:
         self.replayer.stop()
         self.offline.journal.close()
@@ -197,7 +200,7 @@ def station_factory(bench, printed, tmp_path):
     def make(url: str, *, journal: Path | None = None, backoff_max_s: float = 1.0) -> Station:
         context = open_context(url, migrate_schema=False)
         actor = Actor(station=bench.station, user=bench.packer, role="packer")
-        offline = OfflineScans(ScanJournal(journal or tmp_path / "journal.sqlite", bench.station))
+        offline = OfflineScans(ScanJournal(journal or tmp_path / "journal.sqlite", bench.station, database_name(url)))
         service = PackService(context.sessions, context.settings, bench.station, actor, print_dispatch=printed, offline=offline)
         shown: list[Answer] = []
         outcomes: list[ReplayOutcome] = []
@@ -236,13 +239,3 @@ def pack_state(ctx, number: str) -> dict:
         keys = list(s.scalars(select(PackScan.client_key).where(PackScan.client_key.is_not(None)).order_by(PackScan.id)))
         return {"status": order.status, "ticks": int(ticks), "boxed": int(boxed), "ticked": int(ticked), "keys": keys}
 
-
-def stored_keys(journal_file: Path, station: str) -> list[str]:
-    journal = ScanJournal(journal_file, station)
-    try:
-        return [stored.key for stored in journal.all()]
-    finally:
-        journal.close()
-
-
-__all__ = ["Printed", "pack_state", "stored_keys", "make_bench"]

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from app.packing.offline import STORED
-from tests.faults.conftest import pack_state, stored_keys
+from tests.faults.conftest import pack_state
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def _pack_through_an_outage(ctx, station_factory, forwarder, private_cluster, pr
 
     # Nothing lost, nothing doubled.
     state = pack_state(ctx, number)
-    journal = stored_keys(tmp_path / "journal.sqlite", bench.station)
+    journal = station.stored_keys()
     counts = Counter(state["keys"])
     assert all(counts[key] == 1 for key in journal), "a stored scan is missing or doubled in pack_scans"
     assert len(counts) == len(state["keys"]), "a scan is in pack_scans twice"

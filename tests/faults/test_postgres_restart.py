@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from app.packing.offline import STORED
-from tests.faults.conftest import pack_state, stored_keys
+from tests.faults.conftest import pack_state
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_scans_through_a_restart_land_exactly_once(mode, ctx, station_factory, p
     assert station.done and station.done[-1].code == "replay_done"
     assert not any(o.refused for o in station.outcomes)
     state = pack_state(ctx, number)
-    journal = stored_keys(tmp_path / "journal.sqlite", bench.station)
+    journal = station.stored_keys()
     counts = Counter(state["keys"])
     assert all(counts[key] == 1 for key in journal) and max(counts.values()) == 1
     assert state["ticks"] == state["boxed"] == state["ticked"] == units + 1

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.packing.service import COMPLETE, Answer, PackService, PackView
+from app.packing.offline import STORED, OfflineScans, ReplayOutcome, Replayer, ScanJournal, database_name, journal_path
+from app.packing.service import COMPLETE, OK, SCAN_ITEM, Answer, PackService, PackView
 from app.ui.common import run_action
 from app.ui.feedback import colour
 from app.ui.texts import status_name
@@ -38,6 +39,7 @@ from app.ui.texts import status_name
 log = logging.getLogger(__name__)
 
 DONE_COLOUR = "#d7f0dc"
+AMBER_COLOUR = "#b26a00"  # stored at this station, not yet checked by the database
 _warmed = threading.Event()
 
 
@@ -66,6 +68,14 @@ class _HandOff(QObject):
     done = Signal(object)
 
 
+class _Replay(QObject):
+    """Carries the reconnect loop's news from its thread to the GUI thread."""
+
+    outcome = Signal(object)  # ReplayOutcome
+    state = Signal(bool, int)  # database answering, scans waiting
+    done = Signal(object)  # Message: the round's summary
+
+
 class PackScreen(QWidget):
     handles_next_order = True  # the main window hands CMD:NEXT-ORDER to this screen while it is shown
     answered = Signal(object)  # every Answer the screen showed (tests and the status bar listen)
@@ -75,7 +85,21 @@ class PackScreen(QWidget):
         super().__init__(parent)
         self.env = env
         self.language = env.ctx.settings.language
-        self.service = PackService(env.ctx.sessions, env.ctx.settings, env.station, env.actor, label=False)
+        settings = env.ctx.settings
+        # Scans taken while the shared database is away wait in the station's own journal; the replayer sends
+        # them, in order, once it answers (on its own thread; its own service, which labels what it completes).
+        self.offline = OfflineScans(ScanJournal(journal_path(settings, env.station), env.station, database_name(settings.db_url)))
+        self.service = PackService(env.ctx.sessions, settings, env.station, env.actor, label=False, offline=self.offline)
+        self.database_away = False
+        self._replay = _Replay(self)
+        self._replay.outcome.connect(self._on_replayed)
+        self._replay.state.connect(self._on_replay_state)
+        self._replay.done.connect(self._on_replay_done)
+        self.replayer = Replayer(
+            self.offline.journal, lambda: PackService(env.ctx.sessions, settings, env.station, env.actor),
+            on_outcome=self._replay.outcome.emit, on_state=self._replay.state.emit, on_done=self._replay.done.emit)
+        self.offline.on_stored = self.replayer.wake
+        self.replayer.start()
         self.view_data: PackView | None = None
         self.last_answer: Answer | None = None
         self._handoff = _HandOff(self)
@@ -97,7 +121,13 @@ class PackScreen(QWidget):
         self.order_label.setObjectName("title")
         self.step_label = QLabel()
         self.step_label.setObjectName("subtitle")
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offline")
+        self.offline_label.setStyleSheet(
+            f"background: {AMBER_COLOUR}; color: white; font-weight: bold; padding: 4px 8px; border-radius: 4px;")
+        self.offline_label.hide()
         top.addWidget(self.order_label, 1)
+        top.addWidget(self.offline_label)
         top.addWidget(self.step_label)
         root.addLayout(top)
 
@@ -194,10 +224,13 @@ class PackScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        if self.offline.waiting():
+            return  # the database is away or busy with the stored scans: the provisional ticks stay shown
         ok, view = run_action(self.env.feedback, self.service.view)
         if not ok:
             return
         self.view_data = view
+        self.offline.remember(view)
         if view is None:
             self.order_label.setText(self.tr("No order at this station"))
             self.step_label.setText(self.tr("Scan NEXT ORDER or an order number"))
@@ -270,8 +303,9 @@ class PackScreen(QWidget):
         text = answer.text(self.language)
         kind = "bad" if not answer.good else ("good" if answer.message.severity == "good" else answer.message.severity)
         self.message.setText(text)
+        background = AMBER_COLOUR if kind == "warn" else colour(kind)
         self.message.setStyleSheet(
-            f"background: {colour(kind)}; color: white; font-size: 22pt; font-weight: bold; padding: 10px; border-radius: 6px;")
+            f"background: {background}; color: white; font-size: 22pt; font-weight: bold; padding: 10px; border-radius: 6px;")
         if sound:
             {"good": self.env.feedback.good, "bad": self.env.feedback.bad}.get(kind, self.env.feedback.info)(text)
         self.last_answer = answer
@@ -295,6 +329,9 @@ class PackScreen(QWidget):
         return True
 
     def _after(self, answer: Answer, received: float) -> None:
+        if answer.reason == STORED:
+            self.database_away = True
+            self._show_offline()
         self.show_answer(answer)
         if answer.verdict == COMPLETE:
             self._start_hand_off(answer, received, self.service.last_order_id)
@@ -353,6 +390,36 @@ class PackScreen(QWidget):
         if ok:
             self._after(answer, received)
 
+    # --- offline: the stored scans and their replay ----------------------------------------------------------
+    def _show_offline(self) -> None:
+        waiting = self.offline.waiting()
+        if not waiting:
+            self.offline_label.hide()
+            return
+        if self.database_away:
+            text = self.tr("Database unreachable: %1 scan(s) stored at this station")
+        else:
+            text = self.tr("Database back: checking %1 stored scan(s)…")
+        self.offline_label.setText(text.replace("%1", str(waiting)))
+        self.offline_label.show()
+
+    def _on_replay_state(self, online: bool, waiting: int) -> None:
+        self.database_away = not online
+        self._show_offline()
+
+    def _on_replayed(self, outcome: ReplayOutcome) -> None:
+        self.database_away = False
+        self.show_answer(outcome.shown(), sound=outcome.refused)  # a refusal is heard; the rest is only shown
+        self._show_offline()
+
+    def _on_replay_done(self, summary) -> None:
+        self._show_offline()
+        self.offline.forget()
+        ok, _ = run_action(self.env.feedback, self.service.resume)  # the order as the database now knows it
+        if ok:
+            self.refresh()
+        self.show_answer(Answer(OK, summary, "replay_done", SCAN_ITEM, self.view_data.number if self.view_data else None))
+
     # --- live ----------------------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -372,6 +439,8 @@ class PackScreen(QWidget):
         self._bridge_connected = True
 
     def on_change(self, topic: str, key: str) -> None:
+        if self.offline.waiting():
+            return  # the database's news waits until the stored scans are in
         if topic == "*" or (topic == "station" and key == self.env.station) or (
             topic == "order" and self.view_data is not None and key == self.view_data.number
         ):
@@ -383,5 +452,7 @@ class PackScreen(QWidget):
             self._refresh_timer.start()
 
     def shutdown(self) -> None:
+        self.replayer.stop()
         for thread in self._threads:
             thread.join(timeout=5)
+        self.offline.journal.close()
