@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import math
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,7 +57,7 @@ from app.shipping.rates import (
 )
 from db.base import utcnow
 from db.models import Order
-from db.models.shipping import Carrier, CarrierService, Parcel, PrinterAssignment, PrintJob
+from db.models.shipping import Carrier, CarrierService, Parcel, PrinterAssignment, PrintJob, ShippingCounter
 
 __all__ = [
     "ParcelSpec",
@@ -121,6 +123,64 @@ def default_parcels(order: Order) -> list[ParcelSpec]:
     return [ParcelSpec(share + tare, l, w, h, name) for _ in range(count)]
 
 
+# --- the carrier table, cached per process ----------------------------------------------------------------
+
+# The row whose value triggers on carriers, carrier_services, carrier_coverage and carrier_rates change with
+# every write (migration 0016), by a random step so that a rolled-back change's value never comes back.
+CARRIERS_VERSION = "carriers:version"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What a label needs of a service and its carrier to number a parcel."""
+
+    carrier_id: int
+    carrier_code: str
+    tracking_format: str
+    tracking_prefix: str
+    origin_country: str
+    service_code: str
+    format_code: str
+
+
+@dataclass(frozen=True)
+class CarrierTable:
+    version: int | None
+    options: list[ServiceOption]  # the active services, with coverage and rates
+    issuers: dict[int, Issuer]  # by service id
+
+
+_carrier_tables: "weakref.WeakKeyDictionary[Engine, CarrierTable]" = weakref.WeakKeyDictionary()
+
+
+def carrier_table(session: Session) -> CarrierTable:
+    """The active carrier services with their coverage and rates, read from the database once per process and
+    loaded again only when the carrier tables' version has moved: one primary-key read per label instead of
+    the whole rate table. (No version row, as in a database a person edited by hand: read every time.)"""
+    version = session.scalar(select(ShippingCounter.value).where(ShippingCounter.name == CARRIERS_VERSION))
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    cached = _carrier_tables.get(engine)
+    if version is not None and cached is not None and cached.version == version:
+        return cached
+    options = load_options(session)
+    issuers = {
+        service_id: Issuer(carrier_id, carrier_code, tracking_format, tracking_prefix, origin_country, service_code,
+                           format_code)
+        for service_id, carrier_id, carrier_code, tracking_format, tracking_prefix, origin_country, service_code, format_code
+        in session.execute(
+            select(CarrierService.id, Carrier.id, Carrier.code, Carrier.tracking_format, Carrier.tracking_prefix,
+                   Carrier.origin_country, CarrierService.code, CarrierService.format_code)
+            .join(Carrier, Carrier.id == CarrierService.carrier_id)
+            .where(CarrierService.id.in_([o.service_id for o in options]))
+        )
+    }
+    table = CarrierTable(version, options, issuers)
+    if version is not None:
+        _carrier_tables[engine] = table
+    return table
+
+
 def _destination(order: Order) -> Destination:
     if not order.ship_country:
         raise ShippingError(f"order {order.number} has no destination country: fix the shipping address")
@@ -139,7 +199,7 @@ def quote_order(
     now = now or utcnow()
     specs = list(parcels) if parcels else default_parcels(order)
     dest = _destination(order)
-    options = load_options(session)
+    options = carrier_table(session).options
     requirement = Requirement.for_service_level(order.service_level, now.date())
     if deliver_by:
         requirement = Requirement(kind=requirement.kind, deliver_by=deliver_by)
@@ -153,7 +213,7 @@ def _choose(session: Session, order: Order, specs: list[ParcelSpec], service_cod
         if result.best is None:
             raise explain_failure(result, dest, specs)
         return result.best, False
-    options = {o.code: o for o in load_options(session)}
+    options = {o.code: o for o in carrier_table(session).options}
     option = options.get(service_code.upper()) or options.get(service_code)
     if option is None:
         raise InvalidInput(f"no active carrier service {service_code!r}: choose one of {', '.join(sorted(options))}")
@@ -191,24 +251,22 @@ def label_order(
                              (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
     chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by)
     option = chosen.service
-    carrier = session.get(Carrier, session.get(CarrierService, option.service_id).carrier_id)  # type: ignore[union-attr]
-    service = session.get(CarrierService, option.service_id)
-    assert carrier is not None and service is not None
+    issuer = carrier_table(session).issuers[option.service_id]
     m = len(specs)
-    first_tn = next_serials(session, f"tracking:{carrier.code}", m)
+    first_tn = next_serials(session, f"tracking:{issuer.carrier_code}", m)
     first_sscc = next_serials(session, f"sscc:{settings.gs1_company_prefix}", m)
     made: list[Parcel] = []
     for i, spec in enumerate(specs):
         number = tracking.make(
-            carrier.tracking_format, first_tn + i, prefix=carrier.tracking_prefix,
-            country=carrier.origin_country, service_code=service.format_code,
+            issuer.tracking_format, first_tn + i, prefix=issuer.tracking_prefix,
+            country=issuer.origin_country, service_code=issuer.format_code,
         )
         parcel = Parcel(
             order_id=order.id, seq=i + 1, count=m, weight_g=int(spec.weight_g or 0),
             length_mm=int(spec.length_mm or 0), width_mm=int(spec.width_mm or 0), height_mm=int(spec.height_mm or 0),
             carton=spec.carton, tracking_number=number,
             sscc=sscc_mod.make(settings.gs1_company_prefix, first_sscc + i),
-            tracking_token=secrets.token_urlsafe(24), carrier_id=carrier.id, service_id=service.id,
+            tracking_token=secrets.token_urlsafe(24), carrier_id=issuer.carrier_id, service_id=option.service_id,
             zone=chosen.zone, rate_cents=option.price_for(chosen.zone, chosen.chargeable_g[i]) or 0,
             chargeable_weight_g=chosen.chargeable_g[i], expected_delivery=chosen.expected_delivery,
             status="labelled", service_overridden=overridden, labelled_at=now, labelled_by=actor.user,
@@ -219,7 +277,7 @@ def label_order(
     order.tracking_number = made[0].tracking_number
     move(
         session, order, lifecycle.LABELLED, actor,
-        carrier=carrier.code, service=service.code, tracking_numbers=[p.tracking_number for p in made],
+        carrier=issuer.carrier_code, service=issuer.service_code, tracking_numbers=[p.tracking_number for p in made],
         ssccs=[p.sscc for p in made], parcels=m, price_cents=chosen.price_cents,
         expected_delivery=chosen.expected_delivery.isoformat(), overridden=overridden,
     )
@@ -348,14 +406,17 @@ def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = 
 
 
 def queue_job(
-    session: Session, key: str, station: str, kind: str, payload: bytes, fmt: str, printer: str,
+    session: Session, key: str, station: str, kind: str, payload: bytes | Callable[[], bytes], fmt: str, printer: str,
     *, order_id: int | None = None, parcel_id: int | None = None, requested_by: str | None = None,
     description: str = "",
 ) -> PrintJob:
-    """Put one document on the print queue, once: a second call with the same key returns the first job."""
+    """Put one document on the print queue, once: a second call with the same key returns the first job.
+    ``payload`` may be a function that renders the document: it is called only when the job is new."""
     existing = session.scalar(select(PrintJob).where(PrintJob.idempotency_key == key))
     if existing is not None:
         return existing
+    if callable(payload):
+        payload = payload()
     job = PrintJob(
         idempotency_key=key, station=station, document_kind=kind, printer=printer, format=fmt, payload=payload,
         state="queued", order_id=order_id, parcel_id=parcel_id, requested_by=requested_by, description=description,
@@ -383,19 +444,21 @@ def enqueue_documents(
     jobs = []
     label_printer = printer_for(session, station, "label", settings) or PrinterChoice("")
     for parcel in parcels:
-        payload = render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings,
-                                label_printer.cjk_mode)
+        def render_label(parcel: Parcel = parcel) -> bytes:
+            return render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings,
+                                 label_printer.cjk_mode)
+
         jobs.append(queue_job(
-            session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, label_printer.format,
+            session, f"label:{parcel.id}:{parcel.reprints}", station, "label", render_label, label_printer.format,
             label_printer.uri, order_id=order.id, parcel_id=parcel.id, requested_by=user,
             description=f"label {parcel.seq}/{parcel.count} {parcel.tracking_number}",
         ))
     if include_slip:
         slip_printer = printer_for(session, station, "packing_slip", settings) or PrinterChoice("")
         paper = str(_settings(settings).extra.get("slip_paper", "a4"))
-        payload = slip.render(slip.slip_data(session, order, parcels, settings), paper)
         jobs.append(queue_job(
-            session, f"packing_slip:{parcels[0].id}", station, "packing_slip", payload, "pdf", slip_printer.uri,
+            session, f"packing_slip:{parcels[0].id}", station, "packing_slip",
+            lambda: slip.render(slip.slip_data(session, order, parcels, settings), paper), "pdf", slip_printer.uri,
             order_id=order.id, requested_by=user, description=f"packing slip {order.number}",
         ))
     session.flush()

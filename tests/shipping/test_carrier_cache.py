@@ -1,0 +1,164 @@
+"""The carrier table is read once per process and again only when it changed (migration 0016's version row);
+documents already on the print queue are not rendered again."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, func, select, update
+
+from app.services.uow import UnitOfWork
+from app.shipping import service
+from db.models.shipping import CarrierRate, CarrierService, PrintJob, ShippingCounter
+from tests.shipping.factories import packed_order
+
+
+class Statements:
+    """The SQL statements an engine runs while the recorder is attached."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.seen.append(statement)
+
+    def __enter__(self) -> "Statements":
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def reading(self, table: str) -> int:
+        return sum(1 for s in self.seen if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
+
+
+def _version(session) -> int | None:
+    return session.scalar(select(ShippingCounter.value).where(ShippingCounter.name == service.CARRIERS_VERSION))
+
+
+def test_second_label_reads_no_rate_table(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        first, second = packed_order(uow.session), packed_order(uow.session)
+        uow.commit()
+        first_id, second_id = first.id, second.id
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        from db.models import Order
+
+        service.label_order(uow.session, uow.session.get(Order, first_id), actor, settings=shipping_ctx.settings)
+        uow.commit()
+    with Statements(shipping_ctx.engine) as statements, UnitOfWork(shipping_ctx.sessions) as uow:
+        from db.models import Order
+
+        parcels = service.label_order(uow.session, uow.session.get(Order, second_id), actor, settings=shipping_ctx.settings)
+        uow.commit()
+    assert parcels and parcels[0].rate_cents > 0
+    assert statements.reading("carrier_rates") == 0
+    assert statements.reading("carrier_coverage") == 0
+    assert statements.reading("carrier_services") == 0
+
+
+def test_a_rate_change_is_seen_by_the_next_label(shipping_ctx, actor):
+    from db.models import Order
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        first, second = packed_order(uow.session), packed_order(uow.session)
+        uow.commit()
+        first_id, second_id = first.id, second.id
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        before = _version(s)
+        parcel = service.label_order(s, s.get(Order, first_id), actor, settings=shipping_ctx.settings)[0]
+        uow.commit()
+        chosen, zone, old_price = parcel.service_id, parcel.zone, parcel.rate_cents
+    # Another station (or an administrator's SQL) raises every price of the chosen service's zone.
+    with shipping_ctx.engine.begin() as conn:
+        conn.execute(update(CarrierRate).where(CarrierRate.service_id == chosen, CarrierRate.zone == zone)
+                     .values(price_cents=CarrierRate.price_cents + 100_000))
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        assert _version(s) != before
+        parcel = service.label_order(s, s.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
+        uow.commit()
+        # Dearer now: the label went to another service, or to the same one at the new price.
+        assert parcel.service_id != chosen or parcel.rate_cents == old_price + 100_000
+
+
+def test_a_service_switched_off_is_never_chosen_again(shipping_ctx, actor):
+    from db.models import Order
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        first, second = packed_order(uow.session), packed_order(uow.session)
+        uow.commit()
+        first_id, second_id = first.id, second.id
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        chosen = service.label_order(uow.session, uow.session.get(Order, first_id), actor,
+                                     settings=shipping_ctx.settings)[0].service_id
+        uow.commit()
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        uow.session.execute(update(CarrierService).where(CarrierService.id == chosen).values(active=False))
+        uow.commit()
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        parcel = service.label_order(uow.session, uow.session.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
+        uow.commit()
+        assert parcel.service_id != chosen
+
+
+def test_a_rolled_back_change_leaves_no_stale_copy(shipping_ctx, actor):
+    from db.models import Order
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        first, second = packed_order(uow.session), packed_order(uow.session)
+        uow.commit()
+        first_id, second_id = first.id, second.id
+    # A price change labelled with inside its own transaction, then rolled back.
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        s.execute(update(CarrierRate).values(price_cents=CarrierRate.price_cents + 500_000))
+        service.label_order(s, s.get(Order, first_id), actor, settings=shipping_ctx.settings)
+        uow.rollback()
+    # Then a change that moves the version as many times as the rolled-back one did, committed: with a version
+    # that only counted changes, it would match the rolled-back copy's.
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        uow.session.execute(update(CarrierRate).values(price_cents=CarrierRate.price_cents))
+        uow.commit()
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        parcel = service.label_order(s, s.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
+        price = s.scalar(select(CarrierRate.price_cents).where(
+            CarrierRate.service_id == parcel.service_id, CarrierRate.zone == parcel.zone,
+            CarrierRate.max_weight_g >= parcel.chargeable_weight_g).order_by(CarrierRate.max_weight_g).limit(1))
+        assert parcel.rate_cents == price < 500_000
+
+
+def test_documents_already_queued_are_not_rendered_again(shipping_ctx, actor):
+    rendered: list[str] = []
+
+    def render() -> bytes:
+        rendered.append("label")
+        return b"%PDF-1.4 label"
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        first = service.queue_job(uow.session, "label:test:0", "SHIP-1", "label", render, "pdf", "")
+        again = service.queue_job(uow.session, "label:test:0", "SHIP-1", "label", render, "pdf", "")
+        uow.commit()
+        assert again.id == first.id
+        assert rendered == ["label"]
+        assert uow.session.scalar(select(PrintJob.payload).where(PrintJob.id == first.id)) == b"%PDF-1.4 label"
+
+
+def test_enqueue_after_the_labels_adds_only_the_slip(shipping_ctx, actor):
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = packed_order(s)
+        service.label_order(s, order, actor, settings=shipping_ctx.settings)
+        labels = service.enqueue_documents(s, order, "SHIP-1", settings=shipping_ctx.settings, include_slip=False)
+        uow.commit()
+        label_ids = [j.id for j in labels]
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        s = uow.session
+        order = s.get(type(order), order.id)
+        jobs = service.enqueue_documents(s, order, "SHIP-1", settings=shipping_ctx.settings)
+        uow.commit()
+        assert [j.id for j in jobs[:-1]] == label_ids
+        assert jobs[-1].document_kind == "packing_slip" and jobs[-1].payload.startswith(b"%PDF")
+        assert s.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.order_id == order.id)) == len(label_ids) + 1
