@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
@@ -64,6 +64,7 @@ class ParcelView:
     shipped_at: datetime | None
     expected_delivery: date | None
     token: str = field(repr=False, default="")
+    carrier_name_zh: str = field(repr=False, default="")
 
 
 @dataclass
@@ -118,7 +119,7 @@ class TrackingView:
             "delay_reason": self.delay_reason,
             "matched": self.matched,
             "parcels": [
-                {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in asdict(p).items() if k != "token"}
+                {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in asdict(p).items() if k not in ("token", "carrier_name_zh")}
                 for p in self.parcels
             ],
             "returns": [asdict(r) for r in self.returns],
@@ -251,41 +252,51 @@ def lookup(session: Session, query: str, now: datetime | None = None) -> Trackin
     return view_of(session, order, matched, now)
 
 
+# The view's statements are built once, with bound parameters: on the customer's hot path (issue 11) building
+# SQL expressions per call cost more CPU than running them.
+_EVENTS = (select(OrderEvent.at, OrderEvent.kind, OrderEvent.station, OrderEvent.user, OrderEvent.location,
+                  OrderEvent.data).where(OrderEvent.order_id == bindparam("order_id")).order_by(OrderEvent.id))
+# Parcels with their carrier, service and the service's coverage rows for the destination country, in one round
+# trip; the coverage row that applies (region or whole country) is chosen in Python.
+_PARCELS = (
+    select(Parcel, Carrier.code, Carrier.name, Carrier.name_zh, CarrierService.code, CarrierCoverage.region,
+           CarrierCoverage.zone, CarrierCoverage.transit_days)
+    .join(Carrier, Carrier.id == Parcel.carrier_id).join(CarrierService, CarrierService.id == Parcel.service_id)
+    .outerjoin(CarrierCoverage, (CarrierCoverage.service_id == Parcel.service_id)
+               & (CarrierCoverage.country == bindparam("country")))
+    .where(Parcel.order_id == bindparam("order_id"), Parcel.voided.is_(False)).order_by(Parcel.seq, Parcel.id)
+)
+_RETURNS = (select(Return.number, Return.kind, Return.status, Return.tracking_number, Return.refund_cents,
+                   Return.exchange_order_id).where(Return.order_id == bindparam("order_id")).order_by(Return.id))
+_ORDER_NUMBER = select(Order.number).where(Order.id == bindparam("order_id"))
+_WAREHOUSE_NAME = select(Warehouse.name).where(Warehouse.id == bindparam("warehouse_id"))
+
+
 def view_of(session: Session, order: Order, matched: str = "order", now: datetime | None = None) -> TrackingView:
     now = now or utcnow()
     today = now.date()
+    country = (order.ship_country or "").upper()
     # Plain rows, not ORM objects: the lookup is on the service desk's and the customer's hot path.
     events = [
         TimelineEvent(at=at, kind=kind, station=station, user=user, location=location, data=data or {})
-        for at, kind, station, user, location, data in session.execute(
-            select(OrderEvent.at, OrderEvent.kind, OrderEvent.station, OrderEvent.user, OrderEvent.location,
-                   OrderEvent.data).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
+        for at, kind, station, user, location, data in session.execute(_EVENTS, {"order_id": order.id})
     ]
     events.sort(key=lambda e: e.at)  # carrier scans may arrive late; the timeline reads by time
-    # Parcels with their carrier, service and the service's coverage rows for the destination country, in one
-    # round trip; the coverage row that applies (region or whole country) is chosen in Python.
-    rows = session.execute(
-        select(Parcel, Carrier.code, Carrier.name, CarrierService.code, CarrierCoverage.region,
-               CarrierCoverage.zone, CarrierCoverage.transit_days)
-        .join(Carrier, Carrier.id == Parcel.carrier_id).join(CarrierService, CarrierService.id == Parcel.service_id)
-        .outerjoin(CarrierCoverage, (CarrierCoverage.service_id == Parcel.service_id)
-                   & (CarrierCoverage.country == (order.ship_country or "").upper()))
-        .where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq, Parcel.id)
-    ).all()
+    rows = session.execute(_PARCELS, {"order_id": order.id, "country": country}).all()
     parcels: dict[int, tuple] = {}
     coverage: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
-    for p, carrier_code, carrier_name, service_code, region, zone, days in rows:
-        parcels.setdefault(p.id, (p, carrier_code, carrier_name, service_code))
+    for p, carrier_code, carrier_name, carrier_name_zh, service_code, region, zone, days in rows:
+        parcels.setdefault(p.id, (p, carrier_code, carrier_name, carrier_name_zh, service_code))
         if zone is not None:
-            coverage.setdefault(p.service_id, {})[((order.ship_country or "").upper(), region)] = (zone, days)
+            coverage.setdefault(p.service_id, {})[(country, region)] = (zone, days)
     parcel_views = []
     expected: date | None = None
-    for p, carrier_code, carrier_name, service_code in parcels.values():
+    for p, carrier_code, carrier_name, carrier_name_zh, service_code in parcels.values():
         eta = expected_for(session, p, order, today, _days(coverage.get(p.service_id, {}), order))
         parcel_views.append(ParcelView(
             tracking_number=p.tracking_number, sscc=p.sscc, seq=p.seq, count=p.count,
             carrier=carrier_code, carrier_name=carrier_name, service=service_code, status=p.status,
-            shipped_at=p.shipped_at, expected_delivery=eta, token=p.tracking_token,
+            shipped_at=p.shipped_at, expected_delivery=eta, token=p.tracking_token, carrier_name_zh=carrier_name_zh or "",
         ))
         if eta and (expected is None or eta > expected):
             expected = eta
@@ -320,9 +331,10 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
             delay_code = delay_code or "not_shipped"
     returns = []
     has_returns = any(e.kind == "return_requested" for e in events)  # every return starts with this event
-    for r in (session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id)) if has_returns else ()):
-        exchange = session.get(Order, r.exchange_order_id).number if r.exchange_order_id else None  # type: ignore[union-attr]
-        returns.append(ReturnView(r.number, r.kind, r.status, r.tracking_number, r.refund_cents, exchange))
+    for number, kind, status, tracking, refund_cents, exchange_id in (
+            session.execute(_RETURNS, {"order_id": order.id}) if has_returns else ()):
+        exchange = session.scalar(_ORDER_NUMBER, {"order_id": exchange_id}) if exchange_id else None
+        returns.append(ReturnView(number, kind, status, tracking, refund_cents, exchange))
     place = " ".join(x for x in (order.ship_city, order.ship_region, order.ship_country) if x)
     return TrackingView(
         number=order.number, status=order.status, tracking_number=order.tracking_number, matched=matched,
@@ -352,8 +364,7 @@ def _where(session: Session, order: Order, parcels: list[ParcelView], last_carri
     if status == lc.SHIPPED:
         carrier = parcels[0].carrier_name if parcels else ""
         return "with_carrier", carrier, f"handed to {carrier or 'the carrier'}"
-    warehouse = session.get(Warehouse, order.warehouse_id) if order.warehouse_id else None
-    name = warehouse.name if warehouse else ""
+    name = (session.scalar(_WAREHOUSE_NAME, {"warehouse_id": order.warehouse_id}) if order.warehouse_id else None) or ""
     at = f" at {name}" if name else ""
     if status == lc.LABELLED:
         return "awaiting_pickup", name, f"labelled, waiting for the carrier's pick-up{at}"

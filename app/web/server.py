@@ -17,7 +17,8 @@ Settings: ``tracking_base_url`` (the labels' QR codes), ``service_phone`` and ``
 page), ``webhook_secret`` (order webhooks; also signs carrier events unless ``extra.carrier_events_secret`` or
 ``STATION_CARRIER_EVENTS_SECRET`` is set), ``extra.web_secret`` or ``STATION_WEB_SECRET`` (signs the forms' CSRF
 fields; random per start when unset, so a restart asks open forms to be sent again), ``extra.web_db_threads``
-(database work at once, default 8).
+(database work at once, default 8), ``extra.web_page_cache`` (tracking pages kept rendered per worker, default
+4096; 0 keeps none).
 
 No personal data reaches the log: the access log names the route with tokens replaced, the status and the time;
 a failure is logged by its exception type only.
@@ -26,6 +27,7 @@ a failure is logged by its exception type only.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import hmac
 import logging
@@ -41,7 +43,7 @@ from starlette.applications import Starlette
 import anyio
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -52,7 +54,9 @@ from app.context import Context
 from app.errors import InvalidInput, StationError
 from app.web import customer
 from app.web.i18n import Translator, negotiate
+from app.web.pagecache import CSRF_MARK, KeptPage, PageCache, kept_page, valid_until
 from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, RateLimiter, TooLarge, log_path, read_body, read_form
+from db.base import utcnow
 
 log = logging.getLogger("station.web")
 access_log = logging.getLogger("station.web.access")
@@ -113,6 +117,61 @@ class Guard:
                             (time.perf_counter() - started) * 1000)
 
 
+TRACKING_PAGE = re.compile(r"^/t/([A-Za-z0-9_\-]{16,64})$")
+GZIP_MIN_BYTES = 800  # as the app's GZipMiddleware: below this gzip saves nothing worth its CPU
+GZIP_LEVEL = 6  # within a few per cent of level 9 on these pages, at a fraction of the CPU
+
+
+class TrackingPages:
+    """Pure ASGI in front of the Starlette app for the request that carries the load: the plain tracking page
+    (``GET /t/<token>`` with no query). It is served from the page cache (:mod:`app.web.pagecache`) after one
+    stamp query, with the visitor's CSRF field put in, an ETag (``If-None-Match`` answers 304) and gzip, skipping
+    the router and the middleware stack. Anything else, and a token that opens no page (the app's own 404), goes
+    on to the app unchanged."""
+
+    def __init__(self, site: "CustomerSite", app) -> None:
+        self.site = site
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        match = TRACKING_PAGE.match(scope["path"]) if scope["type"] == "http" and scope["method"] == "GET" \
+            and not scope.get("query_string") else None
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        token = match.group(1)
+        headers: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            text = value.decode("latin-1")
+            headers[name] = f"{headers[name]}; {text}" if name == b"cookie" and name in headers else text
+        cookies = cookie_parser(headers.get(b"cookie", ""))
+        lang = negotiate(None, cookies.get(LANG_COOKIE), headers.get(b"accept-language"))
+        page = await self.site.run(self.site.kept_page, token, lang)
+        if page is None:
+            await self.app(scope, receive, send)
+            return
+        nonce = cookies.get(CSRF_COOKIE) or ""
+        new_nonce = not nonce
+        if new_nonce:
+            nonce = Csrf.new_nonce()
+        csrf = self.site.csrf.token(nonce, token)
+        # The body differs by page and by the visitor's CSRF field: the tag names both.
+        etag = f'"{page.digest}-{csrf[:12]}"'
+        answer = {**SECURITY_HEADERS, "cache-control": "private, no-cache", "etag": etag,
+                  "vary": "Accept-Language, Cookie, Accept-Encoding"}
+        if not new_nonce and etag in headers.get(b"if-none-match", ""):
+            await Response(status_code=304, headers=answer)(scope, receive, send)
+            return
+        body = page.body(csrf)
+        if len(body) >= GZIP_MIN_BYTES and "gzip" in headers.get(b"accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            answer["content-encoding"] = "gzip"
+        response = Response(body, status_code=200, headers=answer, media_type="text/html")
+        if new_nonce:
+            self.site.nonce_cookie(response, nonce)
+        await response(scope, receive, send)
+
+
 async def _plain(send, status: int, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
@@ -134,7 +193,8 @@ def sign(secret: str, body: bytes) -> str:
 
 
 class CustomerSite:
-    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0, db_threads: int = 8) -> None:
+    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0, db_threads: int = 8,
+                 page_cache: int = 4096) -> None:
         self.ctx = ctx
         # Database work runs on at most this many threads at once: more only fight over the GIL and the
         # connection pool while every customer waits longer.
@@ -147,6 +207,7 @@ class CustomerSite:
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
+        self.pages = PageCache(page_cache)
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -157,6 +218,14 @@ class CustomerSite:
         return Translator(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
                                     request.headers.get("accept-language")))
 
+    def html(self, template: str, t: Translator, csrf: str, **values: Any) -> str:
+        return self.env.get_template(template).render(
+            t=t, csrf_field=CSRF_FIELD, csrf=csrf, phone=self.settings.service_phone,
+            service_email=self.settings.service_email, **values)
+
+    def nonce_cookie(self, response: Response, nonce: str) -> None:
+        response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=self.secure_cookies, path="/")
+
     def render(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         t = values.get("t") or self.translator(request)
         nonce = request.cookies.get(CSRF_COOKIE) or ""
@@ -164,13 +233,11 @@ class CustomerSite:
         if new_nonce:
             nonce = Csrf.new_nonce()
         token = values.get("token", "")
-        html = self.env.get_template(template).render(
-            t=t, csrf_field=CSRF_FIELD, csrf=self.csrf.token(nonce, token), phone=self.settings.service_phone,
-            service_email=self.settings.service_email, **{k: v for k, v in values.items() if k != "t"})
+        html = self.html(template, t, self.csrf.token(nonce, token), **{k: v for k, v in values.items() if k != "t"})
         response = HTMLResponse(html, status_code=status, headers={**SECURITY_HEADERS, "cache-control": "no-store",
                                                                     "vary": "Accept-Language, Cookie"})
         if new_nonce:
-            response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=self.secure_cookies, path="/")
+            self.nonce_cookie(response, nonce)
         chosen = request.query_params.get("lang")
         if chosen and chosen in ("en", "zh_CN", "zh-CN"):
             response.set_cookie(LANG_COOKIE, t.lang, max_age=365 * 86400, samesite="lax", secure=self.secure_cookies,
@@ -255,7 +322,33 @@ class CustomerSite:
             elif q.get("survey") == "thanks":
                 notice, section = t("survey_thanks"), "survey"
         return self.render(request, "track.html", status=status, t=t, v=view, token=token, notice=notice, error=error,
-                           problems=problems or [], section=section, reasons=customer.pol.ReturnPolicy.from_settings(self.settings).reasons)
+                           problems=problems or [], section=section, reasons=self.return_reasons())
+
+    def return_reasons(self) -> list[str]:
+        return customer.pol.ReturnPolicy.from_settings(self.settings).reasons
+
+    def kept_page(self, token: str, lang: str) -> KeptPage | None:
+        """The plain tracking page of ``token`` in ``lang`` (no notice, no error), with :data:`CSRF_MARK` for
+        the forms' CSRF field: from the page cache when the database's stamp says it is still true, else built
+        and kept. None when the token opens no page. Runs on a database thread."""
+        now = utcnow()
+        with self.ctx.sessions() as session:
+            found = customer.page_stamp(session, token)
+            if found is None:
+                return None
+            page = self.pages.get(token, lang, found.stamp, now)
+            if page is not None:
+                return page
+            order = session.get(customer.Order, found.order_id)
+            if order is None:  # deleted since the stamp was read
+                return None
+            t = Translator(lang)
+            view = customer.page_view(session, order, t, now)
+            html = self.html("track.html", t, CSRF_MARK, v=view, token=token, notice="", error="", problems=[],
+                             section="", reasons=self.return_reasons())
+            page = kept_page(found.stamp, valid_until(now, order.promised_ship_at), html)
+        self.pages.put(token, lang, page)
+        return page
 
     async def _form_for(self, request: Request) -> tuple[dict[str, str] | None, Response | None]:
         token = request.path_params["token"]
@@ -425,7 +518,10 @@ class CustomerSite:
 def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any):
     """The whole HTTP side over an open context: customer pages, carrier events and, when a webhook secret
     is configured, the order webhooks."""
-    options.setdefault("db_threads", int((ctx.settings.extra or {}).get("web_db_threads") or 8))
+    extra = ctx.settings.extra or {}
+    options.setdefault("db_threads", int(extra.get("web_db_threads") or 8))
+    if extra.get("web_page_cache") is not None:
+        options.setdefault("page_cache", int(extra["web_page_cache"]))
     site = CustomerSite(ctx, **options)
     routes = site.routes()
     if ctx.settings.webhook_secret:
@@ -440,7 +536,7 @@ def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any)
     app = Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=800)],
                     exception_handlers={404: not_found, 405: not_found})
     app.state.site = site
-    return Guard(app, access=access_log_enabled)
+    return Guard(TrackingPages(site, app), access=access_log_enabled)
 
 
 def app_from_env():
