@@ -32,7 +32,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import select
@@ -105,6 +105,10 @@ def parse_time(value: Any) -> datetime:
         raise BadEvent(f"at: {text!r} is not an ISO 8601 time") from None
     if at.tzinfo is None:
         raise BadEvent(f"at: {text!r} has no time zone (add Z or +08:00)")
+    try:
+        at.astimezone(timezone.utc)  # it is stored in UTC: a time that has none there (year 1 east of UTC) is refused
+    except OverflowError:
+        raise BadEvent(f"at: {text!r} is out of range") from None
     return at
 
 
@@ -129,6 +133,8 @@ def parse_json(payload: str | bytes | dict | list) -> list[tuple[str, CarrierSca
             payload = json.loads(payload)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"the carrier payload is not JSON: {exc}") from None
+        except RecursionError:
+            raise InvalidInput("the carrier payload is not JSON we take: nested too deeply") from None
     carrier = ""
     if isinstance(payload, dict) and "events" in payload:
         carrier = str(payload.get("carrier") or "")
@@ -153,16 +159,19 @@ def parse_json(payload: str | bytes | dict | list) -> list[tuple[str, CarrierSca
 
 def parse_csv(text: str) -> list[tuple[str, CarrierScan | BadEvent]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames or "tracking_number" not in [f.strip() for f in reader.fieldnames]:
-        raise InvalidInput(f"the carrier file has no header row with tracking_number (expected: {','.join(CSV_FIELDS)})")
     out: list[tuple[str, CarrierScan | BadEvent]] = []
-    for row in reader:
-        name = f"line {reader.line_num}"
-        row = {(k or "").strip(): (v or "") for k, v in row.items() if k}
-        try:
-            out.append((name, scan_from_mapping(row)))
-        except BadEvent as exc:
-            out.append((name, exc))
+    try:
+        if not reader.fieldnames or "tracking_number" not in [f.strip() for f in reader.fieldnames]:
+            raise InvalidInput(f"the carrier file has no header row with tracking_number (expected: {','.join(CSV_FIELDS)})")
+        for row in reader:
+            name = f"line {reader.line_num}"
+            row = {(k or "").strip(): (v or "") for k, v in row.items() if k}
+            try:
+                out.append((name, scan_from_mapping(row)))
+            except BadEvent as exc:
+                out.append((name, exc))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise InvalidInput(f"the carrier file cannot be read as CSV after line {reader.line_num}: {exc}") from None
     return out
 
 

@@ -19,6 +19,10 @@ from typing import Any, Iterable, Mapping, Sequence
 from app.errors import InvalidInput
 
 EPS = 1e-9
+MAX_AISLES = 999
+MAX_SLOTS = 9999
+MAX_LEVELS = 99
+MAX_CROSS_AISLES = 101
 BIN_CODE = re.compile(r"^(?P<zone>[A-Za-z]{1,4})(?P<aisle>\d{1,3})-(?P<slot>\d{1,4})-(?P<level>\d{1,2})$")
 
 
@@ -90,13 +94,21 @@ class Layout:
             depot_x, depot_y = float(depot["x"]), float(depot["y"])
             pitch = float(raw.get("bin_pitch", 1.0))
             levels = int(raw.get("levels", 3))
-        except (TypeError, ValueError, KeyError) as exc:
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:  # OverflowError: int(Infinity)
             raise LayoutError(f"the layout has a value of the wrong kind ({exc})") from exc
         if aisles < 1:
             raise LayoutError("the layout needs at least one aisle")
+        # Bin codes hold the aisle in three digits, the slot in four and the level in two (BIN_CODE): a
+        # warehouse beyond that is a typing error, and routing over it would never finish.
+        if aisles > MAX_AISLES:
+            raise LayoutError(f"the layout has {aisles:.4g} aisles: at most {MAX_AISLES}")
+        if not 1 <= levels <= MAX_LEVELS:
+            raise LayoutError(f"levels must be 1 to {MAX_LEVELS} (got {levels})")
+        if len(cross) > MAX_CROSS_AISLES:
+            raise LayoutError(f"the layout has {len(cross)} cross aisles: at most {MAX_CROSS_AISLES}")
         if aisles > 1 and width <= 0:
             raise LayoutError(f"aisle_width must be positive (got {width}): aisles would overlap")
-        if not all(math.isfinite(v) for v in (width, length, depot_x, depot_y, *cross)):
+        if not all(math.isfinite(v) for v in (width, length, depot_x, depot_y, pitch, *cross, (aisles - 1) * width)):
             raise LayoutError("the layout has a value that is not a finite number")
         if length <= 0:
             raise LayoutError("aisle_length must be positive")
@@ -120,6 +132,8 @@ class Layout:
             )
         if pitch <= 0:
             raise LayoutError("bin_pitch must be positive")
+        if length / pitch > MAX_SLOTS:
+            raise LayoutError(f"aisle_length / bin_pitch gives over {MAX_SLOTS} slots an aisle")
         return layout
 
     @classmethod
