@@ -222,6 +222,8 @@ class PackService:
         self.last_order_id: int | None = None
         self._station_id: int | None = None
         self._loaded_pack: PackSession | None = None
+        # The current order's lines and the scanned item's (product, units), read with the order (see _current).
+        self._loaded_lines: tuple[list[OrderLine], tuple[Product, int] | None] = ([], None)
         self._box_cache: tuple[int, int, int] | None = None  # (order id, open box id, its seq)
         self._cartons: list[fit.CartonSpec] | None = None
         self._materials: list[fit.MaterialSpec] | None = None
@@ -331,12 +333,13 @@ class PackService:
 
     def handle(self, c: Classified, *, key: str | None = None, received: float | None = None) -> Answer:
         received = received if received is not None else time.perf_counter()
+        known_key = key is not None  # a key made here is new: no need to look for it in the journal first
         if self.offline is not None:
             key = key or self.offline.new_key()  # before the first try: a commit whose answer was lost is not doubled
             if self.offline.waiting():
                 return self.offline.store(c, key)  # behind the stored scans, never ahead of them
         try:
-            answer = self._in_transaction(c, key)
+            answer = self._in_transaction(c, key, look_up_key=known_key)
         except (OperationalError, DBAPIError) as exc:
             self._box_cache = None  # the transaction did not happen: remember nothing from it
             if isinstance(exc, IntegrityError) and key:
@@ -371,10 +374,12 @@ class PackService:
         return Answer(row.verdict, message("ticked", name=c.code, packed="?", quantity="?") if row.verdict == OK
                       else message("not_understood", reason="already recorded"), "already_recorded", SCAN_ITEM, number)
 
-    def _in_transaction(self, c: Classified, key: str | None) -> Answer:
+    def _in_transaction(self, c: Classified, key: str | None, *, look_up_key: bool = True) -> Answer:
         with UnitOfWork(self.sessions) as uow:
             s = uow.session
-            if key is not None:
+            # A key the caller sent may be a re-send: answer it from the journal. (A fresh key cannot be there; the
+            # unique client_key would refuse it all the same.)
+            if key is not None and look_up_key:
                 done = s.scalar(select(PackScan.id).where(PackScan.client_key == key))
                 if done is not None:
                     uow.rollback()
@@ -402,7 +407,7 @@ class PackService:
     def _dispatch(self, s: Session, c: Classified, journal: PackScan) -> Answer:
         if c.kind == "bad":
             return self._on_bad_alone(c)
-        order = self._current(s)
+        order = self._current(s, with_lines=True, gtin=c.gtin if c.kind == "item" else None)
         if isinstance(order, Answer):
             # No order open here: an order number opens one; a command may claim the next one.
             if c.kind == "text":
@@ -422,19 +427,7 @@ class PackService:
             return order
         journal.order_id = order.id
         pack = self._loaded_pack if self._loaded_pack is not None else self._pack_session(s, order)
-        item = None
-        if c.kind == "item" and c.gtin:
-            # The lines, and the product behind the scanned GTIN if the order has it: one query.
-            rows = s.execute(
-                select(OrderLine, Product, ProductGtin.units)
-                .outerjoin(Product, Product.id == OrderLine.product_id)
-                .outerjoin(ProductGtin, (ProductGtin.product_id == OrderLine.product_id) & (ProductGtin.gtin == c.gtin))
-                .where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
-            ).all()
-            lines = [row[0] for row in rows]
-            item = next(((row[1], row[2]) for row in rows if row[2] is not None), None)
-        else:
-            lines = list(s.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
+        lines, item = self._loaded_lines
         ctx = _Scan(s, order, pack, lines, journal, c, item)
         if pack.pending and c.kind != "command":
             kind = pack.pending.get("await")
@@ -447,18 +440,28 @@ class PackService:
         except _Refusal as refusal:
             return refusal.answer
 
-    def _current(self, s: Session) -> Order | Answer:
+    def _current(self, s: Session, *, with_lines: bool = False, gtin: str | None = None) -> Order | Answer:
+        """The order this station packs, checked to be still its own, with its pack session (``_loaded_pack``)
+        and, ``with_lines``, its lines and the product behind ``gtin`` if a line has it (``_loaded_lines``):
+        a scan's reads in one round trip."""
         if self.order_id is None and self.pinned_id is not None:
             self.order_id = self.pinned_id
         elif self.order_id is None:
             self.resume_in(s)
         if self.order_id is None:
             return Answer(REFUSED, message("no_order"), "no_order", NEXT_ORDER)
-        # The order and its pack session in one round trip (the session is then in hand for the handlers).
-        row = s.execute(
-            select(Order, PackSession).outerjoin(PackSession, PackSession.order_id == Order.id).where(Order.id == self.order_id)
-        ).first()
-        order, self._loaded_pack = (row[0], row[1]) if row is not None else (None, None)
+        stmt = select(Order, PackSession).outerjoin(PackSession, PackSession.order_id == Order.id)
+        if with_lines:
+            stmt = stmt.add_columns(OrderLine, Product).outerjoin(OrderLine, OrderLine.order_id == Order.id) \
+                .outerjoin(Product, Product.id == OrderLine.product_id).order_by(OrderLine.line_no)
+            if gtin:
+                stmt = stmt.add_columns(ProductGtin.units).outerjoin(
+                    ProductGtin, (ProductGtin.product_id == OrderLine.product_id) & (ProductGtin.gtin == gtin))
+        rows = s.execute(stmt.where(Order.id == self.order_id)).all()
+        order, self._loaded_pack = (rows[0][0], rows[0][1]) if rows else (None, None)
+        if with_lines:
+            self._loaded_lines = ([row[2] for row in rows if row[2] is not None],
+                                  next(((row[3], row[4]) for row in rows if gtin and row[4] is not None), None))
         me = self._station_row_id(s)
         if order is None:
             self.order_id = None
