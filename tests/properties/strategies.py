@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tests.properties import conftest  # noqa: F401 - registers the profiles
 
 PROFILE = settings(settings.get_profile(os.environ.get("STATION_HYPOTHESIS_PROFILE", "ci")))
-# The database and HTTP properties cost a round trip an example: a third as many.
-DB_PROFILE = settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 3))
+# The database and HTTP properties cost a round trip an example: a quarter as many.
+DB_PROFILE = settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 4))
 
 # Text a field should never be trusted with: empty, blank, signs, exponents, huge and tiny numbers, other
 # scripts' digits, control characters, separators of the formats, very long.
