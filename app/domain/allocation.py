@@ -7,6 +7,7 @@ updated as orders take stock, so a batch never promises the same unit twice.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -117,10 +118,14 @@ class StockPool:
 
 
 def _merge(needs: list[Need]) -> dict[int, int]:
-    totals: dict[int, int] = defaultdict(int)
+    totals: dict[int, int] = {}
     for need in needs:
-        totals[need.product_id] += need.quantity
+        totals[need.product_id] = totals.get(need.product_id, 0) + need.quantity
     return totals
+
+
+# Destinations are region centres, so a batch asks for the same few hundred distances again and again.
+_distance_km = functools.lru_cache(maxsize=65536)(distance_km)
 
 
 def allocate(
@@ -137,20 +142,27 @@ def allocate(
     everything; others weigh distance against the warehouse's current load.
     """
     totals = _merge(needs)
+    free = pool._free
     sku_of = {need.product_id: need.sku for need in needs}
     shortages = [
         Shortage(pid, sku_of[pid], qty, pool.available(pid))
         for pid, qty in totals.items()
-        if pool.available(pid) < qty
+        if free.get((pid, None), 0) < qty
     ]
     if shortages:
         return Decision(False, None, "not enough stock: " + ", ".join(f"{s.sku} short {s.short}" for s in shortages), shortages=shortages)
 
-    candidates = [
-        w for w in warehouses.values()
-        if (only_warehouse is None or w.id == only_warehouse)
-        and all(pool.available(pid, w.id) >= qty for pid, qty in totals.items())
-    ]
+    wanted = list(totals.items())
+    candidates = []
+    for w in warehouses.values():
+        if only_warehouse is not None and w.id != only_warehouse:
+            continue
+        wid = w.id
+        for pid, qty in wanted:
+            if free.get((pid, wid), 0) < qty:
+                break
+        else:
+            candidates.append(w)
     if not candidates:
         if only_warehouse is not None:
             code = warehouses[only_warehouse].code if only_warehouse in warehouses else str(only_warehouse)
@@ -163,23 +175,21 @@ def allocate(
             shortages=_shortages_in(totals, sku_of, pool, best.id),
         )
 
-    def distance(w: WarehouseInfo) -> float:
-        return distance_km(w.location, destination) if destination else 0.0
-
+    distances = {w.id: _distance_km(w.location, destination) if destination else 0.0 for w in candidates}
     if priority >= URGENT:
-        chosen = min(candidates, key=lambda w: (distance(w), w.load_ratio, w.id))
-        reason = f"urgent: nearest warehouse with the stock, {chosen.code} ({distance(chosen):,.0f} km)"
+        chosen = min(candidates, key=lambda w: (distances[w.id], w.load_ratio, w.id))
+        reason = f"urgent: nearest warehouse with the stock, {chosen.code} ({distances[chosen.id]:,.0f} km)"
     else:
         weight = LOAD_WEIGHT_KM.get(priority, LOAD_WEIGHT_KM[0])
-        scored = sorted(candidates, key=lambda w: (distance(w) + weight * w.load_ratio, w.id))
+        scored = sorted(candidates, key=lambda w: (distances[w.id] + weight * w.load_ratio, w.id))
         chosen = scored[0]
-        reason = f"{chosen.code}: {distance(chosen):,.0f} km, load {chosen.load_ratio:.0%}"
+        reason = f"{chosen.code}: {distances[chosen.id]:,.0f} km, load {chosen.load_ratio:.0%}"
         if len(scored) > 1:
             runner = scored[1]
-            reason += f" (next best {runner.code}: {distance(runner):,.0f} km, load {runner.load_ratio:.0%})"
+            reason += f" (next best {runner.code}: {distances[runner.id]:,.0f} km, load {runner.load_ratio:.0%})"
     takes = [take for need in needs for take in pool.take(need, chosen.id)]
     chosen.load += 1
-    return Decision(True, chosen.id, reason, takes=takes, distance_km=distance(chosen) if destination else None)
+    return Decision(True, chosen.id, reason, takes=takes, distance_km=distances[chosen.id] if destination else None)
 
 
 def _shortages_in(totals: dict[int, int], sku_of: dict[int, str], pool: StockPool, warehouse_id: int) -> list[Shortage]:

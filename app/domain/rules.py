@@ -210,31 +210,44 @@ def _address(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
 
 def check_address(address: AddressFacts) -> list[Flag]:
     """Completeness and plausibility against Google's i18n address data (country, region, postcode format)."""
-    country = address.country.strip().upper()
+    # Only the presence of name, street and city matters, so a day's orders share a few hundred answers.
+    return list(
+        _check_place(
+            bool(address.name.strip()), bool(address.address1.strip()), bool(address.city.strip()),
+            address.region, address.postcode, address.country,
+        )
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _check_place(
+    has_name: bool, has_street: bool, has_city: bool, region_text: str, postcode_text: str, country_text: str
+) -> tuple[Flag, ...]:
+    country = country_text.strip().upper()
     if not country:
-        return [Flag("address_incomplete", "the address has no country")]
+        return (Flag("address_incomplete", "the address has no country"),)
     rules = _country_rules(country)
     if rules is None:
-        return [Flag("address_invalid", f"{address.country!r} is not a known country code")]
-    missing = [label for label, value in (("name", address.name), ("street", address.address1)) if not value.strip()]
+        return (Flag("address_invalid", f"{country_text!r} is not a known country code"),)
+    missing = [label for label, present in (("name", has_name), ("street", has_street)) if not present]
     required = rules["required"]
-    if "city" in required and not address.city.strip():
+    if "city" in required and not has_city:
         missing.append("city")
-    if "postal_code" in required and not address.postcode.strip():
+    if "postal_code" in required and not postcode_text.strip():
         missing.append("postcode")
-    if "country_area" in required and not address.region.strip():
+    if "country_area" in required and not region_text.strip():
         missing.append("region")
     flags = []
     if missing:
         flags.append(Flag("address_incomplete", f"the address lacks {', '.join(missing)}"))
-    postcode = address.postcode.strip().upper()
+    postcode = postcode_text.strip().upper()
     if postcode and rules["postcode"] and not any(p.match(postcode) for p in rules["postcode"]):
         example = f" (for example {rules['example']})" if rules["example"] else ""
-        flags.append(Flag("address_invalid", f"postcode {address.postcode!r} is not valid in {country}{example}"))
-    region = _normalise_region(address.region)
+        flags.append(Flag("address_invalid", f"postcode {postcode_text!r} is not valid in {country}{example}"))
+    region = _normalise_region(region_text)
     if region and rules["areas"] and region not in rules["areas"]:
-        flags.append(Flag("address_invalid", f"region {address.region!r} is not a region of {country}"))
-    return flags
+        flags.append(Flag("address_invalid", f"region {region_text!r} is not a region of {country}"))
+    return tuple(flags)
 
 
 _REGION_SUFFIX = re.compile(r"(\s+(shi|sheng|zizhiqu|province|municipality)|省|市|自治区|壮族|回族|维吾尔)+$", re.I)

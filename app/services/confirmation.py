@@ -23,7 +23,7 @@ from app.services.catalogue import Catalogue, expected_restock, load_warehouses
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from db.base import utcnow
-from db.bulk import insert_rows
+from db.bulk import insert_rows, update_rows
 from db.models import Bin, Order, OrderEvent, Replenishment, Reservation, Stock
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
@@ -147,11 +147,9 @@ class ConfirmationRun:
             per_stock: dict[int, int] = {}
             for _, take in takes:
                 per_stock[take.stock_id] = per_stock.get(take.stock_id, 0) + take.quantity
-            self.session.execute(
-                update(Stock.__table__)
-                .where(Stock.__table__.c.id == bindparam("sid"))
-                .values(reserved=Stock.__table__.c.reserved + bindparam("qty")),
-                [{"sid": sid, "qty": qty} for sid, qty in per_stock.items()],
+            update_rows(
+                self.session, Stock.__table__, "id",
+                [{"id": sid, "reserved": qty} for sid, qty in per_stock.items()], add=("reserved",),
             )
             insert_rows(
                 self.session,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +26,7 @@ from app.services.catalogue import Catalogue, load_warehouses
 from app.services.confirmation import ConfirmationRun, insert_events
 from app.services.uow import Actor
 from db.base import utcnow
-from db.bulk import insert_rows
+from db.bulk import insert_rows, update_rows
 from db.models import Customer, Order, OrderLine, ReviewFlag
 
 ORDER_PREFIX = "WS"
@@ -295,7 +295,6 @@ class Intake:
             insert_rows(session, ReviewFlag.__table__, flag_rows)
             run.write(outcomes)
             insert_events(session, events)
-            _count_customer_orders(session, fresh, customers)
             summary.imported += len(order_rows)
             summary.statuses.update(row["status"] for row in order_rows)
         return summary
@@ -331,7 +330,8 @@ def _existing(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, st
 
 
 def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[str, Any]]:
-    """Customers by e-mail, created on first sight."""
+    """Customers by e-mail, created on first sight (with this batch's orders already counted, see
+    :func:`_count_customer_orders`)."""
     wanted: dict[str, IncomingOrder] = {}
     for order in orders:
         email = order.customer_email.strip().lower()
@@ -346,13 +346,16 @@ def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[
     missing = [email for email in emails if email not in found]
     if missing:
         now = utcnow()
-        session.execute(
-            insert(Customer.__table__),
-            [
+        rows = []
+        for customer_id, email in zip(_next_ids(session, "customers", len(missing)), missing):
+            first = wanted[email]
+            found[email] = {"id": customer_id, "email": email, "credit_standing": "good", "blocked_reason": "", "new": True}
+            rows.append(
                 {
+                    "id": customer_id,
                     "email": email,
-                    "name": wanted[email].customer_name or wanted[email].ship_to.name,
-                    "phone": wanted[email].customer_phone or wanted[email].ship_to.phone,
+                    "name": first.customer_name or first.ship_to.name,
+                    "phone": first.customer_phone or first.ship_to.phone,
                     "credit_standing": "good",
                     "blocked_reason": "",
                     "orders_count": 0,
@@ -362,16 +365,19 @@ def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[
                     "points_balance": 0,
                     "created_at": now,
                 }
-                for email in missing
-            ],
-        )
-        for start in range(0, len(missing), 900):
-            for row in session.execute(select(*columns).where(Customer.email.in_(missing[start : start + 900]))):
-                found[row.email] = row._asdict()
+            )
+        _count_customer_orders(session, orders, found, rows)
+        insert_rows(session, Customer.__table__, rows)
+    else:
+        _count_customer_orders(session, orders, found, [])
     return found
 
 
-def _count_customer_orders(session: Session, orders: list[IncomingOrder], customers: dict[str, dict[str, Any]]) -> None:
+def _count_customer_orders(
+    session: Session, orders: list[IncomingOrder], customers: dict[str, dict[str, Any]], new_rows: list[dict[str, Any]]
+) -> None:
+    """Add the orders to their customers' counts: new customers' rows (not yet written) get them in place,
+    known customers in one keyed update."""
     counts: Counter = Counter()
     spent: Counter = Counter()
     for order in orders:
@@ -379,14 +385,16 @@ def _count_customer_orders(session: Session, orders: list[IncomingOrder], custom
         if customer:
             counts[customer["id"]] += 1
             spent[customer["id"]] += order.paid_cents
-    if counts:
-        table = Customer.__table__
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("cid"))
-            .values(orders_count=table.c.orders_count + bindparam("n"), spent_cents=table.c.spent_cents + bindparam("s")),
-            [{"cid": cid, "n": n, "s": spent[cid]} for cid, n in counts.items()],
-        )
+    for row in new_rows:
+        row["orders_count"] = counts.pop(row["id"], 0)
+        row["spent_cents"] = spent.get(row["id"], 0)
+    update_rows(
+        session,
+        Customer.__table__,
+        "id",
+        [{"id": cid, "orders_count": n, "spent_cents": spent[cid]} for cid, n in counts.items()],
+        add=("orders_count", "spent_cents"),
+    )
 
 
 def _next_ids(session: Session, table: str, count: int) -> list[int]:
