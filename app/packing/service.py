@@ -717,9 +717,10 @@ class PackService:
         if cached is not None and cached[0] == x.order.id:
             return cached[1], cached[2]
         s = x.session
-        box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").order_by(PackBox.seq.desc()).limit(1))
-        if box is None:
-            seq = (s.scalar(select(func.max(PackBox.seq)).where(PackBox.order_id == x.order.id)) or 0) + 1
+        # Boxes are opened one at a time, numbered up: the newest box is the open one, if any is open.
+        box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id).order_by(PackBox.seq.desc()).limit(1))
+        if box is None or box.state != "open":
+            seq = (box.seq if box is not None else 0) + 1
             box = PackBox(session_id=x.pack.id, order_id=x.order.id, seq=seq, state="open", carton_code="", materials=[],
                           opened_at=utcnow())
             s.add(box)
