@@ -179,6 +179,9 @@ class _Scan:
     # For an item scan: the product and units of the scanned GTIN when it is one of the order's lines
     # (read with the lines, one round trip), else None and the handler looks it up.
     item: tuple[Product, int] | None = None
+    # The lines' products, read with the lines: held here so that the session's identity map (weak references)
+    # keeps them for the rest of the transaction.
+    products: dict[int, Product] = field(default_factory=dict)
 
 
 def default_print_dispatch(sessions: sessionmaker[Session], station: str) -> Callable[[list[int]], None]:
@@ -223,7 +226,7 @@ class PackService:
         self._station_id: int | None = None
         self._loaded_pack: PackSession | None = None
         # The current order's lines and the scanned item's (product, units), read with the order (see _current).
-        self._loaded_lines: tuple[list[OrderLine], tuple[Product, int] | None] = ([], None)
+        self._loaded_lines: tuple[list[OrderLine], tuple[Product, int] | None, dict[int, Product]] = ([], None, {})
         self._box_cache: tuple[int, int, int] | None = None  # (order id, open box id, its seq)
         self._cartons: list[fit.CartonSpec] | None = None
         self._materials: list[fit.MaterialSpec] | None = None
@@ -427,8 +430,8 @@ class PackService:
             return order
         journal.order_id = order.id
         pack = self._loaded_pack if self._loaded_pack is not None else self._pack_session(s, order)
-        lines, item = self._loaded_lines
-        ctx = _Scan(s, order, pack, lines, journal, c, item)
+        lines, item, products = self._loaded_lines
+        ctx = _Scan(s, order, pack, lines, journal, c, item, products)
         if pack.pending and c.kind != "command":
             kind = pack.pending.get("await")
             if kind in ("lot", "expiry", "serial"):
@@ -461,7 +464,8 @@ class PackService:
         order, self._loaded_pack = (rows[0][0], rows[0][1]) if rows else (None, None)
         if with_lines:
             self._loaded_lines = ([row[2] for row in rows if row[2] is not None],
-                                  next(((row[3], row[4]) for row in rows if gtin and row[4] is not None), None))
+                                  next(((row[3], row[4]) for row in rows if gtin and row[4] is not None), None),
+                                  {row[3].id: row[3] for row in rows if row[3] is not None})
         me = self._station_row_id(s)
         if order is None:
             self.order_id = None
@@ -743,7 +747,7 @@ class PackService:
             ]
         return self._cartons, self._materials
 
-    def _box_items(self, s: Session, box: PackBox) -> list[tuple[Product | None, int]]:
+    def _box_items(self, s: Session, box: PackBox, known: dict[int, Product] | None = None) -> list[tuple[Product | None, int]]:
         """What is in the box, by product: the stored items, plus the items this transaction added and has not
         written yet (the scan's own tick), so closing a box needs no flush of its own."""
         quantities: dict[int | None, int] = {}
@@ -759,7 +763,8 @@ class PackService:
                 line = s.get(OrderLine, item.line_id)
                 pid = line.product_id if line is not None else None
                 quantities[pid] = quantities.get(pid, 0) + item.quantity
-        return [(s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
+        known = known or {}
+        return [(known.get(pid) or s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
 
     @staticmethod
     def _fit_items(products: Iterable[tuple[Product | None, int]]) -> list[fit.Item]:
@@ -798,7 +803,7 @@ class PackService:
     def _close_box(self, x: _Scan, *, finishing: bool = False, box: PackBox | None = None) -> Answer:
         s = x.session
         box = box or self._open_box_row(x)
-        contents = self._box_items(s, box) if box is not None else []
+        contents = self._box_items(s, box, x.products) if box is not None else []
         if box is None or not contents:
             seq = box.seq if box is not None else 1
             return self._answer(x, REFUSED, message("box_empty", seq=seq), "box_empty")
