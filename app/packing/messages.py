@@ -112,6 +112,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "replayed_ok": ("good", "Stored scan checked: {answer}", "已核对保存的扫描：{answer}"),
     "replayed_refused": ("bad", "A scan stored at this station was refused when checked ({scan}): {answer}",
                          "本工位保存的一次扫描核对时被拒收（{scan}）：{answer}"),
+    "replay_failed": ("bad", "This scan could not be recorded although the database answers: call a supervisor.",
+                      "数据库可以连接，但这次扫描无法记录：请联系主管。"),
     "replay_done": ("good", "The database is back: {count} stored scan(s) recorded, {refused} refused.",
                     "数据库已恢复：已记录 {count} 次保存的扫描，其中 {refused} 次被拒收。"),
 }

@@ -204,6 +204,11 @@ class OfflineScans:
     def new_key() -> str:
         return uuid.uuid4().hex
 
+    @staticmethod
+    def takes(exc: BaseException) -> bool:
+        """Whether a scan that failed with ``exc`` is stored here (the database is unreachable) or refused."""
+        return database_unreachable(exc)
+
     def waiting(self) -> int:
         return self.journal.waiting()
 
@@ -225,35 +230,42 @@ class OfflineScans:
 
     def store(self, c: Classified, key: str) -> Answer:
         """Journal the scan (on disk before anything is answered) and give the provisional answer."""
-        from app.packing.service import NEXT_ORDER, NOT_UNDERSTOOD, OK, REFUSED, SCAN_ITEM, Answer
+        from app.packing.service import NEXT_ORDER, SCAN_ITEM, Answer
 
         with self._lock:
+            verdict, msg, line = self._judge(c)
             expected = self._expected
             number = expected.number if expected else None
-            verdict, msg, line, left_over = OK, message("stored_offline"), None, None
-            if c.kind == "bad":
-                verdict, msg = NOT_UNDERSTOOD, message("not_understood", reason=c.reason)
-            elif expected is not None and c.kind in ("item", "text") and not c.text.isdigit():
-                lines, code = expected.line_for(c)
-                if c.kind == "item" and not lines:
-                    verdict, msg = REFUSED, message("stored_offline_wrong_item", code=code, number=number)
-                elif lines:
-                    units = c.quantity or 1
-                    line = next((l for l in lines if l.packed + units <= l.quantity), None)
-                    if line is None:
-                        verdict, msg = REFUSED, message("stored_offline_extra_item", name=lines[0].name,
-                                                        quantity=sum(l.quantity for l in lines))
-                    else:
-                        line.packed += units  # provisional: the database decides when it is back
-                        msg = message("stored_offline_ticked", name=line.name, packed=line.packed, quantity=line.quantity)
-                        left_over = sum(max(l.quantity - l.packed, 0) for l in expected.lines)
             stored = self.journal.append(c.raw, key, number, verdict)
+            done = expected is not None and line is not None and all(l.packed >= l.quantity for l in expected.lines)
         if self.on_stored is not None:
             self.on_stored(stored)
-        answer = Answer(verdict, msg, STORED, NEXT_ORDER if left_over == 0 else SCAN_ITEM, number)
+        answer = Answer(verdict, msg, STORED, NEXT_ORDER if done else SCAN_ITEM, number)
         if line is not None:
             answer.line_id, answer.packed, answer.quantity = line.line_id, line.packed, line.quantity
         return answer
+
+    def _judge(self, c: Classified) -> tuple[str, Message, _ExpectedLine | None]:
+        """The provisional verdict against the expected lines, counting a right item on its line. Only what the
+        station can tell alone: a count, a lot, a command... is just stored."""
+        from app.packing.service import NOT_UNDERSTOOD, OK, REFUSED
+
+        expected = self._expected
+        if c.kind == "bad":
+            return NOT_UNDERSTOOD, message("not_understood", reason=c.reason), None
+        if expected is None or c.kind not in ("item", "text") or c.text.isdigit():
+            return OK, message("stored_offline"), None
+        lines, code = expected.line_for(c)
+        if not lines:
+            if c.kind == "item":
+                return REFUSED, message("stored_offline_wrong_item", code=code, number=expected.number), None
+            return OK, message("stored_offline"), None  # a text the database may know (an order number, a lot)
+        units = c.quantity or 1
+        line = next((l for l in lines if l.packed + units <= l.quantity), None)
+        if line is None:
+            return REFUSED, message("stored_offline_extra_item", name=lines[0].name, quantity=sum(l.quantity for l in lines)), None
+        line.packed += units  # provisional: the database decides when it is back
+        return OK, message("stored_offline_ticked", name=line.name, packed=line.packed, quantity=line.quantity), line
 
 
 @dataclass(frozen=True)
@@ -279,6 +291,12 @@ class ReplayOutcome:
 
 class DatabaseAway(Exception):
     """The shared database still does not answer."""
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """A failure that means "the database cannot be reached now" (worth storing the scan and trying again),
+    rather than a statement the database refuses (which would fail again on every replay)."""
+    return isinstance(exc, OperationalError) or bool(getattr(exc, "connection_invalidated", False))
 
 
 class Replayer:
@@ -344,6 +362,22 @@ class Replayer:
                 continue
             delay = self.backoff_first_s
 
+    def _send(self, service: PackService, stored: StoredScan) -> Answer:
+        """One stored scan through the normal scan path. A scan the database keeps failing while it answers
+        (checked by reading the station's order) is given up as refused, so it cannot hold the others back."""
+        from app.packing.service import REFUSED, Answer
+
+        for _ in range(2):
+            answer = service.scan(stored.raw, key=stored.key)
+            if answer.reason != "db_unavailable":
+                return answer
+            try:
+                service.resume()
+            except (OperationalError, DBAPIError) as exc:
+                raise DatabaseAway() from exc
+        log.error("stored scan %s cannot be recorded although the database answers", stored.key)
+        return Answer(REFUSED, message("replay_failed"), "replay_failed", number=stored.order_number)
+
     def _state(self, online: bool) -> None:
         if self.on_state is not None:
             self.on_state(online, self.journal.waiting())
@@ -362,9 +396,7 @@ class Replayer:
         self._state(True)
         while batch := self.journal.pending():
             for stored in batch:
-                answer = service.scan(stored.raw, key=stored.key)
-                if answer.reason == "db_unavailable":
-                    raise DatabaseAway()
+                answer = self._send(service, stored)
                 self.journal.mark_replayed(stored.seq, answer.verdict, answer.reason)  # after the server's commit
                 outcome = ReplayOutcome(stored, answer)
                 outcomes.append(outcome)

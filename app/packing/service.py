@@ -347,7 +347,7 @@ class PackService:
             self._box_cache = None  # the transaction did not happen: remember nothing from it
             if isinstance(exc, IntegrityError) and key:
                 return self._replayed(key, c)
-            if self.offline is not None and key:
+            if self.offline is not None and key and self.offline.takes(exc):
                 log.warning("database unavailable: pack scan stored at the station (%s)", type(exc).__name__)
                 return self.offline.store(c, key)
             log.warning("pack scan not recorded: database unavailable", exc_info=True)

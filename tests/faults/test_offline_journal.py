@@ -115,3 +115,22 @@ def test_new_scans_wait_behind_stored_ones_and_another_database_is_left_alone(ct
     state = pack_state(ctx, number)
     assert state["ticks"] == 3 and len(state["keys"]) == 3 and "k-elsewhere" not in state["keys"]
     offline.journal.close()
+
+
+def test_a_stored_scan_the_database_refuses_never_holds_back_the_ones_after_it(ctx, bench, order_factory, printed, tmp_path):
+    number = order_factory([("P-CABLE", 2)])
+    _service(ctx, bench, printed).open(number)
+    offline = OfflineScans(_journal(ctx, bench, tmp_path))
+    # A NUL byte: PostgreSQL refuses it in a text column whatever is tried (SQLite stores it).
+    for raw in ("4006381\x00333931", bench.gtins["P-CABLE"]):
+        offline.store(classify(raw), offline.new_key())
+    outcomes = Replayer(offline.journal, lambda: _service(ctx, bench, printed)).replay_all()
+    first, second = outcomes
+    if ctx.backend == "postgresql":
+        assert first.answer.reason == "replay_failed" and first.refused
+        assert "call a supervisor" in first.shown().text()
+    else:
+        assert first.answer.verdict == "not_understood"
+    assert second.answer.reason == "ticked" and offline.waiting() == 0
+    assert pack_state(ctx, number)["ticks"] == 1
+    offline.journal.close()
