@@ -20,7 +20,8 @@ def register(subparsers) -> None:
     serve = command(subparsers, "serve", _serve, help="the HTTP side: tracking pages, carrier events, order webhooks")
     serve.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
                        help=f"address to listen on (default {DEFAULT_LISTEN})")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: the setting extra.web_workers, else one a CPU)")
     serve.add_argument("--no-notify", action="store_true", help="do not send e-mail notices from this process")
     serve.add_argument("--no-access-log", action="store_true", help="do not log requests")
 
@@ -76,10 +77,16 @@ def _serve(args: argparse.Namespace) -> int:
     from app.web.server import create_app
 
     host, port = parse_listen(args.listen)
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise InvalidInput("--workers must be 1 or more")
     _check_bind(host, port, args.listen)
     ctx = open_context(args.db, migrate_schema=None)
+    if args.workers is None:
+        # One Python process uses one core: the tracking page under load wants every core.
+        configured = str((ctx.settings.extra or {}).get("web_workers") or "")
+        if configured and not configured.isdigit():
+            raise InvalidInput(f"the setting web_workers must be a whole number, not {configured!r}")
+        args.workers = max(1, int(configured) if configured else (os.cpu_count() or 1))
     _log_to_stderr()
     notifier = None if args.no_notify else Notifier(ctx).start()
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",

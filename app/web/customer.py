@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, union_all
+from sqlalchemy import Connection, bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from app.aftersales import policy as pol
@@ -62,9 +62,15 @@ _MESSAGES = (select(CustomerMessage.created_at, CustomerMessage.author, Customer
              .where(ServiceCase.order_id == bindparam("order_id")).order_by(CustomerMessage.id))
 
 
+def _sql(value: int | str):
+    """A constant written into the statement's text (these are the code's own, never a visitor's): bound
+    parameters would make SQLAlchemy process some thirty values on every request for nothing."""
+    return literal_column(str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'")
+
+
 def _code(column, values: tuple[str, ...]):
     """A status as a small number (1, 2, ...; 0 for any other), so a sum over rows changes when one changes."""
-    return case({value: n for n, value in enumerate(values, 1)}, value=column, else_=0)
+    return case(*((column == _sql(value), _sql(n)) for n, value in enumerate(values, 1)), else_=_sql(0))
 
 
 _PARCEL_STATUSES = ("labelled", "shipped", "delivered", "returned", "voided")
@@ -72,7 +78,7 @@ _RETURN_STATUSES = ("approved", "label_issued", "received", "inspected", "refund
 
 
 def _sum_over(entity_id, status_code, *where):
-    return select(func.coalesce(func.sum(entity_id * 32 + status_code), 0)).where(*where).scalar_subquery()
+    return select(func.coalesce(func.sum(entity_id * _sql(32) + status_code), _sql(0))).where(*where).scalar_subquery()
 
 
 # Everything the tracking page shows, reduced to a few numbers in one round trip over indexed look-ups: the
@@ -83,7 +89,7 @@ _STAMP = (
     select(
         Order.id, Order.version, Order.status, Order.updated_at,
         select(func.max(OrderEvent.id)).where(OrderEvent.order_id == Order.id).scalar_subquery(),
-        _sum_over(Parcel.id, _code(Parcel.status, _PARCEL_STATUSES) + case((Parcel.voided, 16), else_=0),
+        _sum_over(Parcel.id, _code(Parcel.status, _PARCEL_STATUSES) + case((Parcel.voided, _sql(16)), else_=_sql(0)),
                   Parcel.order_id == Order.id),
         _sum_over(Return.id, _code(Return.status, _RETURN_STATUSES), Return.order_id == Order.id),
         _sum_over(OrderLine.id, OrderLine.quantity, OrderLine.order_id == Order.id),
@@ -91,7 +97,7 @@ _STAMP = (
         select(func.max(CustomerMessage.id)).join(ServiceCase, ServiceCase.id == CustomerMessage.case_id)
         .where(ServiceCase.order_id == Order.id).scalar_subquery(),
     )
-    .where(Order.id == select(_OWNERS.c.order_id).limit(1).scalar_subquery())
+    .where(Order.id.in_(select(_OWNERS.c.order_id)))  # tokens are unique: one order at most
 )
 
 
@@ -101,7 +107,7 @@ class PageStamp:
     stamp: str
 
 
-def page_stamp(session: Session, token: str) -> PageStamp | None:
+def page_stamp(session: Session | Connection, token: str) -> PageStamp | None:
     """The order behind a page token and the stamp of what its page shows, or None for a token that opens no
     page (a malformed one never reaches the database)."""
     if not _TOKEN.match(token or ""):

@@ -34,11 +34,13 @@ import logging
 import os
 import re
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 import anyio
 from starlette.middleware import Middleware
@@ -57,6 +59,7 @@ from app.web.i18n import Translator, negotiate
 from app.web.pagecache import CSRF_MARK, KeptPage, PageCache, kept_page, valid_until
 from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, RateLimiter, TooLarge, log_path, read_body, read_form
 from db.base import utcnow
+from db.session import make_engine
 
 log = logging.getLogger("station.web")
 access_log = logging.getLogger("station.web.access")
@@ -192,6 +195,16 @@ def sign(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
+def _stamp_engine(ctx: Context, connections: int):
+    """PostgreSQL connections of the site's own for the stamp query, in autocommit and without a pre-ping: one
+    round trip a page instead of four (ping, BEGIN, the query, ROLLBACK). None on SQLite, where a round trip is
+    a function call."""
+    if ctx.is_sqlite:
+        return None
+    return make_engine(ctx.engine.url.render_as_string(hide_password=False), pool_pre_ping=False,
+                       isolation_level="AUTOCOMMIT", pool_size=connections, max_overflow=0)
+
+
 class CustomerSite:
     def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0, db_threads: int = 8,
                  page_cache: int = 4096) -> None:
@@ -208,6 +221,13 @@ class CustomerSite:
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
         self.pages = PageCache(page_cache)
+        self.stamps = _stamp_engine(ctx, db_threads)
+        if self.stamps is not None:
+            weakref.finalize(self, self.stamps.dispose)
+
+    def close(self) -> None:
+        if self.stamps is not None:
+            self.stamps.dispose()
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -327,18 +347,33 @@ class CustomerSite:
     def return_reasons(self) -> list[str]:
         return customer.pol.ReturnPolicy.from_settings(self.settings).reasons
 
+    def page_stamp(self, token: str) -> customer.PageStamp | None:
+        if self.stamps is None:
+            with self.ctx.sessions() as session:
+                return customer.page_stamp(session, token)
+        for attempt in (1, 2):
+            try:
+                with self.stamps.connect() as conn:
+                    return customer.page_stamp(conn, token)
+            except DBAPIError as exc:
+                # No pre-ping on these connections: one that the server dropped fails once, is thrown away, and
+                # the read is tried again on a fresh one.
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        return None
+
     def kept_page(self, token: str, lang: str) -> KeptPage | None:
         """The plain tracking page of ``token`` in ``lang`` (no notice, no error), with :data:`CSRF_MARK` for
         the forms' CSRF field: from the page cache when the database's stamp says it is still true, else built
         and kept. None when the token opens no page. Runs on a database thread."""
         now = utcnow()
+        found = self.page_stamp(token)
+        if found is None:
+            return None
+        page = self.pages.get(token, lang, found.stamp, now)
+        if page is not None:
+            return page
         with self.ctx.sessions() as session:
-            found = customer.page_stamp(session, token)
-            if found is None:
-                return None
-            page = self.pages.get(token, lang, found.stamp, now)
-            if page is not None:
-                return page
             order = session.get(customer.Order, found.order_id)
             if order is None:  # deleted since the stamp was read
                 return None

@@ -46,6 +46,7 @@ def live(ctx):
     ctx.settings.tracking_base_url = server.url
     yield Live(ctx, server, app)
     server.stop()
+    app.app.site.close()  # the site's own PostgreSQL connections for the page stamps
 
 
 def token_of(session, order) -> str:
