@@ -43,6 +43,7 @@ from app.aftersales.tracking import _sscc_digits, _token, normalise_query
 from app.config import Settings
 from app.domain import lifecycle as lc
 from app.errors import InvalidInput, NotFound
+from app.services.auth import require_role
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from app.sync import notify_change
@@ -50,6 +51,10 @@ from db.base import utcnow
 from db.models import Bin, Customer, Order, OrderEvent, OrderLine, Product, ProductGtin, Stock
 from db.models.aftersales import CONDITIONS, Return, ReturnLine
 from db.models.shipping import Carrier, CarrierService, Parcel
+
+# Receiving, inspecting, refunding and cancelling returns is the returns desk's work (supervisors and admins
+# include the role); a customer's own request and its label are not checked here: the tracking page's token is.
+RETURNS_DESK_ROLE = "service"
 
 REFUNDED_CONDITIONS = ("resellable", "damaged")
 OPEN_STATUSES = ("approved", "label_issued", "received", "inspected")
@@ -327,6 +332,7 @@ def find_return(session: Session, query: str, open_only: bool = False) -> Return
 
 
 def receive(session: Session, query: str | Return, actor: Actor, now: datetime | None = None) -> Return:
+    require_role(actor, RETURNS_DESK_ROLE)
     ret = query if isinstance(query, Return) else find_return(session, query)
     if ret.status in ("received", "inspected"):
         return ret  # scanning the parcel twice is harmless
@@ -409,6 +415,7 @@ def _restock(session: Session, bin_: Bin, product_id: int, quantity: int) -> Non
 
 def inspect(session: Session, ret: Return, item: str | ReturnLine, condition: str, actor: Actor, quantity: int = 1,
             bin_code: str | None = None, note: str = "") -> Inspection:
+    require_role(actor, RETURNS_DESK_ROLE)
     if condition not in CONDITIONS:
         raise InvalidInput(f"unknown condition {condition!r}: use {', '.join(CONDITIONS)}")
     if ret.status == "approved" or ret.status == "label_issued":
@@ -486,6 +493,7 @@ def _refunded_units(session: Session, order: Order, exclude: int) -> dict[int, i
 def complete(session: Session, ret: Return, actor: Actor, policy: pol.ReturnPolicy | None = None,
              now: datetime | None = None) -> Return:
     """Close an inspected return: refund it, or leave an exchange ready for :func:`create_exchange_order`."""
+    require_role(actor, RETURNS_DESK_ROLE)
     now = now or utcnow()
     if ret.status in ("refunded", "exchanged"):
         return ret
@@ -540,6 +548,7 @@ def _maybe_returned(session: Session, order: Order, actor: Actor) -> None:
 def create_exchange_order(sessions: sessionmaker[Session], settings: Settings, return_number: str, actor: Actor) -> str:
     """The exchange order for an inspected exchange, through intake; returns its number. Idempotent: the
     exchange order is known to intake by channel ``exchange`` and the return number."""
+    require_role(actor, RETURNS_DESK_ROLE)
     from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
     from app.services.intake import Intake
 
@@ -595,6 +604,7 @@ def create_exchange_order(sessions: sessionmaker[Session], settings: Settings, r
 
 
 def cancel(session: Session, ret: Return, actor: Actor, reason: str) -> Return:
+    require_role(actor, RETURNS_DESK_ROLE)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("say why the return is cancelled")

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
+from app.services.auth import require_role
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from app.sync import notify_change
@@ -493,6 +494,7 @@ def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, s
 def void_labels(session: Session, order: Order, actor: Actor, reason: str) -> list[Parcel]:
     """Void every label of a labelled order: the tracking numbers are released (never reused, off every
     manifest), queued label prints are cancelled, and the order goes back to ``packed``."""
+    require_role(actor, "shipping")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("say why the label is voided (for example: wrong address, repacked)")
