@@ -340,6 +340,7 @@ class PackService:
         if self.offline is not None:
             key = key or self.offline.new_key()  # before the first try: a commit whose answer was lost is not doubled
             if self.offline.waiting():
+                self._box_cache = None  # the replay may open or close boxes: what this service remembers is old
                 return self.offline.store(c, key)  # behind the stored scans, never ahead of them
         try:
             answer = self._in_transaction(c, key, look_up_key=known_key)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.packing.classify import classify
 from app.packing.offline import STORED, OfflineScans, Replayer, ScanJournal, database_name
 from app.packing.service import PackService
 from app.services.uow import Actor
-from db.models.packing import PackScan
+from db.models.packing import PackBox, PackBoxItem, PackScan
 from tests.faults.conftest import pack_state
 
 
@@ -133,4 +133,23 @@ def test_a_stored_scan_the_database_refuses_never_holds_back_the_ones_after_it(c
         assert first.answer.verdict == "not_understood"
     assert second.answer.reason == "ticked" and offline.waiting() == 0
     assert pack_state(ctx, number)["ticks"] == 1
+    offline.journal.close()
+
+
+def test_a_box_closed_by_the_replay_gets_no_tick_afterwards(ctx, bench, order_factory, printed, tmp_path):
+    number = order_factory([("P-CABLE", 3)])
+    offline = OfflineScans(_journal(ctx, bench, tmp_path))
+    station = _service(ctx, bench, printed, offline=offline)
+    station.open(number)
+    cable = bench.gtins["P-CABLE"]
+    assert station.scan(cable).reason == "ticked"  # box 1, which the station's service remembers
+    offline.store(classify("CMD:CLOSE-BOX"), offline.new_key())  # the database away
+    assert station.scan(cable).reason == STORED
+    outcomes = Replayer(offline.journal, lambda: _service(ctx, bench, printed)).replay_all()
+    assert [o.answer.reason for o in outcomes] == ["box_closed", "ticked"]
+    assert station.scan(cable).verdict == "complete"
+    with ctx.sessions() as s:
+        units = dict(s.execute(select(PackBox.seq, func.sum(PackBoxItem.quantity)).join(PackBoxItem, PackBoxItem.box_id == PackBox.id)
+                               .group_by(PackBox.seq)).all())
+    assert units == {1: 1, 2: 2}
     offline.journal.close()
