@@ -194,13 +194,13 @@ def _ship_dates(options: list[ServiceOption], now: datetime) -> dict[str, date]:
 
 def quote_order(
     session: Session, order: Order, parcels: list[ParcelSpec] | None = None, *, now: datetime | None = None,
-    deliver_by: date | None = None,
+    deliver_by: date | None = None, table: CarrierTable | None = None,
 ):
     """Every service's answer for this order: (ShopResult, parcels, destination). Changes nothing."""
     now = now or utcnow()
     specs = list(parcels) if parcels else default_parcels(order)
     dest = _destination(order)
-    options = carrier_table(session).options
+    options = (table or carrier_table(session)).options
     requirement = Requirement.for_service_level(order.service_level, now.date())
     if deliver_by:
         requirement = Requirement(kind=requirement.kind, deliver_by=deliver_by)
@@ -208,13 +208,13 @@ def quote_order(
 
 
 def _choose(session: Session, order: Order, specs: list[ParcelSpec], service_code: str | None, now: datetime,
-            deliver_by: date | None) -> tuple[Quote, bool]:
-    result, specs, dest = quote_order(session, order, specs, now=now, deliver_by=deliver_by)
+            deliver_by: date | None, table: CarrierTable) -> tuple[Quote, bool]:
+    result, specs, dest = quote_order(session, order, specs, now=now, deliver_by=deliver_by, table=table)
     if not service_code:
         if result.best is None:
             raise explain_failure(result, dest, specs)
         return result.best, False
-    options = {o.code: o for o in carrier_table(session).options}
+    options = {o.code: o for o in table.options}
     option = options.get(service_code.upper()) or options.get(service_code)
     if option is None:
         raise InvalidInput(f"no active carrier service {service_code!r}: choose one of {', '.join(sorted(options))}")
@@ -250,9 +250,10 @@ def label_order(
     label_pdf.name_size(to.name, (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
     label_pdf.address_layout(to.text_lines[1:] + ([f"Tel {order.ship_phone}"] if order.ship_phone else []),
                              (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
-    chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by)
+    table = carrier_table(session)
+    chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by, table)
     option = chosen.service
-    issuer = carrier_table(session).issuers[option.service_id]
+    issuer = table.issuers[option.service_id]
     m = len(specs)
     first_tn = next_serials(session, f"tracking:{issuer.carrier_code}", m)
     first_sscc = next_serials(session, f"sscc:{settings.gs1_company_prefix}", m)
