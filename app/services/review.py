@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain import lifecycle as lc
@@ -60,16 +60,37 @@ class ReviewCase:
     events: list[OrderEvent]
 
 
-def review_queue(session: Session, limit: int = 500) -> list[Order]:
-    """Orders waiting for a person, most urgent first."""
-    return list(
-        session.scalars(
-            select(Order)
-            .where(Order.status.in_(sorted(REVIEWABLE)))
-            .order_by(Order.priority.desc(), Order.placed_at.asc(), Order.id.asc())
-            .limit(limit)
-        )
+@dataclass(frozen=True)
+class ReviewEntry:
+    number: str
+    status: str
+    priority: int
+    open_flags: int
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    entries: list[ReviewEntry]
+    total: int  # every order waiting, of which ``entries`` are the most urgent
+
+
+def review_queue(session: Session, limit: int = 500) -> ReviewQueue:
+    """Orders waiting for a person, most urgent first (the queue's order: priority, promised ship time),
+    as light rows: a desk with forty thousand held orders lists the first ``limit`` and counts the rest."""
+    waiting = Order.status.in_(sorted(REVIEWABLE))
+    open_flags = (
+        select(func.count()).where(ReviewFlag.order_id == Order.id, ReviewFlag.resolved.is_(False))
+        .correlate(Order).scalar_subquery()
     )
+    rows = session.execute(
+        select(Order.number, Order.status, Order.priority, open_flags)
+        .where(waiting)
+        .order_by(Order.priority.desc(), Order.promised_ship_at.asc(), Order.id.asc())
+        .limit(limit)
+    ).all()
+    entries = [ReviewEntry(*row) for row in rows]
+    total = len(entries) if len(entries) < limit else session.scalar(select(func.count()).where(waiting))
+    return ReviewQueue(entries=entries, total=total)
 
 
 def review_case(session: Session, number: str) -> ReviewCase:

@@ -7,6 +7,8 @@ language at run time; the main window then rebuilds its screens.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import sys
@@ -140,6 +142,21 @@ def limit_sqlite_cache(ctx) -> None:
 
     ctx.engine.dispose()  # connections opened before get the setting too, when they reconnect
     event.listen(ctx.engine, "connect", pragma)
+
+
+def release_memory() -> None:
+    """Give back what imports leave behind. PySide6's ``__feature__`` import hook reads the source of every
+    module imported after it (``inspect.getsource``), which fills :mod:`linecache` with tens of megabytes of
+    source lines nobody reads again; the freed memory then goes back to the system (glibc's malloc_trim)."""
+    import gc
+    import linecache
+
+    linecache.clearcache()
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is free for Python to reuse all the same
+        pass
 
 
 def run(ctx, station: str | None = None, started_at: float | None = None) -> int:

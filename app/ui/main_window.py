@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from app.services import supervision
+from app.ui.app import release_memory
 from app.ui.common import run_action
 from app.ui.feedback import Feedback, colour
 from app.ui.login import LoginScreen
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.env: ScreenEnv | None = None
         self.screens = _Screens(self._build_screen)
         self.presence = Presence(ctx, station, self)
+        # A moment after a screen is built (and its modules imported), what the imports left is given back.
+        self._tidy = QTimer(self, singleShot=True, interval=1500)
+        self._tidy.timeout.connect(release_memory)
         self._pending: dict[str, tuple] = {}
         self.resize(1400, 860)
 
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(self.tr("Not logged in"))
         self.login.badge.setFocus()
         QTimer.singleShot(0, self.login_shown.emit)
+        self._tidy.start()
 
     def on_logged_in(self, user) -> None:
         self.env = ScreenEnv(
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         finally:
             self.tabs.blockSignals(False)
         placeholder.deleteLater()
+        self._tidy.start()
         return widget
 
     def current_screen_name(self) -> str | None:

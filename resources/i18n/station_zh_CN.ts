@@ -612,6 +612,26 @@
         <source>— (%1)</source>
         <translation>—（%1）</translation>
     </message>
+    <message>
+        <source>Database unreachable: %1 scan(s) stored at this station</source>
+        <translation>无法连接数据库：本工位已保存 %1 次扫描</translation>
+    </message>
+    <message>
+        <source>Database back: checking %1 stored scan(s)…</source>
+        <translation>数据库已恢复：正在核对 %1 次保存的扫描…</translation>
+    </message>
+    <message>
+        <source>Printer not reachable: %1 waits and prints when it is back (%2)</source>
+        <translation>无法连接打印机：%1 正在等待，打印机恢复后将打印（%2）</translation>
+    </message>
+    <message>
+        <source>Printed: %1</source>
+        <translation>已打印：%1</translation>
+    </message>
+    <message>
+        <source>Check the printer: %1 (%2)</source>
+        <translation>请检查打印机：%1（%2）</translation>
+    </message>
 </context>
 <context>
     <name>Payment</name>
@@ -1488,6 +1508,10 @@
         <translation>
             <numerusform>%1 · %2 · %3 · %n 个标记</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Waiting for review: %1 (the %2 most urgent shown)</source>
+        <translation>待审核：%1（显示最紧急的 %2 单）</translation>
     </message>
     <message>
         <source>Waiting for review: %1</source>

@@ -201,6 +201,7 @@ ZH_CN = {
     "&Cancel order": "取消订单(&C)",
     "%1 · %2 · %3 · %n flag(s)": "%1 · %2 · %3 · %n 个标记",
     "Waiting for review: %1": "待审核：%1",
+    "Waiting for review: %1 (the %2 most urgent shown)": "待审核：%1（显示最紧急的 %2 单）",
     "No order is waiting for review.": "没有待审核的订单。",
     "Order %1 — %2, %3 priority": "订单 %1 — %2，优先级：%3",
     "No open flags.": "没有未处理的标记。",

@@ -30,7 +30,11 @@ def _kinds(ctx, number):
 
 def test_queue_and_case(ctx, case):
     with ctx.sessions() as s:
-        assert [o.number for o in review.review_queue(s)] == ["WS-R1", "WS-R2"]
+        waiting = review.review_queue(s)
+        assert [(e.number, e.open_flags) for e in waiting.entries] == [("WS-R1", 2), ("WS-R2", 1)]
+        assert waiting.total == 2
+        first = review.review_queue(s, limit=1)
+        assert [e.number for e in first.entries] == ["WS-R1"] and first.total == 2
         c = review.review_case(s, case)
         assert [f.code for f in c.flags] == ["large_amount", "address_invalid"]
         assert c.order.due_cents == 20_000 - 2_000 - 500 + 1_000

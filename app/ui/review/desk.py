@@ -137,19 +137,22 @@ class ReviewDesk(QWidget):
     def reload(self) -> None:
         keep = self.case.order.number if self.case else None
         with self.env.ctx.sessions() as s:
-            orders = [(o.number, o.status, o.priority, sum(1 for f in o.flags if not f.resolved))
-                      for o in review.review_queue(s)]
+            waiting = review.review_queue(s)
         self.list.blockSignals(True)
         self.list.clear()
-        for number, status, priority, flags in orders:
-            text = self.tr("%1 · %2 · %3 · %n flag(s)", "", flags).replace("%1", number).replace(
-                "%2", status_name(status)).replace("%3", priority_name(priority))
+        for entry in waiting.entries:
+            text = self.tr("%1 · %2 · %3 · %n flag(s)", "", entry.open_flags).replace("%1", entry.number).replace(
+                "%2", status_name(entry.status)).replace("%3", priority_name(entry.priority))
             item = QListWidgetItem(text)
-            item.setData(Qt.UserRole, number)
+            item.setData(Qt.UserRole, entry.number)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        self.list_title.setText(self.tr("Waiting for review: %1").replace("%1", str(len(orders))))
-        numbers = [o[0] for o in orders]
+        if waiting.total > len(waiting.entries):
+            self.list_title.setText(self.tr("Waiting for review: %1 (the %2 most urgent shown)")
+                                    .replace("%1", f"{waiting.total:,}").replace("%2", str(len(waiting.entries))))
+        else:
+            self.list_title.setText(self.tr("Waiting for review: %1").replace("%1", str(waiting.total)))
+        numbers = [e.number for e in waiting.entries]
         row = numbers.index(keep) if keep in numbers else (0 if numbers else -1)
         if row >= 0:
             self.list.blockSignals(True)
