@@ -768,6 +768,14 @@ class PackService:
         return [(known.get(pid) or s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
 
     @staticmethod
+    def _packed_by_product(s: Session, x: _Scan) -> list[tuple[Product | None, int]]:
+        quantities: dict[int | None, int] = {}
+        for line in x.lines:
+            if line.packed_quantity > 0:
+                quantities[line.product_id] = quantities.get(line.product_id, 0) + line.packed_quantity
+        return [(x.products.get(pid) or s.get(Product, pid) if pid else None, q) for pid, q in quantities.items()]
+
+    @staticmethod
     def _fit_items(products: Iterable[tuple[Product | None, int]]) -> list[fit.Item]:
         items = []
         for product, quantity in products:
@@ -804,7 +812,14 @@ class PackService:
     def _close_box(self, x: _Scan, *, finishing: bool = False, box: PackBox | None = None) -> Answer:
         s = x.session
         box = box or self._open_box_row(x)
-        contents = self._box_items(s, box, x.products) if box is not None else []
+        if box is None:
+            contents = []
+        elif box.seq == 1:
+            # The first box is the only one (boxes are opened one at a time, numbered up): it holds every item
+            # ticked so far, which the lines in hand say without a read.
+            contents = self._packed_by_product(s, x)
+        else:
+            contents = self._box_items(s, box, x.products)
         if box is None or not contents:
             seq = box.seq if box is not None else 1
             return self._answer(x, REFUSED, message("box_empty", seq=seq), "box_empty")
