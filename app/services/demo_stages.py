@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.context import Context
 from app.domain import lifecycle as lc
@@ -25,7 +25,7 @@ from app.shipping import sscc as sscc_mod, tracking
 from app.shipping.carriers import load_options, next_serials, seed_carriers
 from app.shipping.rates import Destination, Quote, Requirement, ship_date_for, shop
 from app.shipping.service import default_parcels
-from db.bulk import insert_rows
+from db.bulk import insert_rows, update_rows
 from db.models import Order, OrderEvent, OrderLine, Product, Reservation, Station, Stock, User
 from db.models.shipping import Carrier, CarrierService, Parcel
 
@@ -103,7 +103,7 @@ def _apply(
             target = lc.PACKED  # no carrier takes it as it is: it waits at packing for a person
         if target == lc.CANCELLED:
             events.append(_event(order_id, at, "cancelled", None, "super1", reason="customer asked to cancel", previous=lc.ALLOCATED))
-            order_updates.append({"oid": order_id, "new_status": lc.CANCELLED, "new_station": None, "new_tracking": None})
+            order_updates.append({"id": order_id, "status": lc.CANCELLED, "station_id": None, "tracking_number": None, "version": 1})
             released_ids.append(order_id)
             continue
         walk = PATH[: PATH.index(lc.DELIVERED if target == lc.RETURNED else target) + 1]
@@ -130,8 +130,8 @@ def _apply(
         final_status[order_id] = target
         holds = target in (lc.PICKING, lc.PICKED, lc.PACKING, lc.PACKED, lc.LABELLED)
         order_updates.append({
-            "oid": order_id, "new_status": target, "new_station": station_id if holds else None,
-            "new_tracking": quotes[order_id].tracking_numbers[0] if order_id in labelled_at else None,
+            "id": order_id, "status": target, "station_id": station_id if holds else None,
+            "tracking_number": quotes[order_id].tracking_numbers[0] if order_id in labelled_at else None, "version": 1,
         })
         if PATH.index(walk[-1]) >= PATH.index(lc.PICKED):
             picked_ids.append(order_id)
@@ -141,14 +141,7 @@ def _apply(
             consumed_ids.append(order_id)
 
     with ctx.sessions() as s, s.begin():
-        table = Order.__table__
-        s.execute(
-            update(table).where(table.c.id == bindparam("oid")).values(
-                status=bindparam("new_status"), station_id=bindparam("new_station"),
-                tracking_number=bindparam("new_tracking"), version=table.c.version + 1
-            ),
-            order_updates,
-        )
+        update_rows(s, Order.__table__, "id", order_updates, add=("version",))
         lines = OrderLine.__table__
         for ids, column in ((picked_ids, "picked_quantity"), (packed_ids, "packed_quantity")):
             for part in _parts(ids):
@@ -170,13 +163,10 @@ def _settle_stock(session, order_ids: list[int], ship: bool) -> None:
             ).all()
         )
         if per_stock:
-            stock = Stock.__table__
-            values = {"reserved": stock.c.reserved - bindparam("qty")}
-            if ship:
-                values["on_hand"] = stock.c.on_hand - bindparam("qty")
-            session.execute(
-                update(stock).where(stock.c.id == bindparam("sid")).values(values),
-                [{"sid": sid, "qty": int(qty)} for sid, qty in per_stock.items()],
+            columns = ("reserved", "on_hand") if ship else ("reserved",)
+            update_rows(
+                session, Stock.__table__, "id",
+                [{"id": sid, **{column: -int(qty) for column in columns}} for sid, qty in per_stock.items()], add=columns,
             )
         session.execute(delete(Reservation.__table__).where(Reservation.__table__.c.order_id.in_(part)))
 
@@ -216,6 +206,7 @@ class BulkLabeller:
                 select(CarrierService.id, CarrierService.carrier_id, CarrierService.format_code))}
         self.ship_dates = {o.code: ship_date_for(o, now.hour, self.today) for o in self.options}
         self._memo: dict[tuple, Quote | None] = {}
+        self._baskets: dict[tuple, list | None] = {}
 
     def quote(self, session, order_ids: list[int]) -> dict[int, Labelled]:
         found: dict[int, Labelled] = {}
@@ -239,12 +230,9 @@ class BulkLabeller:
                 orders[row.order_id].lines.append(SimpleNamespace(sku=row.sku, quantity=row.quantity, product=product))
         chosen: dict[int, tuple[Quote, list]] = {}
         for order_id, order in orders.items():
-            try:
-                specs = default_parcels(order)
-            except StationError:
+            specs = self._parcels(order)
+            if specs is None:
                 continue
-            # A demo parcel is weighed to the next 100 g, so a day's parcels share a few hundred quotes.
-            specs = [replace(spec, weight_g=-(-int(spec.weight_g) // 100) * 100) for spec in specs]
             key = (order.dest.country, order.dest.region, order.level,
                    tuple((p.weight_g, p.length_mm, p.width_mm, p.height_mm) for p in specs))
             if key not in self._memo:
@@ -277,6 +265,21 @@ class BulkLabeller:
                 found[order_id] = Labelled(quote, specs, numbers, ssccs, carrier.code)
         session.commit()
         return found
+
+    def _parcels(self, order: SimpleNamespace) -> list | None:
+        """The shipping service's default parcels for the order's lines (None: it cannot tell), memoised by the
+        lines, since demo orders repeat the same few hundred baskets."""
+        basket = tuple((line.sku, line.quantity) for line in order.lines)
+        if basket not in self._baskets:
+            try:
+                specs = default_parcels(order)
+            except StationError:
+                specs = None
+            # A demo parcel is weighed to the next 100 g, so a day's parcels share a few hundred quotes.
+            self._baskets[basket] = (
+                None if specs is None else [replace(spec, weight_g=-(-int(spec.weight_g) // 100) * 100) for spec in specs]
+            )
+        return self._baskets[basket]
 
     def _carrier_of(self, quote: Quote) -> int:
         return self.services[quote.service.service_id][0]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder, RecordError
 from app.services.intake import import_records
-from db.models import Order, OrderEvent, OrderLine, Replenishment, Reservation, ReviewFlag, Stock
+from db.models import Customer, Order, OrderEvent, OrderLine, Replenishment, Reservation, ReviewFlag, Stock
 from tests.helpers.reference import RESTOCK_DAY, seed_small_warehouse
 
 SHANGHAI = IncomingAddress(name="李雷", address1="世纪大道100号", city="上海市", region="上海市", postcode="200120", country="CN", phone="13800000000")
@@ -121,3 +121,17 @@ def test_urgent_order_goes_to_nearest_warehouse_even_when_loaded(ctx):
     assert where["20"] == "BJ"
     assert where["21"] == "SH"  # BJ is full: a normal order goes to the idle warehouse
     assert where["22"] == "BJ"  # urgent: nearest with stock, whatever its load
+
+
+def test_customers_are_created_once_and_count_every_order(ctx):
+    seed_small_warehouse(ctx)
+    first = [incoming("c1", [("MUG", 1, 1500)], customer_email="Repeat@Example.com"),
+             incoming("c2", [("MUG", 2, 1500)], customer_email="repeat@example.com")]
+    import_records(ctx.sessions, Settings(), first)
+    # A later batch finds the customer and adds to the counts.
+    import_records(ctx.sessions, Settings(), [incoming("c3", [("MUG", 1, 1500)], customer_email="repeat@example.com")])
+    with ctx.sessions() as s:
+        customers = s.execute(select(Customer.email, Customer.orders_count, Customer.spent_cents)).all()
+        owner = set(s.scalars(select(Order.customer_id)))
+    assert [tuple(c) for c in customers] == [("repeat@example.com", 3, 1500 + 3000 + 1500)]
+    assert len(owner) == 1 and None not in owner
