@@ -105,6 +105,8 @@ _STAMP = (
 class PageStamp:
     order_id: int
     stamp: str
+    survey_answered: bool = False
+    has_messages: bool = False
 
 
 def page_stamp(session: Session | Connection, token: str) -> PageStamp | None:
@@ -115,7 +117,8 @@ def page_stamp(session: Session | Connection, token: str) -> PageStamp | None:
     row = session.execute(_STAMP, {"token": token}).first()
     if row is None:
         return None
-    return PageStamp(order_id=row[0], stamp="|".join("" if value is None else str(value) for value in row))
+    return PageStamp(order_id=row[0], stamp="|".join("" if value is None else str(value) for value in row),
+                     survey_answered=row[8] is not None, has_messages=row[9] is not None)
 
 
 def order_for_token(session: Session, token: str) -> Order | None:
@@ -233,7 +236,10 @@ def _event_text(t: Translator, kind: str, data: dict[str, Any]) -> str:
     return text
 
 
-def page_view(session: Session, order: Order, t: Translator, now: datetime | None = None) -> PageView:
+def page_view(session: Session, order: Order, t: Translator, now: datetime | None = None,
+              stamp: PageStamp | None = None) -> PageView:
+    """What the tracking page shows. With the order's fresh ``stamp`` its survey and message questions are
+    not asked again."""
     view = view_of(session, order, "web", now)
     timeline = [
         {"at": e.at, "text": _event_text(t, e.kind, e.data), "location": e.location or "", "kind": e.kind}
@@ -249,7 +255,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
                  returnable=max(0, quantity - already.get(line_id, 0)) if shipped else 0)
         for line_id, sku, name, quantity in session.execute(_LINES, ids)
     ]
-    answered = session.scalar(_ANSWERED, ids) is not None
+    answered = stamp.survey_answered if stamp is not None else session.scalar(_ANSWERED, ids) is not None
     returns = [{"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
                 "tracking_number": r.tracking_number or ""} for r in view.returns]
     where = _where(t, order, view)
@@ -277,7 +283,8 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
         for p in view.parcels
     ]
     messages = [{"at": at, "author": author, "body": body, "case": number}
-                for at, author, body, number in session.execute(_MESSAGES, ids)]
+                for at, author, body, number in (session.execute(_MESSAGES, ids)
+                                                  if stamp is None or stamp.has_messages else ())]
     return PageView(
         messages=messages,
         number=order.number, status=order.status, status_text=t(f"st.{order.status}"),

@@ -35,12 +35,14 @@ import os
 import re
 import time
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 import anyio
 from starlette.middleware import Middleware
@@ -195,10 +197,10 @@ def sign(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def _stamp_engine(ctx: Context, connections: int):
-    """PostgreSQL connections of the site's own for the stamp query, in autocommit and without a pre-ping: one
-    round trip a page instead of four (ping, BEGIN, the query, ROLLBACK). None on SQLite, where a round trip is
-    a function call."""
+def _read_engine(ctx: Context, connections: int):
+    """PostgreSQL connections of the site's own for the tracking page's reads, in autocommit and without a
+    pre-ping: a kept page costs one round trip instead of four (ping, BEGIN, the stamp, ROLLBACK). None on
+    SQLite, where a round trip is a function call."""
     if ctx.is_sqlite:
         return None
     return make_engine(ctx.engine.url.render_as_string(hide_password=False), pool_pre_ping=False,
@@ -221,13 +223,13 @@ class CustomerSite:
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
         self.pages = PageCache(page_cache)
-        self.stamps = _stamp_engine(ctx, db_threads)
-        if self.stamps is not None:
-            weakref.finalize(self, self.stamps.dispose)
+        self.reads = _read_engine(ctx, db_threads)
+        if self.reads is not None:
+            weakref.finalize(self, self.reads.dispose)
 
     def close(self) -> None:
-        if self.stamps is not None:
-            self.stamps.dispose()
+        if self.reads is not None:
+            self.reads.dispose()
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -347,38 +349,47 @@ class CustomerSite:
     def return_reasons(self) -> list[str]:
         return customer.pol.ReturnPolicy.from_settings(self.settings).reasons
 
-    def page_stamp(self, token: str) -> customer.PageStamp | None:
-        if self.stamps is None:
+    @contextmanager
+    def _reads(self) -> Iterator[Session]:
+        """A session for the page's reads: on PostgreSQL over the site's own autocommit connection (no ping, no
+        BEGIN, no ROLLBACK: each query is its one round trip), else the context's."""
+        if self.reads is None:
             with self.ctx.sessions() as session:
-                return customer.page_stamp(session, token)
-        for attempt in (1, 2):
-            try:
-                with self.stamps.connect() as conn:
-                    return customer.page_stamp(conn, token)
-            except DBAPIError as exc:
-                # No pre-ping on these connections: one that the server dropped fails once, is thrown away, and
-                # the read is tried again on a fresh one.
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-        return None
+                yield session
+            return
+        with self.reads.connect() as conn, Session(bind=conn) as session:
+            yield session
 
     def kept_page(self, token: str, lang: str) -> KeptPage | None:
         """The plain tracking page of ``token`` in ``lang`` (no notice, no error), with :data:`CSRF_MARK` for
         the forms' CSRF field: from the page cache when the database's stamp says it is still true, else built
         and kept. None when the token opens no page. Runs on a database thread."""
+        for attempt in (1, 2):
+            try:
+                return self._kept_page(token, lang)
+            except DBAPIError as exc:
+                # No pre-ping on the site's connections: one the server dropped fails once, is thrown away, and
+                # the page is read again on a fresh one.
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        return None
+
+    def _kept_page(self, token: str, lang: str) -> KeptPage | None:
         now = utcnow()
-        found = self.page_stamp(token)
-        if found is None:
-            return None
-        page = self.pages.get(token, lang, found.stamp, now)
-        if page is not None:
-            return page
-        with self.ctx.sessions() as session:
+        with self._reads() as session:
+            found = customer.page_stamp(session, token)
+            if found is None:
+                return None
+            page = self.pages.get(token, lang, found.stamp, now)
+            if page is not None:
+                return page
             order = session.get(customer.Order, found.order_id)
             if order is None:  # deleted since the stamp was read
                 return None
             t = Translator(lang)
-            view = customer.page_view(session, order, t, now)
+            view = customer.page_view(session, order, t, now, stamp=found)
+            # Read without a transaction, the view may be newer than the stamp, never older: a change after the
+            # stamp only makes the next request build the page again.
             html = self.html("track.html", t, CSRF_MARK, v=view, token=token, notice="", error="", problems=[],
                              section="", reasons=self.return_reasons())
             page = kept_page(found.stamp, valid_until(now, order.promised_ship_at), html)

@@ -151,7 +151,7 @@ def sample(url: str, n: int) -> tuple[list[str], list[tuple[str, str]]]:
                                     .limit(n)))
             shipped = list(s.execute(select(Order.number, Parcel.tracking_number).join(Parcel, Parcel.order_id == Order.id)
                                      .where(Order.status == "shipped", Parcel.status == "shipped", Parcel.count == 1,
-                                            Order.customer_id.is_not(None))
+                                            Order.customer_id.is_not(None), Order.ship_email != "")
                                      .order_by(Order.id.desc()).limit(20)))
     finally:
         ctx.dispose()
@@ -380,7 +380,8 @@ def customer_figures(base: str, tokens: list[str], count: int, seconds: int, wor
          f"p50 {found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms, worst {found['max_ms']:.1f} ms over "
          f"{found['views']} views ({found['requests_per_s']:.0f} requests/s, {found['not_modified']} answered 304); "
          f"first views p50 {found['first_p50_ms']:.1f} ms, p99 {found['first_p99_ms']:.1f} ms over "
-         f"{found['first_views']}" + (f"; {found['failed']} failed" if found["failed"] else "") + _load_note())
+         f"{found['first_views']}" + (f"; {found['failed']} failed: {found['failures']}" if found["failed"] else "")
+         + _load_note())
     who = f"{count} concurrent customers reading 1-5 s, {workers} worker(s) ({label})"
     return [
         {"name": f"tracking page p99, {who}", "value": found["p99_ms"], "unit": "ms", "backend": "postgresql",

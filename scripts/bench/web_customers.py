@@ -37,6 +37,11 @@ class Views:
     first_ms: list[float] = field(default_factory=list)
     not_modified: int = 0
     failed: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def fail(self, why: str) -> None:
+        self.failed += 1
+        self.failures[why] = self.failures.get(why, 0) + 1
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -62,14 +67,14 @@ async def _customer(base: str, tokens: list[str], views: Views, rng: random.Rand
                 try:
                     answer = await browser.get(f"/t/{token}", headers=sent)
                     await answer.aread()
-                except httpx.HTTPError:
-                    views.failed += 1
+                except httpx.HTTPError as exc:
+                    views.fail(type(exc).__name__)
                     break
                 took = (time.perf_counter() - started) * 1000
                 if answer.status_code == 304:
                     views.not_modified += 1
                 elif answer.status_code != 200:
-                    views.failed += 1
+                    views.fail(f"HTTP {answer.status_code}")
                     break
                 views.all_ms.append(took)
                 if first:
@@ -114,7 +119,7 @@ def customers(base: str, tokens: list[str], count: int = 200, seconds: float = 3
         "max_ms": round(max(views.all_ms, default=0.0), 2),
         "first_views": len(views.first_ms), "first_p50_ms": round(percentile(views.first_ms, 0.50), 2),
         "first_p99_ms": round(percentile(views.first_ms, 0.99), 2),
-        "not_modified": views.not_modified, "failed": views.failed,
+        "not_modified": views.not_modified, "failed": views.failed, "failures": views.failures,
         "mean_ms": round(statistics.fmean(views.all_ms), 2) if views.all_ms else 0.0,
     }
 
