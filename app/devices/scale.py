@@ -25,6 +25,8 @@ DEFAULT_POLL_INTERVAL = 0.2
 ANSWER_TIMEOUT = 1.0  # an SI not answered by then is sent again
 STABLE_ANSWER_TIMEOUT = 5.0  # S may wait for stability
 MAX_LINE = 128
+# No packing or pallet scale reads 100 t: a bigger number is a garbled line, and would overflow the weight columns.
+MAX_GRAMS = 100_000_000.0
 
 UNITS_IN_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "t": 1_000_000.0, "lb": 453.59237, "oz": 28.349523125, "ct": 0.2}
 
@@ -48,6 +50,11 @@ _SICS_QUIET = re.compile(r"^(Z|ZI|T|TI|TA|TAC|I\d+|@|SIR|SR|D|DW|K|PWR)(\s.*)?$"
 _CONTINUOUS = re.compile(r"^(ST|US|OL)\s*,\s*(?:(GS|NT|TR|G|N|T)\s*,\s*)?([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)\s*$")
 
 
+def _out_of_range(weight: float, unit: str, line: str) -> RejectedFrame:
+    return RejectedFrame(kind="scale", reason=f"weight {weight:g} {unit} is beyond any scale (garbled line?)",
+                         raw=clip(line.encode("latin-1", "replace")))
+
+
 def parse_sics_line(line: str) -> WeightEvent | RejectedFrame | None:
     """One MT-SICS answer line (without CR LF). None for answers that carry nothing to report."""
     text = line.strip()
@@ -57,6 +64,8 @@ def parse_sics_line(line: str) -> WeightEvent | RejectedFrame | None:
         weight = float(value.replace(" ", ""))
         if unit.lower() not in UNITS_IN_GRAMS:
             return RejectedFrame(kind="scale", reason=f"unknown weight unit {unit!r}", raw=clip(line.encode("latin-1", "replace")))
+        if abs(to_grams(weight, unit)) > MAX_GRAMS:
+            return _out_of_range(weight, unit, line)
         return WeightEvent(weight=weight, unit=unit, stable=status == "S", raw=text)
     if text in ("S +", "S -"):
         return WeightEvent(weight=None, stable=False, condition="overload" if text == "S +" else "underload", raw=text)
@@ -81,6 +90,8 @@ def parse_continuous_line(line: str) -> WeightEvent | RejectedFrame:
     if unit.lower() not in UNITS_IN_GRAMS:
         return RejectedFrame(kind="scale", reason=f"unknown weight unit {unit!r}", raw=clip(line.encode("latin-1", "replace")))
     weight = float(value) * (-1 if sign == "-" else 1)
+    if abs(to_grams(weight, unit)) > MAX_GRAMS:
+        return _out_of_range(weight, unit, line)
     return WeightEvent(weight=weight, unit=unit, stable=header == "ST", net=kind in ("NT", "N"), raw=text)
 
 

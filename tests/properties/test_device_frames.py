@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from app.devices import rfid
 from app.devices.events import RejectedFrame, TagEvent, ToteReadEvent, WeightEvent
-from app.devices.scale import UNITS_IN_GRAMS, ContinuousProtocol, MtSicsProtocol, parse_continuous_line, parse_sics_line
+from app.devices.scale import (
+    MAX_GRAMS, UNITS_IN_GRAMS, ContinuousProtocol, MtSicsProtocol, parse_continuous_line, parse_sics_line, to_grams,
+)
 from tests.properties.strategies import HOSTILE_TEXT, PROFILE, byte_mutations, chunked
 from tests.properties.test_scans import sgtin_epc, valid_gtin
 
@@ -107,6 +109,7 @@ def assert_weight_or_reason(event) -> None:
         assert event.reason
     elif isinstance(event, WeightEvent) and event.weight is not None:
         assert math.isfinite(event.weight) and event.unit.lower() in UNITS_IN_GRAMS
+        assert abs(to_grams(event.weight, event.unit)) <= MAX_GRAMS  # storable: the weight columns are integers
 
 
 @st.composite
@@ -138,3 +141,12 @@ def test_scale_stream_with_a_byte_broken_in_any_pieces(lines, data):
         assert [_shape(e) for e in pieces] == [_shape(e) for e in whole]
         for event in whole:
             assert_weight_or_reason(event)
+
+
+@PROFILE
+@given(digits=st.integers(9, 120), unit=st.sampled_from(["g", "kg", "t", "lb"]))
+def test_a_weight_beyond_any_scale_is_refused(digits, unit):
+    # A 100-digit weight fits in a 128-byte line; in grams it is more than the integer weight columns hold.
+    value = "9" * digits
+    for event in (parse_sics_line(f"S S {value} {unit}"), parse_continuous_line(f"ST,GS,+{value}{unit}")):
+        assert isinstance(event, RejectedFrame) and "beyond any scale" in event.reason
