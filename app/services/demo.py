@@ -301,7 +301,7 @@ class OrderGenerator:
 # Below this many orders the plain settings are quick enough, and a small seed stays an ordinary load.
 BULK_LOAD_FROM = 10_000
 # Tables a demo load fills; their plain indexes are built once at the end. The stages look reservations up by order.
-BULK_TABLES = ("orders", "order_lines", "order_events", "review_flags", "parcels")
+BULK_TABLES = ("orders", "order_lines", "order_events", "review_flags", "reservations", "parcels")
 BULK_KEEP = ("ix_reservations_order_id",)
 
 
@@ -315,8 +315,13 @@ def _bulk_load(ctx: Context, fresh: bool) -> Iterator[None]:
         yield
 
 
-def seed(ctx: Context, orders: int = 2000, seed: int = 1, progress: Callable[[str, int, int], None] | None = None) -> SeedReport:
-    """Seed reference data, then ``orders`` demo orders through intake, then move them on."""
+def seed(
+    ctx: Context, orders: int = 2000, seed: int = 1, progress: Callable[[str, int, int], None] | None = None,
+    bulk_load: bool | None = None,
+) -> SeedReport:
+    """Seed reference data, then ``orders`` demo orders through intake, then move them on.
+
+    ``bulk_load``: fill a fresh database with bulk-load settings (default: from ``BULK_LOAD_FROM`` orders on)."""
     seed_reference(ctx, seed)
     with ctx.sessions() as s:
         already = s.scalar(select(func.count()).select_from(Order)) or 0
@@ -334,7 +339,9 @@ def seed(ctx: Context, orders: int = 2000, seed: int = 1, progress: Callable[[st
         if progress:
             progress("intake", done, orders)
 
-    with _bulk_load(ctx, fresh=already == 0 and orders >= BULK_LOAD_FROM):
+    if bulk_load is None:
+        bulk_load = orders >= BULK_LOAD_FROM
+    with _bulk_load(ctx, fresh=already == 0 and bulk_load):
         summary = intake.run(generator.orders(orders, start=already + 1), progress=step)
         demo_stages.advance_demo_orders(ctx, seed, now, progress=progress)
     with ctx.sessions() as s:

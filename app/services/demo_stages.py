@@ -47,6 +47,16 @@ TARGETS = (
 )
 STEP_MINUTES = {lc.PICKING: 40, lc.PICKED: 15, lc.PACKING: 20, lc.PACKED: 3, lc.LABELLED: 1, lc.SHIPPED: 300, lc.DELIVERED: 2400}
 CHUNK = 20_000
+# Each target's walk, one step a tuple: (status, event kind, minutes the step takes, at a station, done by the carrier).
+_KINDS = {lc.PICKING: "picking", lc.PACKING: "claimed"}
+WALKS = {
+    target: tuple(
+        (status, _KINDS.get(status, status), STEP_MINUTES[status], status not in (lc.SHIPPED, lc.DELIVERED),
+         status == lc.DELIVERED)
+        for status in PATH[: PATH.index(target) + 1]
+    )
+    for target in PATH
+}
 
 
 def advance_demo_orders(ctx: Context, seed: int, now: datetime, progress: Callable[[str, int, int], None] | None = None) -> None:
@@ -106,23 +116,22 @@ def _apply(
             order_updates.append({"id": order_id, "status": lc.CANCELLED, "station_id": None, "tracking_number": None, "version": 1})
             released_ids.append(order_id)
             continue
-        walk = PATH[: PATH.index(lc.DELIVERED if target == lc.RETURNED else target) + 1]
+        walk = WALKS[lc.DELIVERED if target == lc.RETURNED else target]
         previous = lc.ALLOCATED
-        for status in walk:
-            at += timedelta(minutes=STEP_MINUTES[status] * (0.5 + rng.random()))
-            at = min(at, now)
-            kind = {lc.PICKING: "picking", lc.PACKING: "claimed"}.get(status, status)
-            who = "carrier" if status == lc.DELIVERED else user
-            where = station if status not in (lc.SHIPPED, lc.DELIVERED) else None
+        for status, kind, step_minutes, at_station, by_carrier in walk:
+            at += timedelta(minutes=step_minutes * (0.5 + rng.random()))
+            if at > now:
+                at = now
             data: dict[str, Any] = {"previous": previous}
             if status == lc.DELIVERED:
                 data["signed_by"] = "recipient"
-            if status == lc.LABELLED:
+            elif status == lc.LABELLED:
                 data.update(labeller.event_data(quotes[order_id]))
                 labelled_at[order_id] = at
-            if status == lc.SHIPPED:
+            elif status == lc.SHIPPED:
                 shipped_at[order_id] = at
-            events.append(_event(order_id, at, kind, where, who, **data))
+            events.append({"order_id": order_id, "at": at, "kind": kind, "station": station if at_station else None,
+                           "user": "carrier" if by_carrier else user, "location": None, "data": data})
             previous = status
         if target == lc.RETURNED:
             at += timedelta(days=2)
@@ -133,11 +142,12 @@ def _apply(
             "id": order_id, "status": target, "station_id": station_id if holds else None,
             "tracking_number": quotes[order_id].tracking_numbers[0] if order_id in labelled_at else None, "version": 1,
         })
-        if PATH.index(walk[-1]) >= PATH.index(lc.PICKED):
+        reached = len(walk) - 1  # the last step's place on PATH
+        if reached >= PATH.index(lc.PICKED):
             picked_ids.append(order_id)
-        if PATH.index(walk[-1]) >= PATH.index(lc.PACKED):
+        if reached >= PATH.index(lc.PACKED):
             packed_ids.append(order_id)
-        if PATH.index(walk[-1]) >= PATH.index(lc.SHIPPED):
+        if reached >= PATH.index(lc.SHIPPED):
             consumed_ids.append(order_id)
 
     with ctx.sessions() as s, s.begin():
