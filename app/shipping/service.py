@@ -30,7 +30,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -74,6 +74,8 @@ __all__ = [
 ]
 
 DOCUMENT_KINDS = ("label", "packing_slip", "manifest")
+# INSERT ... ON CONFLICT for the two databases the station runs on.
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 # Standard cartons: name, inner length, width, height (mm), tare weight (g).
 CARTONS = (("S", 200, 150, 100, 150), ("M", 300, 200, 150, 250), ("L", 400, 300, 250, 400), ("XL", 600, 400, 400, 800))
@@ -419,15 +421,17 @@ def queue_job(
         return existing
     if callable(payload):
         payload = payload()
-    job = PrintJob(
-        idempotency_key=key, station=station, document_kind=kind, printer=printer, format=fmt, payload=payload,
-        state="queued", order_id=order_id, parcel_id=parcel_id, requested_by=requested_by, description=description,
-        next_attempt_at=utcnow(), created_at=utcnow(),
+    # One round trip (no savepoint): when another station queued the same document a moment ago, this inserts
+    # nothing and its job is the one returned.
+    insert = _INSERT[session.get_bind().dialect.name]
+    job = session.scalar(
+        insert(PrintJob).values(
+            idempotency_key=key, station=station, document_kind=kind, printer=printer, format=fmt, payload=payload,
+            state="queued", order_id=order_id, parcel_id=parcel_id, requested_by=requested_by,
+            description=description, next_attempt_at=utcnow(), created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=[PrintJob.idempotency_key]).returning(PrintJob)
     )
-    try:
-        with session.begin_nested():
-            session.add(job)
-    except IntegrityError:  # another station queued it a moment ago
+    if job is None:
         return session.scalar(select(PrintJob).where(PrintJob.idempotency_key == key))  # type: ignore[return-value]
     return job
 

@@ -162,3 +162,24 @@ def test_enqueue_after_the_labels_adds_only_the_slip(shipping_ctx, actor):
         assert [j.id for j in jobs[:-1]] == label_ids
         assert jobs[-1].document_kind == "packing_slip" and jobs[-1].payload.startswith(b"%PDF")
         assert s.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.order_id == order.id)) == len(label_ids) + 1
+
+
+def test_a_job_queued_by_another_station_meanwhile_is_returned_not_doubled(shipping_ctx, actor):
+    import pytest
+
+    if shipping_ctx.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite takes the writer lock when the transaction begins: no other station can queue in between")
+    key = "label:race:0"
+
+    def render_while_another_station_queues() -> bytes:
+        # Between this station's look-up and its insert, another station queues the same document and commits.
+        with UnitOfWork(shipping_ctx.sessions) as other:
+            service.queue_job(other.session, key, "SHIP-2", "label", b"%PDF other", "pdf", "")
+            other.commit()
+        return b"%PDF mine"
+
+    with UnitOfWork(shipping_ctx.sessions) as uow:
+        job = service.queue_job(uow.session, key, "SHIP-1", "label", render_while_another_station_queues, "pdf", "")
+        uow.commit()
+        assert (job.station, job.payload) == ("SHIP-2", b"%PDF other")
+        assert uow.session.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.idempotency_key == key)) == 1
