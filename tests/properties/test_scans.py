@@ -169,3 +169,21 @@ def test_epc_with_one_nibble_changed_is_an_item_with_a_valid_gtin_or_bad_with_a_
 def test_any_epc_text(text):
     classified = classify(f"EPC:{text}")
     assert classified.kind in ("item", "sscc", "bad") and (classified.kind != "bad" or classified.reason)
+
+
+@PROFILE
+@given(aim=st.sampled_from(AIMS), body=st.one_of(
+    HOSTILE_TEXT,
+    st.text(alphabet=st.sampled_from("0123456789()" + GS + "]/:.-ABCdhtps"), max_size=60),
+    gs1_label().map(lambda label: element_string(label[0])),
+    gtin14().map(lambda g: g[:-1] + str((int(g[-1]) + 1) % 10)),  # a wrong check digit
+    sgtin_epc().map(lambda epc: f"epc:{epc}"),
+    st.from_regex(r"[A-Z]\d{2}-\d{2}-\d", fullmatch=True),
+))
+def test_pick_cart_scans(aim, body):
+    from app.picking.scans import classify as classify_pick
+
+    scan = classify_pick(aim + body)
+    assert scan.kind in ("bin", "item", "text", "empty")
+    if scan.kind == "item":
+        assert valid_gtin(scan.gtin), (aim + body, scan)
