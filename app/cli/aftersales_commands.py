@@ -82,8 +82,7 @@ def _actor(ctx, args) -> Actor:
 def track(args: argparse.Namespace) -> int:
     from app.aftersales import tracking
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with ctx.sessions() as session:
             view = tracking.lookup(session, args.query)
         if args.json:
@@ -102,8 +101,6 @@ def track(args: argparse.Namespace) -> int:
             where = f" @ {e.location}" if e.location else ""
             print(f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind:<22} {who}{where}")
         return 0
-    finally:
-        ctx.dispose()
 
 
 # --- report --------------------------------------------------------------------------------------------------
@@ -125,15 +122,12 @@ def report(args: argparse.Namespace) -> int:
         raise InvalidInput("a PDF report needs -o FILE")
     date_from = reports.parse_day(args.date_from)
     date_to = reports.parse_day(args.date_to, end=True)
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             if args.rebuild:
                 rollup.rebuild(uow.session)
             result = reports.run(uow.session, args.name, date_from, date_to)
             uow.commit()  # the rollups moved on
-    finally:
-        ctx.dispose()
     if args.format:
         payload = export.to_pdf(result) if args.format == "pdf" else export.to_csv(result).encode("utf-8")
         if args.output:
@@ -186,13 +180,10 @@ def carrier_events_import(args: argparse.Namespace) -> int:
     from app.aftersales import carrier_events
 
     content = _read(args.file)
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             result = carrier_events.ingest_file(uow.session, content, Path(args.file).name)
             uow.commit()
-    finally:
-        ctx.dispose()
     return _print_import(args, result, "carrier events", "accepted")
 
 
@@ -204,29 +195,23 @@ def survey_import(args: argparse.Namespace) -> int:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(f"{args.file} is not UTF-8 text") from None
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             result = surveys.import_csv(uow.session, text, source=f"csv:{Path(args.file).name}")
             uow.commit()
-    finally:
-        ctx.dispose()
     return _print_import(args, result, "survey answers", "imported")
 
 
 def survey_record(args: argparse.Namespace) -> int:
     from app.aftersales import surveys
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             answer = surveys.record_answer(uow.session, args.order, args.product, args.delivery, args.service,
                                            args.comment, args.sku, source="cli")
             uow.commit()
             out = {"order": args.order, "product": answer.product_score, "delivery": answer.delivery_score,
                    "service": answer.service_score}
-    finally:
-        ctx.dispose()
     print_json(out) if args.json else print(f"answer recorded for {args.order}")
     return 0
 
@@ -259,8 +244,7 @@ def return_open(args: argparse.Namespace) -> int:
     from app.aftersales.policy import ReturnPolicy
     from app.aftersales.tracking import resolve
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         policy = ReturnPolicy.from_settings(ctx.settings)
         with UnitOfWork(ctx.sessions) as uow:
             items = _items(args.item)
@@ -276,8 +260,6 @@ def return_open(args: argparse.Namespace) -> int:
                                          policy, note=args.note)
             uow.commit()
             out = _return_json(ret)
-    finally:
-        ctx.dispose()
     print_json(out) if args.json else print(f"return {out['number']} opened ({out['kind']})")
     return 0
 
@@ -285,15 +267,12 @@ def return_open(args: argparse.Namespace) -> int:
 def _with_return(args, action):
     from app.aftersales import returns
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             ret = returns.find_return(uow.session, args.ret)
             extra = action(ctx, uow.session, ret)
             uow.commit()
             out = _return_json(ret)
-    finally:
-        ctx.dispose()
     return out, extra
 
 
@@ -334,11 +313,8 @@ def return_complete(args: argparse.Namespace) -> int:
     out, _ = _with_return(args, lambda ctx, s, ret: returns.complete(s, ret, _actor(ctx, args), ReturnPolicy.from_settings(ctx.settings)))
     exchange = None
     if out["kind"] == "exchange":
-        ctx = open_context(args.db)
-        try:
+        with open_context(args.db) as ctx:
             exchange = returns.create_exchange_order(ctx.sessions, ctx.settings, out["number"], _actor(ctx, args))
-        finally:
-            ctx.dispose()
         out["status"] = "exchanged"
     out["exchange_order"] = exchange
     if args.json:

@@ -23,8 +23,7 @@ def register(subparsers) -> None:
 def claim(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise InvalidInput("--count must be at least 1")
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         actor = Actor(station=args.station, user=args.user, role="admin")
         claimed = 0
         for _ in range(args.count):
@@ -42,5 +41,3 @@ def claim(args: argparse.Namespace) -> int:
                 print(f"no order is waiting for {args.station}")
             return NOTHING_WAITING
         return 0
-    finally:
-        ctx.dispose()

@@ -58,12 +58,9 @@ def gui(args: argparse.Namespace, started: float | None = None) -> int:
         if not db_url:
             db_url = demo_url()
             settings.db_url = db_url
-    ctx = open_context(db_url, settings=settings)
-    try:
+    with open_context(db_url, settings=settings) as ctx:
         if args.demo:
             ensure_demo_data(ctx, args.demo_orders)
         from app.ui.app import run
 
         return run(ctx, args.station or settings.station, started_at=started)
-    finally:
-        ctx.dispose()

@@ -124,8 +124,7 @@ def _write(data: bytes, output: str) -> str:
 
 
 def label_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             order = service.find_order(uow.session, args.number)
             parcels = service.active_parcels(uow.session, order)
@@ -141,8 +140,6 @@ def label_cmd(args: argparse.Namespace) -> int:
                 })
             elif where != "-":
                 print(f"{where}: {len(parcels)} label(s) for order {order.number} ({args.format})")
-    finally:
-        ctx.dispose()
     return 0
 
 
@@ -155,8 +152,7 @@ def _parcel_json(p: Parcel) -> dict:
 
 
 def carriers_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             options = load_options(uow.session, only_active=False)
         rows = [{
@@ -170,27 +166,21 @@ def carriers_cmd(args: argparse.Namespace) -> int:
             print("no carriers yet: run 'station shipping seed-carriers'")
         for r in rows if not args.json else ():
             print(f"{r['service']:<10} {r['kind']:<9} {r['max_weight_g'] / 1000:>5.1f} kg  {r['name']}  ({len(r['coverage'])} areas)")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def seed_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             carriers = seed_carriers(uow.session)
             uow.commit()
             codes = [c.code for c in carriers]
         print_json({"carriers": codes}) if args.json else print(f"carriers ready: {', '.join(codes)}")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def quote_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             order = service.find_order(uow.session, args.number)
             result, specs, dest = service.quote_order(uow.session, order, _specs(args.parcel))
@@ -206,14 +196,11 @@ def quote_cmd(args: argparse.Namespace) -> int:
                 print(f"{mark} {q['service']:<10} {q['price_cents'] / 100:>8.2f}  zone {q['zone']}  {q['expected_delivery']}  {q['name']}")
             for code, why in sorted(result.rejected.items()):
                 print(f"  {code:<10} -- {why}")
-    finally:
-        ctx.dispose()
     return 0 if quotes else 1
 
 
 def ship_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
         with UnitOfWork(ctx.sessions) as uow:
             order = service.find_order(uow.session, args.number)
@@ -229,14 +216,11 @@ def ship_cmd(args: argparse.Namespace) -> int:
         else:
             for p in out["parcels"]:
                 print(f"{out['number']} {p['parcel']}: {p['tracking_number']} {p['service']} SSCC {p['sscc']} ({p['rate_cents'] / 100:.2f})")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def reprint_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
         with UnitOfWork(ctx.sessions) as uow:
             parcel = service.find_parcel(uow.session, args.tracking)
@@ -250,14 +234,11 @@ def reprint_cmd(args: argparse.Namespace) -> int:
             print_json({"tracking_number": args.tracking, "reprint": reprints, "job": job_id, "message": message})
         else:
             print(f"reprint {reprints} of {args.tracking}: {message}")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def void_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
         with UnitOfWork(ctx.sessions) as uow:
             order = service.find_order(uow.session, args.number)
@@ -265,14 +246,11 @@ def void_cmd(args: argparse.Namespace) -> int:
             uow.commit()
             out = {"number": order.number, "status": order.status, "voided": [p.tracking_number for p in parcels]}
         print_json(out) if args.json else print(f"{out['number']} is {out['status']}; voided {', '.join(out['voided'])}")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def closeout_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
         folder = Path(args.output_dir)
         if not folder.is_dir():
@@ -289,8 +267,6 @@ def closeout_cmd(args: argparse.Namespace) -> int:
             print_json(out)
         else:
             print(f"{out['manifest']}: {out['parcels']} parcels shipped ({out['weight_g'] / 1000:.2f} kg); {pdf}, {csv_path}")
-    finally:
-        ctx.dispose()
     return 0
 
 
@@ -299,8 +275,7 @@ def batch_cmd(args: argparse.Namespace) -> int:
 
     from app.shipping import label_pdf, label_zpl
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             stmt = select(Parcel).where(Parcel.status == "labelled", Parcel.voided.is_(False)).order_by(Parcel.id)
             if args.carrier:
@@ -323,14 +298,11 @@ def batch_cmd(args: argparse.Namespace) -> int:
             payload = b"\n".join(data) if args.format == "zpl" else label_pdf.render_many(labels)
         where = _write(payload, args.output)
         print_json({"labels": len(parcels), "file": where}) if args.json else print(f"{where}: {len(parcels)} labels")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def printers_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         with UnitOfWork(ctx.sessions) as uow:
             if args.set:
@@ -346,14 +318,11 @@ def printers_cmd(args: argparse.Namespace) -> int:
                 print(f"station {station} has no printers yet: station shipping printers --set label tcp://HOST:9100 --format zpl")
             for r in rows:
                 print(f"{station} {r['kind']:<13} {r['uri']} ({r['format']}, {r['dpi']} dpi)")
-    finally:
-        ctx.dispose()
     return 0
 
 
 def test_print_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         with UnitOfWork(ctx.sessions) as uow:
             job = service.test_print(uow.session, station, args.kind, settings=ctx.settings)
@@ -364,13 +333,10 @@ def test_print_cmd(args: argparse.Namespace) -> int:
         state = outcome.state if outcome else "queued"
         print_json({"job": job_id, "state": state, "message": message}) if args.json else print(f"test print: {message}")
         return 0 if state == "done" else 1
-    finally:
-        ctx.dispose()
 
 
 def queue_cmd(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         if args.resend is not None:
             with UnitOfWork(ctx.sessions) as uow:
@@ -394,6 +360,4 @@ def queue_cmd(args: argparse.Namespace) -> int:
                 print(f"#{j['id']:<5} {j['state']:<9} {j['kind']:<12} {j['description']}  {j['last_error']}")
             if not jobs:
                 print("the print queue is empty")
-    finally:
-        ctx.dispose()
     return 0

@@ -69,8 +69,7 @@ class _LineReader:
 
 
 def pack(args: argparse.Namespace) -> int:
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         from app.services.supervision import ensure_station
 
@@ -108,8 +107,6 @@ def pack(args: argparse.Namespace) -> int:
             print(f"{args.number}: {status['status']} ({status['packed']} of {status['quantity']} packed)"
                   + (f", tracking {status['tracking_number']}" if status.get("tracking_number") else ""))
         return 0
-    finally:
-        ctx.dispose()
 
 
 def _show(args: argparse.Namespace, scan: str, answer, language: str) -> None:

@@ -72,8 +72,7 @@ def pick_command(args: argparse.Namespace) -> int:
             lines = Path(args.scans).read_text(encoding="utf-8").splitlines()
         except FileNotFoundError as exc:
             raise InvalidInput(f"no such scans file: {args.scans}") from exc
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         service = PickService(ctx.sessions, Actor(station=station, user="cli", role="packer"))
         session = PickSession(service, service.start(args.numbers))
@@ -116,8 +115,6 @@ def pick_command(args: argparse.Namespace) -> int:
             print_json({"orders": statuses, "stops_done": done, "stops": total})
         else:
             print("; ".join(f"{n}: {st}" for n, st in statuses.items()) + f" ({done} of {total} stops done)")
-    finally:
-        ctx.dispose()
     return 0
 
 
@@ -129,8 +126,7 @@ def layout_load(args: argparse.Namespace) -> int:
     from db.models import Warehouse
 
     layout = Layout.load(args.file)
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             warehouse = uow.session.scalar(select(Warehouse).where(Warehouse.code == args.warehouse))
             if warehouse is None:
@@ -142,8 +138,6 @@ def layout_load(args: argparse.Namespace) -> int:
                 uow.session.flush()
             result = load_layout(uow.session, warehouse, layout)
             uow.commit()
-    finally:
-        ctx.dispose()
     if args.json:
         print_json({"warehouse": result.warehouse, "bins_added": result.bins_added, "bins_moved": result.bins_moved,
                     "bins": result.bins_total, "blocks": layout.blocks, "aisles": layout.aisles})
@@ -157,12 +151,9 @@ def layout_show(args: argparse.Namespace) -> int:
     from app.picking.layouts import layout_of, warehouse_by_code
     from app.services.uow import UnitOfWork
 
-    ctx = open_context(args.db)
-    try:
+    with open_context(args.db) as ctx:
         with UnitOfWork(ctx.sessions) as uow:
             layout = layout_of(warehouse_by_code(uow.session, args.warehouse))
-    finally:
-        ctx.dispose()
     if args.json:
         print_json(layout.to_mapping())
     else:
