@@ -14,6 +14,9 @@ from app.cli.main import command, print_json
 from app.errors import InvalidInput
 
 DEFAULT_LISTEN = "127.0.0.1:8470"
+# How long an idle keep-alive connection stays open. uvicorn's 5 s is shorter than a customer reads a page, so a
+# reload raced the server's close and failed ("server disconnected"); browsers keep theirs about a minute.
+KEEP_ALIVE_SECONDS = 65
 
 
 def register(subparsers) -> None:
@@ -95,7 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
         if args.workers == 1:
             app = create_app(ctx, access_log_enabled=not args.no_access_log)
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
-                        server_header=False)
+                        server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         else:
             os.environ["STATION_DB_URL"] = ctx.settings.db_url
             os.environ["STATION_WEB_ACCESS_LOG"] = "0" if args.no_access_log else "1"
@@ -103,7 +106,8 @@ def _serve(args: argparse.Namespace) -> int:
                 # Every worker must sign and check the forms' CSRF field with the same key.
                 os.environ["STATION_WEB_SECRET"] = os.urandom(24).hex()
             uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=args.workers,
-                        log_level="warning", access_log=False, lifespan="off", server_header=False)
+                        log_level="warning", access_log=False, lifespan="off", server_header=False,
+                        timeout_keep_alive=KEEP_ALIVE_SECONDS)
     finally:
         if notifier is not None:
             notifier.stop()
