@@ -3,11 +3,13 @@ documents already on the print queue are not rendered again."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, func, select, update
 
 from app.services.uow import UnitOfWork
 from app.shipping import service
-from db.models.shipping import CarrierRate, CarrierService, PrintJob, ShippingCounter
+from db.models import Order
+from db.models.shipping import CarrierRate, CarrierService, Parcel, PrintJob, ShippingCounter
 from tests.shipping.factories import packed_order
 
 
@@ -36,80 +38,60 @@ def _version(session) -> int | None:
     return session.scalar(select(ShippingCounter.value).where(ShippingCounter.name == service.CARRIERS_VERSION))
 
 
-def test_second_label_reads_no_rate_table(shipping_ctx, actor):
-    with UnitOfWork(shipping_ctx.sessions) as uow:
+def _two_packed_orders(ctx) -> tuple[int, int]:
+    with UnitOfWork(ctx.sessions) as uow:
         first, second = packed_order(uow.session), packed_order(uow.session)
         uow.commit()
-        first_id, second_id = first.id, second.id
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        from db.models import Order
+        return first.id, second.id
 
-        service.label_order(uow.session, uow.session.get(Order, first_id), actor, settings=shipping_ctx.settings)
-        uow.commit()
-    with Statements(shipping_ctx.engine) as statements, UnitOfWork(shipping_ctx.sessions) as uow:
-        from db.models import Order
 
-        parcels = service.label_order(uow.session, uow.session.get(Order, second_id), actor, settings=shipping_ctx.settings)
+def _label(ctx, order_id: int, actor) -> Parcel:
+    """Label the order in a transaction of its own; its first parcel."""
+    with UnitOfWork(ctx.sessions) as uow:
+        parcel = service.label_order(uow.session, uow.session.get(Order, order_id), actor, settings=ctx.settings)[0]
         uow.commit()
-    assert parcels and parcels[0].rate_cents > 0
+        return parcel
+
+
+def test_second_label_reads_no_rate_table(shipping_ctx, actor):
+    first_id, second_id = _two_packed_orders(shipping_ctx)
+    _label(shipping_ctx, first_id, actor)
+    with Statements(shipping_ctx.engine) as statements:
+        parcel = _label(shipping_ctx, second_id, actor)
+    assert parcel.rate_cents > 0
     assert statements.reading("carrier_rates") == 0
     assert statements.reading("carrier_coverage") == 0
     assert statements.reading("carrier_services") == 0
 
 
 def test_a_rate_change_is_seen_by_the_next_label(shipping_ctx, actor):
-    from db.models import Order
-
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        first, second = packed_order(uow.session), packed_order(uow.session)
-        uow.commit()
-        first_id, second_id = first.id, second.id
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        s = uow.session
+    first_id, second_id = _two_packed_orders(shipping_ctx)
+    with shipping_ctx.sessions() as s:
         before = _version(s)
-        parcel = service.label_order(s, s.get(Order, first_id), actor, settings=shipping_ctx.settings)[0]
-        uow.commit()
-        chosen, zone, old_price = parcel.service_id, parcel.zone, parcel.rate_cents
+    parcel = _label(shipping_ctx, first_id, actor)
+    chosen, zone, old_price = parcel.service_id, parcel.zone, parcel.rate_cents
     # Another station (or an administrator's SQL) raises every price of the chosen service's zone.
     with shipping_ctx.engine.begin() as conn:
         conn.execute(update(CarrierRate).where(CarrierRate.service_id == chosen, CarrierRate.zone == zone)
                      .values(price_cents=CarrierRate.price_cents + 100_000))
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        s = uow.session
+    with shipping_ctx.sessions() as s:
         assert _version(s) != before
-        parcel = service.label_order(s, s.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
-        uow.commit()
-        # Dearer now: the label went to another service, or to the same one at the new price.
-        assert parcel.service_id != chosen or parcel.rate_cents == old_price + 100_000
+    parcel = _label(shipping_ctx, second_id, actor)
+    # Dearer now: the label went to another service, or to the same one at the new price.
+    assert parcel.service_id != chosen or parcel.rate_cents == old_price + 100_000
 
 
 def test_a_service_switched_off_is_never_chosen_again(shipping_ctx, actor):
-    from db.models import Order
-
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        first, second = packed_order(uow.session), packed_order(uow.session)
-        uow.commit()
-        first_id, second_id = first.id, second.id
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        chosen = service.label_order(uow.session, uow.session.get(Order, first_id), actor,
-                                     settings=shipping_ctx.settings)[0].service_id
-        uow.commit()
+    first_id, second_id = _two_packed_orders(shipping_ctx)
+    chosen = _label(shipping_ctx, first_id, actor).service_id
     with UnitOfWork(shipping_ctx.sessions) as uow:
         uow.session.execute(update(CarrierService).where(CarrierService.id == chosen).values(active=False))
         uow.commit()
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        parcel = service.label_order(uow.session, uow.session.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
-        uow.commit()
-        assert parcel.service_id != chosen
+    assert _label(shipping_ctx, second_id, actor).service_id != chosen
 
 
 def test_a_rolled_back_change_leaves_no_stale_copy(shipping_ctx, actor):
-    from db.models import Order
-
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        first, second = packed_order(uow.session), packed_order(uow.session)
-        uow.commit()
-        first_id, second_id = first.id, second.id
+    first_id, second_id = _two_packed_orders(shipping_ctx)
     # A price change labelled with inside its own transaction, then rolled back.
     with UnitOfWork(shipping_ctx.sessions) as uow:
         s = uow.session
@@ -121,13 +103,12 @@ def test_a_rolled_back_change_leaves_no_stale_copy(shipping_ctx, actor):
     with UnitOfWork(shipping_ctx.sessions) as uow:
         uow.session.execute(update(CarrierRate).values(price_cents=CarrierRate.price_cents))
         uow.commit()
-    with UnitOfWork(shipping_ctx.sessions) as uow:
-        s = uow.session
-        parcel = service.label_order(s, s.get(Order, second_id), actor, settings=shipping_ctx.settings)[0]
+    parcel = _label(shipping_ctx, second_id, actor)
+    with shipping_ctx.sessions() as s:
         price = s.scalar(select(CarrierRate.price_cents).where(
             CarrierRate.service_id == parcel.service_id, CarrierRate.zone == parcel.zone,
             CarrierRate.max_weight_g >= parcel.chargeable_weight_g).order_by(CarrierRate.max_weight_g).limit(1))
-        assert parcel.rate_cents == price < 500_000
+    assert parcel.rate_cents == price < 500_000
 
 
 def test_documents_already_queued_are_not_rendered_again(shipping_ctx, actor):
@@ -156,7 +137,7 @@ def test_enqueue_after_the_labels_adds_only_the_slip(shipping_ctx, actor):
         label_ids = [j.id for j in labels]
     with UnitOfWork(shipping_ctx.sessions) as uow:
         s = uow.session
-        order = s.get(type(order), order.id)
+        order = s.get(Order, order.id)
         jobs = service.enqueue_documents(s, order, "SHIP-1", settings=shipping_ctx.settings)
         uow.commit()
         assert [j.id for j in jobs[:-1]] == label_ids
@@ -165,8 +146,6 @@ def test_enqueue_after_the_labels_adds_only_the_slip(shipping_ctx, actor):
 
 
 def test_a_job_queued_by_another_station_meanwhile_is_returned_not_doubled(shipping_ctx, actor):
-    import pytest
-
     if shipping_ctx.engine.dialect.name == "sqlite":
         pytest.skip("SQLite takes the writer lock when the transaction begins: no other station can queue in between")
     key = "label:race:0"
