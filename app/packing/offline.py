@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Callable
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.config import Settings, data_dir
-from app.packing.classify import Classified, classify
+from app.packing.classify import Classified
 from app.packing.messages import Message, message
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STORED = "stored_offline"  # the reason of every answer given from the journal
+# Answers that show the stored scan was a badge: a credential, not kept on the station's disk once checked.
+BADGE_REASONS = frozenset({"badge_unknown", "not_supervisor", "partial_shipped", "nothing_packed"})
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 10.0
 
@@ -114,6 +116,7 @@ class ScanJournal:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: the scan survives a power cut
+            db.execute("PRAGMA secure_delete=ON")  # a badge blanked after its check leaves no trace in the file
             db.executescript(_SCHEMA)
             self._db = db
         return self._db
@@ -147,8 +150,9 @@ class ScanJournal:
     def mark_replayed(self, seq: int, verdict: str, reason: str) -> None:
         with self._lock:
             changed = self._connection().execute(
-                "UPDATE stored_scans SET replayed_at = ?, verdict = ?, reason = ? WHERE seq = ? AND replayed_at IS NULL",
-                (datetime.now(timezone.utc).isoformat(), verdict, reason, seq)).rowcount
+                "UPDATE stored_scans SET replayed_at = ?, verdict = ?, reason = ?, "
+                "raw = CASE WHEN ? THEN 'badge:***' ELSE raw END WHERE seq = ? AND replayed_at IS NULL",
+                (datetime.now(timezone.utc).isoformat(), verdict, reason, reason in BADGE_REASONS, seq)).rowcount
             self._waiting -= changed
 
     def waiting(self) -> int:
@@ -282,7 +286,7 @@ class ReplayOutcome:
     @property
     def message(self) -> Message:
         code = "replayed_refused" if self.refused else "replayed_ok"
-        return message(code, scan=self.stored.raw, answer=self.answer.message)
+        return message(code, answer=self.answer.message)
 
     def shown(self) -> Answer:
         """The answer to show the packer: the database's, introduced as the check of a stored scan."""

@@ -32,7 +32,7 @@ from db.models import Order, OrderLine
 from db.models.packing import PackBoxItem, PackScan
 from db.session import make_engine
 from tests.faults.forwarder import Forwarder
-from tests.packing.conftest import Printed, bench, order_factory, printed  # noqa: F401 - fixtures reused
+from tests.packing.conftest import bench, order_factory, printed  # noqa: F401 - fixtures reused
 
 
 def pytest_configure(config) -> None:

@@ -153,3 +153,20 @@ def test_a_box_closed_by_the_replay_gets_no_tick_afterwards(ctx, bench, order_fa
                                .group_by(PackBox.seq)).all())
     assert units == {1: 1, 2: 2}
     offline.journal.close()
+
+
+def test_a_supervisor_badge_stored_offline_approves_when_checked_and_leaves_the_station_disk(
+        ctx, bench, order_factory, printed, tmp_path):
+    number = order_factory([("P-CABLE", 1), ("P-BOOK", 1)])
+    station = _service(ctx, bench, printed)
+    station.open(number)
+    assert station.scan(bench.gtins["P-CABLE"]).reason == "ticked"
+    assert station.request_partial().reason == "supervisor_needed"
+    offline = OfflineScans(_journal(ctx, bench, tmp_path))
+    offline.store(classify(bench.supervisor_badge), offline.new_key())  # the database away when the badge is scanned
+    (outcome,) = Replayer(offline.journal, lambda: _service(ctx, bench, printed)).replay_all()
+    assert outcome.answer.reason == "partial_shipped" and not outcome.refused
+    assert [stored.raw for stored in offline.journal.all()] == ["badge:***"]
+    offline.journal.close()
+    on_disk = b"".join(path.read_bytes() for path in tmp_path.glob("journal.sqlite*"))
+    assert bench.supervisor_badge.encode() not in on_disk
