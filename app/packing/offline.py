@@ -131,17 +131,19 @@ class ScanJournal:
             seq = int(cursor.lastrowid or 0)
         return StoredScan(seq, key, raw, order_number, provisional, stored_at)
 
-    def _select(self, where: str, *params: object) -> list[StoredScan]:
+    def _select(self, where: str, *params: object, waiting: bool = False) -> list[StoredScan]:
         if self._db is None and not self.path.exists():
             return []
         with self._lock:
             rows = self._connection().execute(
                 "SELECT seq, client_key, raw, order_number, provisional, stored_at FROM stored_scans "
                 f"WHERE station = ? AND database = ? {where}", (self.station, self.database, *params)).fetchall()
+            if waiting and not rows:
+                self._waiting = 0  # the file is the truth: a wrong count must never keep the replayer spinning
         return [StoredScan(*row) for row in rows]
 
     def pending(self, limit: int = 500) -> list[StoredScan]:
-        return self._select("AND replayed_at IS NULL ORDER BY seq LIMIT ?", limit)
+        return self._select("AND replayed_at IS NULL ORDER BY seq LIMIT ?", limit, waiting=True)
 
     def all(self) -> list[StoredScan]:
         """Every scan this station stored, replayed or not, in order (the station's own record)."""
