@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -42,13 +42,22 @@ def load_options(session: Session, only_active: bool = True) -> list[ServiceOpti
 
 def next_serials(session: Session, name: str, count: int = 1) -> int:
     """Reserve ``count`` consecutive serials under ``name``; returns the first. Atomic across stations: the
-    row is updated in place (PostgreSQL row lock; SQLite's writer lock), so two stations never share one."""
-    stmt = (
-        update(ShippingCounter)
-        .where(ShippingCounter.name == name)
-        .values(value=ShippingCounter.value + count)
-        .returning(ShippingCounter.value)
-    )
+    row is updated in place (PostgreSQL row lock; SQLite's writer lock), so two stations never share one.
+
+    On PostgreSQL the serials are taken in a short transaction of their own, as a sequence gives them: the
+    counter's row lock is held for one statement, not for the caller's whole label transaction (with sixteen
+    stations labelling at once, the SSCC counter every label shares made them label one at a time). A serial
+    taken by a label that then fails is skipped, never given twice. A counter row that the caller's own
+    transaction has just created is not visible outside it: then the caller's transaction takes the serials."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        with engine.connect() as own:
+            value = own.execute(_increment(name, count)).scalar_one_or_none()
+            own.commit()
+        if value is not None:
+            return int(value) - count + 1
+    stmt = _increment(name, count)
     value = session.execute(stmt).scalar_one_or_none()
     if value is None:
         try:
@@ -58,6 +67,15 @@ def next_serials(session: Session, name: str, count: int = 1) -> int:
             pass  # another station created it a moment ago: its row is there now
         value = session.execute(stmt).scalar_one()
     return int(value) - count + 1
+
+
+def _increment(name: str, count: int):
+    return (
+        update(ShippingCounter)
+        .where(ShippingCounter.name == name)
+        .values(value=ShippingCounter.value + count)
+        .returning(ShippingCounter.value)
+    )
 
 
 # --- the demo carrier set -----------------------------------------------------------------------------

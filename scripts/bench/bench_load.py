@@ -91,8 +91,17 @@ def pgbench_tps(server: str, clients: int, scale: int, seconds: int) -> float:
     return float(match.group(1))
 
 
-def load_run(url: str, stations: int, orders: int, folder: Path):
-    """Seed ``url`` and run the stations on it; the LoadResult."""
+def committed_transactions(server: str, url: str) -> int:
+    """Transactions committed in the database so far (PostgreSQL's statistics)."""
+    import psycopg
+
+    with psycopg.connect(_libpq(server), autocommit=True) as conn:
+        return int(conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = %s",
+                                (make_url(url).database,)).fetchone()[0])
+
+
+def load_run(url: str, stations: int, orders: int, folder: Path, server: str):
+    """Seed ``url`` and run the stations on it: the LoadResult, and the transactions the run committed."""
     from app.context import open_context
     from app.loadtest.run import run_stations
     from app.loadtest.seed import LOAD_CHANNEL, seed_load
@@ -102,7 +111,9 @@ def load_run(url: str, stations: int, orders: int, folder: Path):
         seeded = seed_load(ctx, orders, stations, printers)
     if seeded.allocated != orders:
         raise RuntimeError(f"seeding brought {seeded.allocated} of {orders} orders to allocated: {seeded.intake}")
-    return run_stations(url, seeded.stations, LOAD_CHANNEL, printers)
+    before = committed_transactions(server, url)
+    result = run_stations(url, seeded.stations, LOAD_CHANNEL, printers)
+    return result, committed_transactions(server, url) - before
 
 
 def run(quick: bool = False, stations: int | None = None, orders: int | None = None, server: str | None = None) -> list[dict]:
@@ -112,7 +123,7 @@ def run(quick: bool = False, stations: int | None = None, orders: int | None = N
     url = create_database(server, "station_bench_load")
     try:
         with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
-            result = load_run(url, stations, orders, Path(tmp))
+            result, transactions = load_run(url, stations, orders, Path(tmp), server)
     finally:
         drop_database(server, url)
     tps = pgbench_tps(server, clients=16, scale=1 if quick else 10, seconds=5 if quick else 30)
@@ -123,6 +134,10 @@ def run(quick: bool = False, stations: int | None = None, orders: int | None = N
         {"name": "load: pgbench simple-update, 16 clients, same server", "value": round(tps), "unit": "tps",
          "backend": "postgresql", "goal": None},
         {"name": "load: station orders/s per pgbench tps", "value": round(result.orders_per_second / tps, 4) if tps else 0,
+         "unit": "ratio", "backend": "postgresql", "goal": None},
+        {"name": "load: database transactions committed by the stations per second", "value": round(transactions / result.seconds),
+         "unit": "tps", "backend": "postgresql", "goal": None},
+        {"name": "load: station transactions/s per pgbench tps", "value": round(transactions / result.seconds / tps, 3) if tps else 0,
          "unit": "ratio", "backend": "postgresql", "goal": None},
         {"name": f"load: orders labelled of {orders:,}", "value": result.labelled, "unit": "orders", "backend": "postgresql",
          "goal": f"= {orders}"},
