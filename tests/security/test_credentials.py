@@ -112,6 +112,7 @@ class PasswordMailbox:
                                      auth_require_tls=False, auth_required=True)
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback only: no TLS to set up
 @pytest.mark.parametrize("sent_password", ["s3cret-SMTP-pw", "wrong-SMTP-pw"])
 def test_smtp_password_is_in_no_log_and_no_stored_error(ctx, logs, sent_password):
     server = PasswordMailbox("mailer", "s3cret-SMTP-pw")
