@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.aftersales import policy as pol
 from app.aftersales import returns as rt
 from app.aftersales import surveys
-from app.aftersales.tracking import view_of
+from app.aftersales.tracking import plain_reads, view_of
 from app.config import Settings
 from app.domain import lifecycle as lc
 from app.errors import InvalidInput
@@ -253,7 +253,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
     lines = [
         LineView(sku=sku, name=name or sku, quantity=quantity,
                  returnable=max(0, quantity - already.get(line_id, 0)) if shipped else 0)
-        for line_id, sku, name, quantity in session.execute(_LINES, ids)
+        for line_id, sku, name, quantity in plain_reads(session).execute(_LINES, ids)
     ]
     answered = stamp.survey_answered if stamp is not None else session.scalar(_ANSWERED, ids) is not None
     returns = [{"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
@@ -283,7 +283,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
         for p in view.parcels
     ]
     messages = [{"at": at, "author": author, "body": body, "case": number}
-                for at, author, body, number in (session.execute(_MESSAGES, ids)
+                for at, author, body, number in (plain_reads(session).execute(_MESSAGES, ids)
                                                   if stamp is None or stamp.has_messages else ())]
     return PageView(
         messages=messages,
