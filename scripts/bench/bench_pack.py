@@ -366,7 +366,11 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
                 if backend == "sqlite":
                     targets.append((_copy_sqlite(url, folder), backend, label, lambda: None))
                 else:
-                    copy, cleanup = _copy_postgres(url)
+                    try:
+                        copy, cleanup = _copy_postgres(url)
+                    except Exception as exc:  # noqa: BLE001 - report and go on with the other databases
+                        print(f"bench: cannot copy {label} ({exc}); its figures are skipped", file=sys.stderr)
+                        continue
                     targets.append((copy, backend, label, cleanup))
         else:
             million = next((path for path in MILLIONS if path.exists()), None)
