@@ -18,6 +18,10 @@ product tracks them).
 Figures per scan kind (the scan that opens the order, the scans that tick a line, the scan that completes
 the order), with the SQL statements each kind runs on the GUI thread.
 
+Without ``--db`` (and without ``--quick``): the million-order databases where they exist
+(``bench-results/app-million.db``, PostgreSQL ``station_bench_ui`` or ``STATION_BENCH_PG_MILLION``), a demo
+database for a backend that has none.
+
 Usage: ``python scripts/bench/bench_pack.py [--db URL ...] [--orders N] [--pack K] [--quick] [--json]``, e.g.
 ``--db sqlite:///bench-results/app-million.db --db postgresql://postgres@127.0.0.1:5432/station_bench_ui``.
 The machine is shared (2 cores): figures are noisy; the load average is printed beside them.
@@ -47,7 +51,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PG_ADMIN = os.environ.get("STATION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 STATION = "BENCH-PACK"
 # The million-order SQLite database the lead builds (or the one the station app benchmark makes).
-MILLIONS = (ROOT / "bench-results" / "million.db", ROOT / "bench-results" / "app-million.db")
+MILLIONS = (ROOT / "bench-results" / "app-million.db", ROOT / "bench-results" / "million.db")
+# The million-order PostgreSQL database (bench_app.py --make) on the test server.
+PG_MILLION = os.environ.get("STATION_BENCH_PG_MILLION", "postgresql://postgres@127.0.0.1:5432/station_bench_ui")
+
+
+def _million_urls() -> list[str]:
+    """The million-order databases that exist here: the SQLite file, the PostgreSQL database."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    urls = [f"sqlite:///{path}" for path in MILLIONS if path.exists()][:1]
+    parsed = make_url(PG_MILLION)
+    try:
+        admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone():
+                urls.append(PG_MILLION)
+    except psycopg.Error as exc:
+        print(f"bench: PostgreSQL unavailable ({exc})", file=sys.stderr)
+    return urls
 
 
 class Printer:
@@ -359,26 +382,27 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
     with tempfile.TemporaryDirectory(prefix="pack-bench-") as tmp:
         folder = Path(tmp)
         targets: list[tuple[str, str, str, callable]] = []
-        if dbs:
-            for url in dbs:
-                backend = "sqlite" if url.startswith("sqlite") else "postgresql"
-                label = Path(url.split("///", 1)[-1]).name if backend == "sqlite" else url.rsplit("/", 1)[-1]
-                if backend == "sqlite":
-                    targets.append((_copy_sqlite(url, folder), backend, label, lambda: None))
-                else:
-                    try:
-                        copy, cleanup = _copy_postgres(url)
-                    except Exception as exc:  # noqa: BLE001 - report and go on with the other databases
-                        print(f"bench: cannot copy {label} ({exc}); its figures are skipped", file=sys.stderr)
-                        continue
-                    targets.append((copy, backend, label, cleanup))
-        else:
-            million = next((path for path in MILLIONS if path.exists()), None)
-            if million is not None and not quick:
-                targets.append((_copy_sqlite(f"sqlite:///{million}", folder), "sqlite", "million-order database", lambda: None))
-            else:
-                url, cleanup = _demo("sqlite", orders, folder)
-                targets.append((url, "sqlite", f"demo {orders:,} orders", cleanup))
+        given = bool(dbs)
+        if not given and not quick:
+            dbs = _million_urls()
+        for url in dbs or []:
+            backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+            label = Path(url.split("///", 1)[-1]).name if backend == "sqlite" else url.rsplit("/", 1)[-1]
+            if backend == "sqlite":
+                targets.append((_copy_sqlite(url, folder), backend, label, lambda: None))
+                continue
+            try:
+                copy, cleanup = _copy_postgres(url)
+            except Exception as exc:  # noqa: BLE001 - report and go on with the other databases
+                print(f"bench: cannot copy {label} ({exc}); its figures are skipped", file=sys.stderr)
+                continue
+            targets.append((copy, backend, label, cleanup))
+        # Without databases named: a demo database for each backend that has no million-order one.
+        benched = {target[1] for target in targets}
+        if not given and "sqlite" not in benched:
+            url, cleanup = _demo("sqlite", orders, folder)
+            targets.append((url, "sqlite", f"demo {orders:,} orders", cleanup))
+        if not given and "postgresql" not in benched:
             try:
                 url, cleanup = _demo("postgresql", orders, folder)
                 targets.append((url, "postgresql", f"demo {orders:,} orders", cleanup))
