@@ -375,7 +375,8 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
         ctx.dispose()
 
 
-def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = None, pack: int | None = None) -> list[dict]:
+def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = None, pack: int | None = None,
+        backends: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
     orders = orders or (1000 if quick else 5000)
     pack = pack or (5 if quick else 30)
     figures: list[dict] = []
@@ -387,6 +388,8 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
             dbs = _million_urls()
         for url in dbs or []:
             backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+            if backend not in backends:
+                continue
             label = Path(url.split("///", 1)[-1]).name if backend == "sqlite" else url.rsplit("/", 1)[-1]
             if backend == "sqlite":
                 targets.append((_copy_sqlite(url, folder), backend, label, lambda: None))
@@ -398,11 +401,11 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
                 continue
             targets.append((copy, backend, label, cleanup))
         # Without databases named: a demo database for each backend that has no million-order one.
-        benched = {target[1] for target in targets}
-        if not given and "sqlite" not in benched:
+        covered = {target[1] for target in targets} | {b for b in ("sqlite", "postgresql") if b not in backends}
+        if not given and "sqlite" not in covered:
             url, cleanup = _demo("sqlite", orders, folder)
             targets.append((url, "sqlite", f"demo {orders:,} orders", cleanup))
-        if not given and "postgresql" not in benched:
+        if not given and "postgresql" not in covered:
             try:
                 url, cleanup = _demo("postgresql", orders, folder)
                 targets.append((url, "postgresql", f"demo {orders:,} orders", cleanup))
