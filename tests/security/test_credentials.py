@@ -119,7 +119,7 @@ def test_smtp_password_is_in_no_log_and_no_stored_error(ctx, logs, sent_password
     server.controller.start()
     try:
         ctx.settings.smtp = {"host": "127.0.0.1", "port": server.port, "tls": "none", "sender": "shop@example.com",
-                             "user": "mailer", "password": sent_password}
+                             "user": "mailer", "password": sent_password, "timeout": 3}
         with ctx.sessions() as s:
             outbox.enqueue(s, "security-test-1", "shipped", "customer@example.com", "Your order", "On its way")
             s.commit()
