@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 PG_ADMIN = os.environ.get("STATION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 STATION = "BENCH-PACK"
 # The million-order SQLite database the lead builds (or the one the station app benchmark makes).
@@ -284,8 +285,10 @@ def bench_database(url: str, backend: str, pack: int, label: str) -> list[dict]:
         gui_thread = threading.get_ident()
         counted = [0]
 
-        def count_statement(*_args) -> None:
-            if threading.get_ident() == gui_thread:
+        def count_statement(conn, cursor, statement: str, *_args) -> None:
+            # The scan's own statements (not the hand-off thread's), transaction control left out (SQLite's
+            # BEGIN IMMEDIATE goes through here, PostgreSQL's BEGIN does not).
+            if threading.get_ident() == gui_thread and not statement.lstrip().upper().startswith(_CONTROL):
                 counted[0] += 1
 
         event.listen(ctx.engine, "before_cursor_execute", count_statement)
