@@ -222,6 +222,7 @@ class PackScreen(QWidget):
         self.commands_label.setText(self.tr(
             "Scanner only: scan items; a number counts the rest of a bulk line; "
             "CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, CMD:REPRINT; a supervisor's badge approves a partial shipment."))
+        self._show_offline()
 
     # --- what is shown -----------------------------------------------------------------------------------
     def resume(self) -> None:
