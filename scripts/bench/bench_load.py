@@ -170,10 +170,18 @@ def main() -> int:
         parser.error("--db must be a PostgreSQL URL: the load proof runs on the shared server")
     if (args.stations is not None and args.stations < 1) or (args.orders is not None and args.orders < 1):
         parser.error("--stations and --orders must be at least 1")
+    import psycopg
+
+    from app.errors import StationError
+
     try:
         figures = run(args.quick, args.stations, args.orders, args.db)
-    except InvariantBroken as exc:
+    except (InvariantBroken, RuntimeError) as exc:
         print(f"bench_load: {exc}", file=sys.stderr)
+        return 1
+    except (psycopg.Error, StationError) as exc:
+        print(f"bench_load: the PostgreSQL server at {args.db or PG_SERVER} failed: {str(exc).strip().splitlines()[0]}",
+              file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps({"figures": figures}, ensure_ascii=False))
