@@ -22,7 +22,7 @@ from app.context import Context
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
 from app.services import demo_stages
 from app.services.auth import hash_pin
-from app.services.intake import ImportSummary, Intake
+from app.services.intake import ImportSummary, Intake, objects_frozen
 from app.services.uow import Actor
 from db.bulk import indexes_deferred
 from db.models import (
@@ -341,7 +341,7 @@ def seed(
 
     if bulk_load is None:
         bulk_load = orders >= BULK_LOAD_FROM
-    with _bulk_load(ctx, fresh=already == 0 and bulk_load):
+    with objects_frozen(), _bulk_load(ctx, fresh=already == 0 and bulk_load):
         summary = intake.run(generator.orders(orders, start=already + 1), progress=step)
         demo_stages.advance_demo_orders(ctx, seed, now, progress=progress)
     with ctx.sessions() as s:
