@@ -414,10 +414,11 @@ def run(quick: bool = False, dbs: list[str] | None = None, orders: int | None = 
                 targets.append((url, "postgresql", f"demo {orders:,} orders", cleanup))
             except Exception as exc:  # noqa: BLE001 - report and go on without PostgreSQL
                 print(f"bench: PostgreSQL unavailable ({exc}); its figures are skipped", file=sys.stderr)
-        for url, backend, label, cleanup in targets:
-            try:
+        try:
+            for url, backend, label, _cleanup in targets:
                 figures += bench_database(url, backend, pack, label)
-            finally:
+        finally:  # every copy goes, also when a bench fails half-way
+            for *_rest, cleanup in targets:
                 cleanup()
     return figures
 
