@@ -17,6 +17,7 @@ from typing import Iterator
 from sqlalchemy import func, select
 
 from app.context import Context
+from app.domain.rules import RuleSettings
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
 from app.services import demo
 from app.services.intake import ImportSummary, Intake
@@ -57,8 +58,10 @@ def _products(ctx: Context) -> list[tuple[str, int]]:
     return [(sku, price) for sku, price in rows]
 
 
-def load_orders(products: list[tuple[str, int]], count: int, seed: int, now: datetime) -> Iterator[IncomingOrder]:
-    """``count`` orders a station can pack and label unattended, oldest first."""
+def load_orders(products: list[tuple[str, int]], count: int, seed: int, now: datetime,
+                review_amount_cents: int) -> Iterator[IncomingOrder]:
+    """``count`` orders a station can pack and label unattended, oldest first; each stays under the amount
+    the review rules hold for a person."""
     rng = random.Random(seed)
     for n in range(1, count + 1):
         placed = now - timedelta(hours=6) + timedelta(seconds=n)
@@ -66,6 +69,9 @@ def load_orders(products: list[tuple[str, int]], count: int, seed: int, now: dat
             IncomingLine(sku=sku, quantity=1 if rng.random() < 0.8 else rng.randint(2, 4), unit_price_cents=price)
             for sku, price in rng.sample(products, 1 + int(rng.random() ** 2 * 4))
         ]
+        while len(lines) > 1 and sum(line.quantity * line.unit_price_cents for line in lines) >= review_amount_cents:
+            lines.pop()
+        lines[0].quantity = min(lines[0].quantity, max(1, (review_amount_cents - 1) // lines[0].unit_price_cents))
         region, city, postcode, street = ADDRESSES[n % len(ADDRESSES)]
         name = rng.choice(demo.SURNAMES) + rng.choice(demo.GIVEN)
         address = IncomingAddress(name=name, address1=street.format(n=n % 999 + 1), city=city, region=region,
@@ -100,7 +106,8 @@ def seed_load(ctx: Context, orders: int, stations: int, printer_dir: Path, seed:
         raise RuntimeError("the demo catalogue has no well-stocked product to order")
     now = datetime.now(timezone.utc).replace(microsecond=0)
     intake = Intake(ctx.sessions, ctx.settings, Actor.system("INTAKE"), batch_size=2000)
-    summary = intake.run(load_orders(products, orders, seed, now))
+    limit = RuleSettings.from_mapping(ctx.settings.review_rules).large_amount_cents
+    summary = intake.run(load_orders(products, orders, seed, now, limit))
     with ctx.sessions() as s:
         allocated = s.scalar(select(func.count()).select_from(Order).where(
             Order.channel == LOAD_CHANNEL, Order.status == "allocated")) or 0
