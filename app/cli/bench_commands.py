@@ -3,7 +3,8 @@
 Each ``scripts/bench/bench_NAME.py`` exposes ``run(quick: bool = False, ...) -> list[dict]`` of figures
 ``{"name", "value", "unit", "backend", "goal"}``. ``--backend`` reaches a benchmark that asks for it: a
 parameter ``backends`` gets the tuple of backends to measure, a parameter ``backend`` gets the choice as
-given (``sqlite``, ``postgresql`` or ``both``); figures of a backend that was not chosen are dropped.
+given (``sqlite``, ``postgresql`` or ``both``); figures of a backend that was not chosen are dropped. Each
+benchmark runs in a process of its own.
 
 Every run writes ``bench-results/latest.json`` (the ``--json`` document) and ``bench-results/latest.md`` (the
 markdown table); ``--readme`` also puts that table between ``<!-- bench:start -->`` and ``<!-- bench:end -->``
@@ -17,7 +18,9 @@ import importlib.util
 import inspect
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,6 +74,36 @@ def backend_arguments(run, choice: str) -> dict[str, Any]:
     return {}
 
 
+def run_one(name: str, path: Path, *, quick: bool, backend: str) -> list[dict[str, Any]]:
+    """One benchmark in a process of its own, so no state is shared between benchmarks (one leaves a
+    QCoreApplication that another cannot build widgets on) and an abort in one cannot end the run. What it
+    prints goes to stderr: stdout stays for ``--json``. Raises ``RuntimeError`` when it fails."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as folder:
+        result = Path(folder) / "figures.json"
+        child = subprocess.run(
+            [sys.executable, "-m", "app.cli.bench_commands", str(path), str(result), backend, *(["--quick"] if quick else [])],
+            stdout=sys.stderr, cwd=ROOT,
+        )
+        if child.returncode != 0 or not result.exists():
+            crash = result.with_suffix(".error")
+            detail = crash.read_text(encoding="utf-8") if crash.exists() else f"exit code {child.returncode}"
+            raise RuntimeError(detail)
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _child(argv: list[str]) -> int:
+    """``python -m app.cli.bench_commands BENCH_FILE RESULT_FILE BACKEND [--quick]``: what :func:`run_one` runs."""
+    path, result, backend = Path(argv[0]), Path(argv[1]), argv[2]
+    try:
+        run = _load(path.stem.removeprefix("bench_"), path).run
+        figures = run(quick="--quick" in argv[3:], **backend_arguments(run, backend))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as the benchmark's failure
+        result.with_suffix(".error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        raise
+    result.write_text(json.dumps(figures, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0
+
+
 def run_suite(names: list[str], benches: dict[str, Path], *, quick: bool, backend: str) -> dict[str, Any]:
     """Run the named benchmarks one after the other; one that fails is reported and the rest still run."""
     wanted = BACKEND_CHOICES[backend]
@@ -82,11 +115,10 @@ def run_suite(names: list[str], benches: dict[str, Path], *, quick: bool, backen
         started = time.perf_counter()
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         try:
-            run = _load(name, benches[name]).run
-            produced = run(quick=quick, **backend_arguments(run, backend))
+            produced = run_one(name, benches[name], quick=quick, backend=backend)
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
-            failures.append({"bench": name, "error": f"{type(exc).__name__}: {exc}"})
-            print(f"bench: {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failures.append({"bench": name, "error": str(exc)})
+            print(f"bench: {name} failed: {exc}", file=sys.stderr)
         else:
             for figure in produced:
                 if "name" not in figure or "value" not in figure:
@@ -182,3 +214,7 @@ def run_benchmarks(args: argparse.Namespace) -> int:
     else:
         print_table(document["figures"])
     return 1 if document["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

@@ -51,6 +51,7 @@ PURE_BENCH = textwrap.dedent('''
     import time
 
     def run(quick: bool = False) -> list[dict]:
+        print("pure: encoding ...")  # a benchmark that talks on stdout must not spoil --json
         data = [{"sku": f"SKU-{i}", "quantity": i} for i in range(1000)]
         started = time.perf_counter()
         json.dumps(data)
@@ -109,6 +110,7 @@ def test_both_backends_table_and_a_broken_bench_does_not_hide_the_others(bench_d
     result = bench(bench_dir, tmp_path / "results")
     assert result.returncode == 1
     assert "bench: broken failed: RuntimeError: the bench machine is on fire" in result.stderr
+    assert "Traceback" in result.stderr  # the failing benchmark's own traceback, for whoever fixes it
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["figure", "backend", "value", "unit", "goal"]
     round_trips = [line for line in lines if line.startswith("SELECT 1 round trip")]
@@ -152,3 +154,40 @@ def test_readme_without_markers_is_a_clear_error(tmp_path):
 def test_unknown_bench_is_one_line_and_exit_code(bench_dir, tmp_path):
     result = bench(bench_dir, tmp_path / "results", "--only", "nope")
     assert result.returncode != 0 and "no benchmark nope" in result.stderr and "Traceback" not in result.stderr
+
+
+QT_LEAVES_AN_APPLICATION = textwrap.dedent('''
+    import time
+    from PySide6.QtCore import QCoreApplication
+
+    def run(quick: bool = False) -> list[dict]:
+        started = time.perf_counter()
+        QCoreApplication.instance() or QCoreApplication([])  # left behind, as bench_devices does
+        return [{"name": "QCoreApplication start", "value": round((time.perf_counter() - started) * 1000, 3),
+                 "unit": "ms", "backend": None, "goal": None}]
+''')
+
+QT_NEEDS_ITS_OWN_APPLICATION = textwrap.dedent('''
+    import time
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    def run(quick: bool = False) -> list[dict]:
+        started = time.perf_counter()
+        app = QApplication.instance() or QApplication([])  # a QCoreApplication here would abort on the widget
+        QLabel("scan").show()
+        app.processEvents()
+        return [{"name": "first widget shown", "value": round((time.perf_counter() - started) * 1000, 3),
+                 "unit": "ms", "backend": None, "goal": None}]
+''')
+
+
+def test_benchmarks_share_no_process_state(tmp_path):
+    # bench_devices left a QCoreApplication behind and bench_pack, run after it in the same process, aborted
+    # the whole run on its first widget: each benchmark now has a process of its own.
+    folder = tmp_path / "bench"
+    folder.mkdir()
+    (folder / "bench_a_core.py").write_text(QT_LEAVES_AN_APPLICATION)
+    (folder / "bench_b_widgets.py").write_text(QT_NEEDS_ITS_OWN_APPLICATION)
+    result = bench(folder, tmp_path / "results", "--quick", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [f["bench"] for f in json.loads(result.stdout)["figures"]] == ["a_core", "b_widgets"]
