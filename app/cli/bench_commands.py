@@ -86,7 +86,8 @@ def run_one(name: str, path: Path, *, quick: bool, backend: str) -> list[dict[st
         )
         if child.returncode != 0 or not result.exists():
             crash = result.with_suffix(".error")
-            detail = crash.read_text(encoding="utf-8") if crash.exists() else f"exit code {child.returncode}"
+            ended = f"killed by signal {-child.returncode}" if child.returncode < 0 else f"exit code {child.returncode}"
+            detail = crash.read_text(encoding="utf-8") if crash.exists() else ended
             raise RuntimeError(detail)
         return json.loads(result.read_text(encoding="utf-8"))
 
