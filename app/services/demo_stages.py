@@ -224,6 +224,13 @@ class BulkLabeller:
         self.ship_dates = {o.code: ship_date_for(o, now.hour, self.today) for o in self.options}
         self._memo: dict[tuple, Quote | None] = {}
         self._baskets: dict[tuple, list | None] = {}
+        self._destinations: dict[tuple, Destination] = {}
+        with ctx.sessions() as s:
+            # What default_parcels reads of a product, once for the whole job.
+            self._products = {
+                row.id: SimpleNamespace(weight_g=row.weight_g, length_mm=row.length_mm, width_mm=row.width_mm, height_mm=row.height_mm)
+                for row in s.execute(select(Product.id, Product.weight_g, Product.length_mm, Product.width_mm, Product.height_mm))
+            }
 
     def quote(self, session, order_ids: list[int]) -> dict[int, Labelled]:
         found: dict[int, Labelled] = {}
@@ -232,19 +239,19 @@ class BulkLabeller:
         orders: dict[int, SimpleNamespace] = {}
         for start in range(0, len(order_ids), 900):
             part = order_ids[start : start + 900]
-            for row in session.execute(
+            for order_id, number, level, *place in session.execute(
                 select(Order.id, Order.number, Order.service_level, Order.ship_country, Order.ship_region,
                        Order.ship_city, Order.ship_postcode).where(Order.id.in_(part))
             ):
-                orders[row.id] = SimpleNamespace(number=row.number, lines=[], level=row.service_level,
-                                                 dest=Destination(row.ship_country, row.ship_region, row.ship_city, row.ship_postcode))
-            for row in session.execute(
-                select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, Product.weight_g, Product.length_mm,
-                       Product.width_mm, Product.height_mm).join(Product, Product.id == OrderLine.product_id)
-                .where(OrderLine.order_id.in_(part))
+                place = tuple(place)
+                if place not in self._destinations:
+                    self._destinations[place] = Destination(*place)
+                orders[order_id] = SimpleNamespace(number=number, lines=[], level=level, dest=self._destinations[place])
+            for order_id, sku, quantity, product_id in session.execute(
+                select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, OrderLine.product_id)
+                .where(OrderLine.order_id.in_(part), OrderLine.product_id.is_not(None))
             ):
-                product = SimpleNamespace(weight_g=row.weight_g, length_mm=row.length_mm, width_mm=row.width_mm, height_mm=row.height_mm)
-                orders[row.order_id].lines.append(SimpleNamespace(sku=row.sku, quantity=row.quantity, product=product))
+                orders[order_id].lines.append(SimpleNamespace(sku=sku, quantity=quantity, product=self._products[product_id]))
         chosen: dict[int, tuple[Quote, list]] = {}
         for order_id, order in orders.items():
             specs = self._parcels(order)
