@@ -44,6 +44,8 @@ class Classified:
 def classify(raw: str) -> Classified:
     """Classify one scan exactly as the scanner sent it (or ``epc:HEX`` for an RFID tag). Never raises."""
     text = raw.rstrip("\r\n")
+    if "\x00" in text:  # a line glitch, never a barcode; PostgreSQL's text cannot hold it, so it is shown, not kept
+        return Classified("bad", text.replace("\x00", "\ufffd"), reason="a NUL character in the scan")
     if text[: len(EPC_PREFIX)].lower() == EPC_PREFIX:
         return classify_epc(text[len(EPC_PREFIX):].strip(), raw=text)
     return from_event(parse_scan(text, source="pack"))

@@ -44,7 +44,7 @@ def test_commands_text_and_bad_scans():
 
 def test_every_message_has_both_languages_and_its_values():
     for code, (severity, english, chinese) in MESSAGES.items():
-        assert severity in ("good", "bad", "info") and english and chinese, code
+        assert severity in ("good", "bad", "info", "warn") and english and chinese, code
     text = message("wrong_item", name="Mug", number="WS-1")
     assert text.text("en") == "Mug is not in order WS-1. Put it aside."
     assert "WS-1" in text.text("zh_CN")

@@ -75,6 +75,8 @@ def test_wrong_extra_unknown_and_unreadable_scans_are_refused_and_tick_nothing(c
     assert (unknown.verdict, unknown.reason) == (REFUSED, "unknown_product")
     garbled = service.scan("06901234\x07000")
     assert garbled.verdict == NOT_UNDERSTOOD
+    line_noise = service.scan("0690\x001234")  # journalled on PostgreSQL too, whose text holds no NUL
+    assert line_noise.verdict == NOT_UNDERSTOOD and "NUL" in line_noise.text()
     bad_digit = service.scan("06901234900010")  # check digit off by one
     assert bad_digit.verdict == NOT_UNDERSTOOD and "check digit" in bad_digit.text()
     unknown_command = service.scan("CMD:FLY-AWAY")
@@ -85,7 +87,8 @@ def test_wrong_extra_unknown_and_unreadable_scans_are_refused_and_tick_nothing(c
     assert lines == {"P-MUG": (1, 1), "P-CABLE": (0, 1)}
     with ctx.sessions() as s:
         verdicts = list(s.scalars(select(PackScan.verdict).order_by(PackScan.id)))
-    assert verdicts == [OK, REFUSED, REFUSED, REFUSED, NOT_UNDERSTOOD, NOT_UNDERSTOOD, NOT_UNDERSTOOD, REFUSED]
+    assert verdicts == [OK, REFUSED, REFUSED, REFUSED, NOT_UNDERSTOOD, NOT_UNDERSTOOD, NOT_UNDERSTOOD, NOT_UNDERSTOOD,
+                        REFUSED]
 
 
 def test_another_orders_item_names_that_order(ctx, bench, make_service, order_factory):
