@@ -32,6 +32,8 @@ from app.ui.texts import priority_name, status_name
 from db.base import utcnow
 from db.models import Order, Station
 
+CHANNELS_RETRY_MS = 5000
+
 ANY = None
 
 
@@ -148,8 +150,10 @@ class QueueView(QWidget):
         self._clock.start()
 
     def _load_channels(self) -> None:
-        with self.env.ctx.sessions() as s:
-            names = oq.channels(s)
+        ok, names = run_action(self.env.feedback, self._read_channels)
+        if not ok:  # the database is away: the status bar says so; the list fills when it answers again
+            QTimer.singleShot(CHANNELS_RETRY_MS, self._load_channels)
+            return
         current = self.channel.currentData()
         self.channel.blockSignals(True)
         for name in names:
@@ -157,6 +161,10 @@ class QueueView(QWidget):
                 self.channel.addItem(name, name)
         self.channel.setCurrentIndex(max(0, self.channel.findData(current)))
         self.channel.blockSignals(False)
+
+    def _read_channels(self) -> list[str]:
+        with self.env.ctx.sessions() as s:
+            return oq.channels(s)
 
     def current_filter(self) -> oq.QueueFilter:
         now = utcnow()
