@@ -68,6 +68,12 @@ def _sqlite_begin_immediate(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# libpq connection parameters: give up connecting after 5 s; a peer silent for 15 s (unacknowledged data,
+# or keep-alives unanswered when idle) is a dead connection.
+PG_DEAD_PEER_LIMITS = {"connect_timeout": 5, "tcp_user_timeout": 15_000, "keepalives": 1, "keepalives_idle": 10,
+                       "keepalives_interval": 5, "keepalives_count": 2}
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     # Statement parameters hold badge codes, PIN hashes and customers' addresses: keep them out of SQLAlchemy's
     # statement log and out of its error messages, whoever turns that log on.
@@ -87,7 +93,13 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        # A pulled cable sends no reset: without these a station would wait minutes on TCP's own timeouts
+        # before it told the packer (and journalled the scan). The URL's own query parameters win.
+        connect_args = {**PG_DEAD_PEER_LIMITS, **kwargs.pop("connect_args", {})}
+        for name in list(connect_args):
+            if name in parsed.query:
+                connect_args.pop(name)
+        return create_engine(url, connect_args=connect_args, **kwargs)
     raise StationError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 
