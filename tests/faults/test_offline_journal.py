@@ -120,18 +120,28 @@ def test_new_scans_wait_behind_stored_ones_and_another_database_is_left_alone(ct
 def test_a_stored_scan_the_database_refuses_never_holds_back_the_ones_after_it(ctx, bench, order_factory, printed, tmp_path):
     number = order_factory([("P-CABLE", 2)])
     _service(ctx, bench, printed).open(number)
+    if ctx.backend == "postgresql":  # a database that refuses one scan whatever is tried (an administrator's rule)
+        with ctx.engine.begin() as conn:
+            conn.exec_driver_sql("""
+                CREATE FUNCTION refuse_marked_scans() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.raw = 'REFUSE-ME' THEN RAISE EXCEPTION 'scan refused' USING ERRCODE = '22000'; END IF;
+                    RETURN NEW;
+                END $$""")
+            conn.exec_driver_sql("CREATE TRIGGER refuse_marked_scans BEFORE INSERT ON pack_scans "
+                                 "FOR EACH ROW EXECUTE FUNCTION refuse_marked_scans()")
     offline = OfflineScans(_journal(ctx, bench, tmp_path))
-    # A NUL byte: PostgreSQL refuses it in a text column whatever is tried (SQLite stores it).
-    for raw in ("4006381\x00333931", bench.gtins["P-CABLE"]):
+    for raw in ("REFUSE-ME", "4006381\x00333931", bench.gtins["P-CABLE"]):
         offline.store(classify(raw), offline.new_key())
     outcomes = Replayer(offline.journal, lambda: _service(ctx, bench, printed)).replay_all()
-    first, second = outcomes
+    refused, noise, good = outcomes
     if ctx.backend == "postgresql":
-        assert first.answer.reason == "replay_failed" and first.refused
-        assert "call a supervisor" in first.shown().text()
+        assert refused.answer.reason == "replay_failed" and refused.refused
+        assert "call a supervisor" in refused.shown().text()
     else:
-        assert first.answer.verdict == "not_understood"
-    assert second.answer.reason == "ticked" and offline.waiting() == 0
+        assert refused.answer.reason == "unknown_product"  # SQLite keeps it: an unknown code, refused as such
+    assert noise.answer.verdict == "not_understood"  # line noise stays line noise after the journal
+    assert good.answer.reason == "ticked" and offline.waiting() == 0
     assert pack_state(ctx, number)["ticks"] == 1
     offline.journal.close()
 
