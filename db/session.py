@@ -39,6 +39,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_bulk_pragmas(dbapi_connection, _record) -> None:
     # Only for a database being filled from nothing: a crash mid-load loses the load, never real work.
     cursor = dbapi_connection.cursor()
+    # A rollback journal kept in memory instead of the write-ahead log: every page is written once, not to the
+    # log and again at each checkpoint (about a tenth less work for the load's writes and index builds). A
+    # failed batch still rolls back and is retried; a crash mid-load may leave the file unusable, which a load
+    # into a fresh file can afford. The next ordinary connection puts the file back in WAL mode.
+    cursor.execute("PRAGMA journal_mode=MEMORY")
     cursor.execute("PRAGMA synchronous=OFF")
     cursor.execute("PRAGMA cache_size=-524288")  # 512 MB: the indexes of a million orders stay in memory
     cursor.execute("PRAGMA temp_store=MEMORY")
