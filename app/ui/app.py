@@ -125,11 +125,11 @@ def _attach_devices(window, ctx) -> None:
             log.exception("could not attach the station's devices")
 
 
-GUI_SQLITE_CACHE_KIB = 16384
+GUI_SQLITE_CACHE_KIB = 8192
 
 
 def limit_sqlite_cache(ctx) -> None:
-    """The desktop app keeps SQLite's page cache at 16 MB a connection (the shared default is 64 MB,
+    """The desktop app keeps SQLite's page cache at 8 MB a connection (the shared default is 64 MB,
     right for bulk imports): the queue reads a window at a time, and the app stays small."""
     if not ctx.is_sqlite:
         return
