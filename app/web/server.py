@@ -26,10 +26,7 @@ a failure is logged by its exception type only.
 
 from __future__ import annotations
 
-import base64
 import gzip
-import hashlib
-import hmac
 import logging
 import os
 import re
@@ -56,6 +53,7 @@ from app.aftersales.returns import ReturnRefused
 from app.aftersales.surveys import DuplicateAnswer
 from app.context import Context
 from app.errors import InvalidInput, StationError
+from app.intake.webhook import verify as verify_signature
 from app.web import customer
 from app.web.i18n import Translator, negotiate
 from app.web.pagecache import CSRF_MARK, KeptPage, PageCache, kept_page, valid_until
@@ -191,10 +189,6 @@ def _secret(ctx: Context) -> bytes:
 def carrier_events_secret(ctx: Context) -> str:
     return str((ctx.settings.extra or {}).get("carrier_events_secret") or os.environ.get("STATION_CARRIER_EVENTS_SECRET")
                or ctx.settings.webhook_secret or "")
-
-
-def sign(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def _read_engine(ctx: Context, connections: int):
@@ -531,7 +525,7 @@ class CustomerSite:
         sent = request.headers.get(SIGNATURE_HEADER, "")
         if not secret:
             return JSONResponse({"error": "no carrier-events secret is configured"}, status_code=503)
-        if not sent or not hmac.compare_digest(sign(secret, body).encode(), sent.strip().encode("ascii", "replace")):
+        if not verify_signature(secret, body, sent):
             log.warning("carrier events with a missing or wrong signature")
             return JSONResponse({"error": f"{SIGNATURE_HEADER} missing or wrong"}, status_code=401)
 
@@ -593,4 +587,4 @@ def app_from_env():
     return create_app(ctx, access_log_enabled=os.environ.get("STATION_WEB_ACCESS_LOG", "1") == "1")
 
 
-__all__ = ["create_app", "CustomerSite", "sign", "StationError"]
+__all__ = ["create_app", "CustomerSite", "StationError"]

@@ -16,7 +16,7 @@ from app.services.timeline import add_event
 from app.services.uow import Actor
 from app.shipping.rates import ParcelSpec
 from app.shipping.service import label_order, render_labels
-from app.web.server import sign
+from app.intake.webhook import signature as sign
 from db.models import Order, OrderEvent
 from db.models.aftersales import Return, SurveyAnswer
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
