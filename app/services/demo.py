@@ -20,6 +20,8 @@ from sqlalchemy import func, insert, select
 
 from app.context import Context
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
+from app.picking.layouts import load_layout
+from app.routing.layout import Layout
 from app.services import demo_stages
 from app.services.auth import hash_pin
 from app.services.intake import ImportSummary, Intake, objects_frozen
@@ -124,10 +126,6 @@ def gtin13(company: int, item: int) -> str:
     return f"{body}{gs1_standard_check_digit(body)}"
 
 
-def bin_code(aisle: int, position: int, level: int) -> str:
-    return f"A{aisle:02d}-{position:02d}-{level}"
-
-
 @dataclass
 class SeedReport:
     products: int
@@ -144,21 +142,19 @@ def seed_reference(ctx: Context, seed: int = 1) -> None:
         warehouses = []
         for code, name, city, region, postcode, lat, lon, capacity in WAREHOUSES:
             w = Warehouse(code=code, name=name, country="CN", region=region, city=city, postcode=postcode,
-                          latitude=lat, longitude=lon, daily_capacity=capacity, layout=LAYOUT)
+                          latitude=lat, longitude=lon, daily_capacity=capacity)
             s.add(w)
             warehouses.append(w)
         s.flush()
-        bin_rows = [
-            {"warehouse_id": w.id, "code": bin_code(aisle, pos, level), "zone": "A", "aisle": aisle,
-             "position": pos - 0.5, "side": "L" if pos % 2 else "R", "level": level, "quarantine": False}
-            for w in warehouses for aisle in range(1, 11) for pos in range(1, 31) for level in (1, 2, 3)
-        ]
-        bin_rows += [
+        # The bins are the layout's own, as `station layout load` makes them, so routing and a later reload agree.
+        layout = Layout.from_mapping(LAYOUT)
+        for w in warehouses:
+            load_layout(s, w, layout)
+        s.execute(insert(Bin.__table__), [
             {"warehouse_id": w.id, "code": "QUARANTINE", "zone": "Q", "aisle": 1, "position": 0.0, "side": "L",
              "level": 1, "quarantine": True}
             for w in warehouses
-        ]
-        s.execute(insert(Bin.__table__), bin_rows)
+        ])
         bins_by_wh: dict[int, list[int]] = {}
         for bin_id, wid, quarantine in s.execute(select(Bin.id, Bin.warehouse_id, Bin.quarantine)):
             if not quarantine:
