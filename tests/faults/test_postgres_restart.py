@@ -1,10 +1,9 @@
-"""PostgreSQL restarted mid-shift (``pg_ctl restart -m fast`` and ``-m immediate``, a crash) on a private
+"""PostgreSQL restarted mid-shift (``pg_ctl stop -m fast`` or ``-m immediate``, a crash, then start) on a private
 cluster while the packer scans on: the station reconnects by itself (``pool_pre_ping``), scans that meet the
 restart are stored at the station and replayed, and every scan lands exactly once."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 
@@ -30,14 +29,14 @@ def test_scans_through_a_restart_land_exactly_once(mode, ctx, station_factory, p
         assert station.scan(bench.gtins["P-CABLE"]).reason == "ticked"
     station.offline.remember(station.service.view())
 
-    restart = threading.Thread(target=private_cluster.restart, args=(mode,))
-    restart.start()
+    # The restart in its two halves, so that scans surely meet it: the server goes down (every connection
+    # cut; "immediate" is a crash, no checkpoint), the packer scans on, the server comes back.
+    private_cluster.pg_ctl("stop", "-m", mode)
     scanned = 3
-    while restart.is_alive() and scanned < units - 5:
-        station.scan(bench.gtins["P-CABLE"])
+    for _ in range(3):
+        assert station.scan(bench.gtins["P-CABLE"]).reason == STORED
         scanned += 1
-        time.sleep(0.1)
-    restart.join(120)
+    private_cluster.start()
     # After the restart the station carries on by itself: no reconnect button, no restart of the station.
     while scanned < units:
         station.scan(bench.gtins["P-CABLE"])
@@ -48,7 +47,7 @@ def test_scans_through_a_restart_land_exactly_once(mode, ctx, station_factory, p
     assert last.verdict == "complete", last.text()
 
     stored = [a for a in station.shown if a.reason == STORED]
-    assert stored, "no scan met the restart: the test proved nothing"
+    assert len(stored) >= 3
     assert all("Stored at this station" in a.text() for a in stored)  # the packer was told
     assert station.done and station.done[-1].code == "replay_done"
     assert not any(o.refused for o in station.outcomes)
