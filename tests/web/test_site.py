@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -301,11 +302,15 @@ def test_a_flood_of_form_posts_is_stopped(live):
     _, token, _ = _shipped(live)
     with live.client() as http:
         csrf = csrf_of(http.get(f"/t/{token}").text)
+        started = time.monotonic()
         codes = [http.post(f"/t/{token}/contact", data={"csrf": csrf, "message": f"spam {i}"}).status_code
                  for i in range(25)]
-    assert codes[:20] == [303] * 20 and codes[-1] == 429
+        elapsed = time.monotonic() - started
+    accepted = codes.count(303)
+    # A burst of 20, then one more every 3 s: a slow machine may earn a post back while the flood runs.
+    assert codes[:20] == [303] * 20 and set(codes) == {303, 429} and accepted <= 20 + int(elapsed / 3.0)
     with live.ctx.sessions() as s:
-        assert len(list(s.scalars(select(CustomerMessage)))) == 20  # one open case, twenty messages
+        assert len(list(s.scalars(select(CustomerMessage)))) == accepted  # one open case, every accepted message
         assert len(list(s.scalars(select(ServiceCase)))) == 1
 
 
