@@ -102,6 +102,7 @@ class TrackingView:
     where_code: str = ""
     where_place: str = ""
     delay_code: str = ""
+    delay_detail: str = ""  # exception: the carrier's words; not_shipped: the promised time ("2026-11-20 14:00 UTC")
 
     def as_json(self) -> dict[str, Any]:
         """The contract of ``station track --json`` (contracts.md), plus where, delay, parcels and returns."""
@@ -327,7 +328,7 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
     last_carrier = carrier_events[-1] if carrier_events else None
     where_code, where_place, where = _where(session, order, parcel_views, last_carrier, delivered_on)
 
-    delayed, delay_days, reason, delay_code = False, 0, "", ""
+    delayed, delay_days, reason, delay_code, delay_detail = False, 0, "", "", ""
     if order.status in (lc.DELIVERED, lc.RETURNED):
         if delivered_on and expected and delivered_on > expected:
             delay_days = (delivered_on - expected).days
@@ -335,8 +336,8 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
     else:
         if last_carrier is not None and last_carrier.kind == "exception":
             delayed = True
-            reason = "carrier exception: " + (str(last_carrier.data.get("detail") or "") or "see the carrier").strip()
-            delay_code = "exception"
+            delay_detail = (str(last_carrier.data.get("detail") or "") or "see the carrier").strip()
+            reason, delay_code = f"carrier exception: {delay_detail}", "exception"
         if expected and today > expected and order.status in (lc.LABELLED, lc.SHIPPED):
             delayed = True
             delay_days = (today - expected).days
@@ -347,8 +348,9 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
             delayed = True
             late = now - order.promised_ship_at
             delay_days = max(delay_days, late.days)
-            reason = reason or f"not yet shipped: it was promised to leave by {order.promised_ship_at:%Y-%m-%d %H:%M} UTC"
-            delay_code = delay_code or "not_shipped"
+            if not delay_code:
+                delay_detail = f"{order.promised_ship_at:%Y-%m-%d %H:%M} UTC"
+                reason, delay_code = f"not yet shipped: it was promised to leave by {delay_detail}", "not_shipped"
     returns = []
     has_returns = any(e.kind == "return_requested" for e in events)  # every return starts with this event
     for number, kind, status, tracking, refund_cents, exchange_id in (
@@ -360,7 +362,7 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
         number=order.number, status=order.status, tracking_number=order.tracking_number, matched=matched,
         placed_at=order.placed_at, events=events, expected_delivery=expected, delivered_on=delivered_on,
         where=where, where_code=where_code, where_place=where_place, delayed=delayed, delay_days=delay_days,
-        delay_reason=reason, delay_code=delay_code, parcels=parcel_views,
+        delay_reason=reason, delay_code=delay_code, delay_detail=delay_detail, parcels=parcel_views,
         returns=returns, ship_to=place, currency=order.currency, order_id=order.id,
     )
 

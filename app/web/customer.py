@@ -260,13 +260,12 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
                 "tracking_number": r.tracking_number or ""} for r in view.returns]
     where = _where(t, order, view)
     delay_text = ""
-    if view.delayed and view.delay_reason.startswith("not yet shipped") and order.promised_ship_at:
+    if view.delayed and view.delay_code == "not_shipped":
         delay_text = t("late_leave", date=order.promised_ship_at.date().isoformat())
     elif view.delayed:
         delay_text = t("late_days", n=view.delay_days) if view.delay_days else ""
-        if view.delay_reason.startswith("carrier exception: "):
-            detail = view.delay_reason.split(": ", 1)[1]
-            delay_text = (t("ev.exception") + (f": {detail}" if detail else "") + (f" · {delay_text}" if delay_text else ""))
+        if view.delay_code == "exception":
+            delay_text = t("ev.exception") + f": {view.delay_detail}" + (f" · {delay_text}" if delay_text else "")
     restock = []
     if order.status == lc.BACKORDERED:
         last = next((e for e in reversed(view.events) if e.kind == "backordered"), None)

@@ -106,12 +106,7 @@ def delay_text(view) -> str:
     source = DELAYS.get(view.delay_code)
     if source is None:
         return view.delay_reason
-    if view.delay_code == "exception":
-        arg = view.delay_reason.removeprefix("carrier exception: ")
-    elif view.delay_code == "overdue":
-        arg = str(view.delay_days)
-    else:
-        arg = view.delay_reason.rsplit("by ", 1)[-1]
+    arg = str(view.delay_days) if view.delay_code == "overdue" else view.delay_detail
     return QCoreApplication.translate("Tracking", source).replace("%1", arg)
 
 
