@@ -31,6 +31,8 @@ from app.ui.texts import priority_name
 from db.models import Warehouse
 
 
+WHO_COLUMN = 2  # who is logged in
+
 class StationsTable(QTableWidget):
     """One row a station; orders dropped on a row go to that station."""
 
@@ -47,6 +49,7 @@ class StationsTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.horizontalHeader().setSectionResizeMode(WHO_COLUMN, QHeaderView.ResizeToContents)  # "… silent since" in full
 
     def station_at_row(self, row: int) -> str | None:
         item = self.item(row, 0)
@@ -173,7 +176,7 @@ class SupervisorBoard(QWidget):
                       str(st.done_today), f"{st.per_hour:.1f}", str(st.done_last_hour)]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if col == 2 and st.user:
+                if col == WHO_COLUMN and st.user:
                     item.setForeground(QColor(colour("warn" if st.silent else "good")))
                     if st.silent:
                         item.setToolTip(self.tr("The station has not been heard of since %1: it may have crashed or "
