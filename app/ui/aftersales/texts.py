@@ -55,16 +55,20 @@ def event_name(kind: str) -> str:
     return _base_event_name(kind)
 
 
+def _named(context: str, names: dict[str, str], code: str | None, fallback: str) -> str:
+    return QCoreApplication.translate(context, names[code]) if code in names else fallback
+
+
 def condition_name(code: str | None) -> str:
-    return QCoreApplication.translate("Returns", CONDITIONS[code]) if code in CONDITIONS else ""
+    return _named("Returns", CONDITIONS, code, "")
 
 
 def reason_name(code: str) -> str:
-    return QCoreApplication.translate("Returns", REASONS[code]) if code in REASONS else code.replace("_", " ")
+    return _named("Returns", REASONS, code, code.replace("_", " "))
 
 
 def return_status_name(code: str) -> str:
-    return QCoreApplication.translate("Returns", RETURN_STATUSES[code]) if code in RETURN_STATUSES else code
+    return _named("Returns", RETURN_STATUSES, code, code)
 
 
 WHERE = {
@@ -111,4 +115,4 @@ def delay_text(view) -> str:
 
 
 def parcel_status_name(code: str) -> str:
-    return QCoreApplication.translate("Tracking", PARCEL_STATUSES[code]) if code in PARCEL_STATUSES else code
+    return _named("Tracking", PARCEL_STATUSES, code, code)
