@@ -10,8 +10,7 @@ from collections import Counter
 import pytest
 
 from app.context import open_context
-from app.ui.pack.screen import AMBER_COLOUR
-from app.ui.feedback import BAD_COLOUR
+from app.ui.feedback import BAD_COLOUR, WARN_COLOUR
 from tests.faults.conftest import pack_state
 from tests.packing.test_pack_screen import station_window  # noqa: F401 - the pack screen's own fixture, reused
 
@@ -69,7 +68,7 @@ def test_database_away_at_the_pack_screen(ctx, direct, forwarder, bench, order_f
 def _scan_while_away(screen, scan, bench) -> None:
     for _ in range(3):
         scan(bench.gtins["P-CABLE"])
-        assert AMBER_COLOUR in screen.message.styleSheet()
+        assert WARN_COLOUR in screen.message.styleSheet()
         assert "will be checked when the database is back" in screen.message.text()
     assert screen.lines.item(0, 3).text() == "5 / 6"  # provisional ticks
     scan(bench.gtins["P-MUG"])  # not in the order: refused at once, in red

@@ -33,14 +33,13 @@ from PySide6.QtWidgets import (
 from app.packing.offline import STORED, OfflineScans, ReplayOutcome, Replayer, ScanJournal, database_name, journal_path
 from app.packing.service import COMPLETE, OK, SCAN_ITEM, Answer, PackService, PackView
 from app.ui.common import run_action
-from app.ui.feedback import colour
+from app.ui.feedback import WARN_COLOUR, colour
 from app.ui.shipping.worker import PrintQueueThread
 from app.ui.texts import status_name
 
 log = logging.getLogger(__name__)
 
 DONE_COLOUR = "#d7f0dc"
-AMBER_COLOUR = "#b26a00"  # stored at this station, not yet checked by the database
 _warmed = threading.Event()
 
 
@@ -130,7 +129,7 @@ class PackScreen(QWidget):
         self.offline_label = QLabel()
         self.offline_label.setObjectName("offline")
         self.offline_label.setStyleSheet(
-            f"background: {AMBER_COLOUR}; color: white; font-weight: bold; padding: 4px 8px; border-radius: 4px;")
+            f"background: {WARN_COLOUR}; color: white; font-weight: bold; padding: 4px 8px; border-radius: 4px;")
         self.offline_label.hide()
         top.addWidget(self.order_label, 1)
         top.addWidget(self.offline_label)
@@ -310,7 +309,7 @@ class PackScreen(QWidget):
         text = answer.text(self.language)
         kind = "bad" if not answer.good else ("good" if answer.message.severity == "good" else answer.message.severity)
         self.message.setText(text)
-        background = AMBER_COLOUR if kind == "warn" else colour(kind)
+        background = colour(kind)
         self.message.setStyleSheet(
             f"background: {background}; color: white; font-size: 22pt; font-weight: bold; padding: 10px; border-radius: 6px;")
         if sound:
