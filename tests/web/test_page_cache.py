@@ -158,3 +158,17 @@ def test_serve_refuses_a_worker_count_that_is_not_a_number(tmp_path):
     assert done.returncode != 0
     assert "web_workers must be a whole number" in done.stderr and "Traceback" not in done.stderr
 
+
+
+@pytest.mark.slow
+def test_the_benchmarks_customers_browse_as_browsers_do(live):
+    """The load tool behind issue 11's figure: each virtual customer keeps its cookie and sends the page's tag on
+    a reload, so an unchanged page answers 304, and every view is timed."""
+    from scripts.bench.web_customers import customers
+
+    token, _ = _shipped(live)
+    figures = customers(live.url, [token], count=3, seconds=2.0, think=(0.1, 0.3), reload_share=1.0)
+    assert figures["failed"] == 0, figures["failures"]
+    assert figures["first_views"] >= 3 and figures["views"] > figures["first_views"]
+    assert figures["not_modified"] == figures["views"] - figures["first_views"]
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
