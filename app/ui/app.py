@@ -183,7 +183,7 @@ def run(ctx, station: str | None = None, started_at: float | None = None) -> int
 
         window.login_shown.connect(shown)
     sync.start()
-    window.show()
+    window.show_fitted()
     try:
         return app.exec()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -54,6 +54,12 @@ class _Screens(dict):
         except KeyError:
             return default
 
+# Room for the queue's columns and the pack screen's large type; a smaller screen gets the window maximised.
+PREFERRED_SIZE = QSize(1400, 860)
+# The title bar's height, about: a screen's available height already leaves out its task bar.
+_TITLE_BAR_HEIGHT = 30
+
+
 class MainWindow(QMainWindow):
     login_shown = Signal()
     language_change_requested = Signal(str)
@@ -72,7 +78,7 @@ class MainWindow(QMainWindow):
         self._tidy = QTimer(self, singleShot=True, interval=1500)
         self._tidy.timeout.connect(release_memory)
         self._pending: dict[str, tuple] = {}
-        self.resize(1400, 860)
+        self.resize(PREFERRED_SIZE)
 
         self.stack = QStackedWidget()
         self.flash = QLabel()
@@ -116,6 +122,17 @@ class MainWindow(QMainWindow):
         self.station_label.setText(self.tr("Station: %1").replace("%1", self.station))
         self.logout_action.setText(self.tr("Log out"))
         self.set_connection_state(self.sync.connected if self.sync is not None else None)
+
+    def show_fitted(self) -> None:
+        """At the preferred size where the screen has room for it, else maximised: on a 1366 x 768 bench monitor
+        the window is the whole screen, never one that runs past its edges."""
+        room = self.screen().availableGeometry()
+        if room.width() < PREFERRED_SIZE.width() or room.height() < PREFERRED_SIZE.height() + _TITLE_BAR_HEIGHT:
+            # Sized to the screen first: a kiosk bench without a window manager does not maximise anything.
+            self.setGeometry(room.adjusted(0, _TITLE_BAR_HEIGHT, 0, 0))
+            self.showMaximized()
+        else:
+            self.show()
 
     def rebuild(self, language: str | None = None) -> None:
         """After a language switch: rebuild the screens so every string is read again."""

@@ -220,3 +220,13 @@ def _add_virtual_scanner_dock(window, demo_devices) -> None:
     dock.setObjectName("virtualScannerDock")
     dock.setWidget(demo_devices.virtual_scanner(parent=dock))
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    from app.ui.main_window import PREFERRED_SIZE
+
+    screen = window.screen().availableGeometry()
+    if screen.width() < PREFERRED_SIZE.width() + dock.sizeHint().width():
+        # Docked, it would squeeze the screens below their width on a small monitor: it floats over the
+        # window's bottom right corner instead, where the operator can move it or dock it again.
+        dock.setFloating(True)
+        size = dock.sizeHint()
+        dock.setGeometry(screen.right() - size.width() - 20, screen.bottom() - size.height() - 60,
+                         size.width(), size.height())

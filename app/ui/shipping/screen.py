@@ -36,7 +36,7 @@ from app.services.uow import UnitOfWork
 from app.shipping import manifest as manifests
 from app.shipping import printers, printqueue, service
 from app.shipping.rates import ParcelSpec
-from app.ui.common import run_action
+from app.ui.common import run_action, scrolling
 from app.ui.shipping.preview import PdfPreview
 from app.ui.shipping.worker import PrintQueueThread
 from db.models.shipping import Carrier, Manifest, Parcel, PrinterAssignment
@@ -162,7 +162,7 @@ class ShippingScreen(QWidget):
 
         self.preview = PdfPreview()
         splitter = QSplitter()
-        splitter.addWidget(left_widget)
+        splitter.addWidget(scrolling(left_widget))
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.services import supervision as sv
-from app.ui.common import run_action
+from app.ui.common import compact_combo, run_action
 from app.ui.feedback import colour
 from app.ui.queue.model import MIME_ORDERS
 from app.ui.queue.view import QueueView
@@ -122,14 +122,17 @@ class SupervisorBoard(QWidget):
         self.release_button = QPushButton(self.tr("R&elease"))
         self.release_button.clicked.connect(self.release)
 
+        for combo in (self.target_station, self.target_warehouse):
+            compact_combo(combo)
+        # Two rows of about equal width, so the board fits a 1366-pixel bench monitor in either language.
         row1 = QHBoxLayout()
         row1.addWidget(self.selection_label)
         row1.addStretch()
-        for w in (self.target_station, self.to_station_button, self.target_warehouse, self.to_warehouse_button,
-                  self.priority, self.priority_button):
+        for w in (self.target_station, self.to_station_button, self.target_warehouse, self.to_warehouse_button):
             row1.addWidget(w)
         row2 = QHBoxLayout()
-        row2.addStretch()
+        row2.addWidget(self.priority)
+        row2.addWidget(self.priority_button)
         row2.addWidget(self.reason, 1)
         row2.addWidget(self.hold_button)
         row2.addWidget(self.release_button)
