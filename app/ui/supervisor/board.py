@@ -123,7 +123,7 @@ class SupervisorBoard(QWidget):
         self.release_button.clicked.connect(self.release)
 
         for combo in (self.target_station, self.target_warehouse):
-            compact_combo(combo)
+            compact_combo(combo, characters=22)
         # Two rows of about equal width, so the board fits a 1366-pixel bench monitor in either language.
         row1 = QHBoxLayout()
         row1.addWidget(self.selection_label)
