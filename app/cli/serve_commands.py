@@ -77,7 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
     from app.context import open_context
     from app.intake.webhook import parse_listen
     from app.notify.worker import Notifier
-    from app.web.server import create_app
+    from app.web.server import serving_app
 
     host, port = parse_listen(args.listen)
     if args.workers is not None and args.workers < 1:
@@ -96,7 +96,7 @@ def _serve(args: argparse.Namespace) -> int:
           file=sys.stderr)
     try:
         if args.workers == 1:
-            app = create_app(ctx, access_log_enabled=not args.no_access_log)
+            app = serving_app(ctx, access_log_enabled=not args.no_access_log)
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                         server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         else:
