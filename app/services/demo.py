@@ -206,7 +206,7 @@ def seed_reference(ctx: Context, seed: int = 1) -> None:
 
         for username, display, role, badge, pin in DEMO_USERS:
             s.add(User(username=username, display_name=display, role=role, badge_code=badge, pin_hash=hash_pin(pin),
-                       language="zh_CN" if username.endswith(("2", "4")) else "en"))
+                       language="zh_CN" if username.endswith(("2", "4")) else ""))
         by_code = {w.code: w for w in warehouses}
         for name, code in STATIONS:
             s.add(Station(name=name, warehouse_id=by_code[code].id, kind="pack"))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from app.services import supervision
-from app.ui.app import release_memory
+from app.ui.app import normalise_language, release_memory
 from app.ui.common import run_action
 from app.ui.feedback import Feedback, colour
 from app.ui.login import LoginScreen
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.language = language
         self.feedback = feedback or Feedback(self)
         self.env: ScreenEnv | None = None
+        self._station_language: str | None = None  # while a user works in a language of their own
         self.screens = _Screens(self._build_screen)
         self.presence = Presence(ctx, station, self)
         # A moment after a screen is built (and its modules imported), what the imports left is given back.
@@ -172,7 +173,14 @@ class MainWindow(QMainWindow):
         )
         run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, user.id))
         self.presence.start()
-        self._build_work_area()
+        # Stations are shared across shifts: the screens speak the language of whoever logs in, and the
+        # station's own again after they log out.
+        preferred = normalise_language(user.language) if user.language else self.language
+        if preferred != self.language:
+            self._station_language = self.language
+            self.language_change_requested.emit(preferred)  # rebuilds the work area in that language
+        else:
+            self._build_work_area()
         self.feedback.good(self.tr("Welcome, %1.").replace("%1", user.display_name))
 
     def logout(self) -> None:
@@ -181,7 +189,11 @@ class MainWindow(QMainWindow):
         self.presence.stop()
         run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
         self.env = None
-        self.show_login()
+        station_language, self._station_language = self._station_language, None
+        if station_language is not None and station_language != self.language:
+            self.language_change_requested.emit(station_language)  # rebuilds the log-in screen
+        else:
+            self.show_login()
 
     def apply_settings(self) -> None:
         """The settings screen saved: the window picks up a new language."""

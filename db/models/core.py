@@ -191,7 +191,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     badge_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    # The language the screens switch to when this user logs in; "" keeps the station's own.
+    language: Mapped[str] = mapped_column(String(8), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

@@ -57,3 +57,27 @@ def test_command_barcodes_log_out_and_claim(window, qtbot):
     assert window.feedback.history[-1][0] == "bad"
     window.handle_scan("CMD:LOG-OUT")
     assert window.env is None
+
+
+def test_the_screens_speak_the_language_of_whoever_logs_in(window, qtbot, ctx, station_app):
+    """A shared station: a packer who reads Chinese gets Chinese screens at an English station, and the station
+    is English again for the next one to log in; a user with no language of their own keeps the station's."""
+    from sqlalchemy import update
+
+    from app.ui.app import install_language
+    from db.models import User
+
+    with ctx.sessions() as s, s.begin():
+        s.execute(update(User).where(User.username == "packer2").values(language="zh_CN"))
+    try:
+        window.handle_scan("BADGE-PACKER-2")
+        assert window.env.username == "packer2" and window.language == "zh_CN"
+        assert window.tabs.tabText(0) == "订单队列"
+        assert window.screens["queue"].packer  # the work area is whole after the switch
+        window.logout()
+        assert window.language == "en" and window.stack.currentWidget() is window.login
+        assert window.login.badge.placeholderText() == "Badge"
+        window.handle_scan("BADGE-PACKER-1")  # no language of their own
+        assert window.language == "en" and window.tabs.tabText(0) == "Order queue"
+    finally:
+        install_language(station_app, "en")
