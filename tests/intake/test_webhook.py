@@ -6,8 +6,9 @@ import warnings
 
 import httpx
 import pytest
-with warnings.catch_warnings():  # starlette 1.x prefers httpx2 for its TestClient; httpx still works
-    warnings.simplefilter("ignore", DeprecationWarning)
+with warnings.catch_warnings():
+    # starlette 1.x prefers httpx2 for its TestClient (a StarletteDeprecationWarning, a UserWarning); httpx works
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from app.errors import InvalidInput
