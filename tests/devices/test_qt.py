@@ -7,7 +7,7 @@ import json
 import threading
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
@@ -239,6 +239,32 @@ def test_demo_mode_devices_and_virtual_scanner_dock(qtbot):
         with qtbot.waitSignal(bridge.weighed, timeout=3000):
             demo.scale.set_weight(812.0)
     finally:
+        bridge.stop()
+        bridge.wedge.uninstall()
+        demo.close()
+
+
+class _SwitchingWindow(_Window):
+    language_change_requested = Signal(str)
+
+
+def test_the_virtual_scanner_speaks_the_new_language_after_a_switch(qtbot, qapp):
+    from app.ui.app import install_language
+
+    window = _SwitchingWindow()
+    qtbot.addWidget(window)
+    window.language_change_requested.connect(lambda language: install_language(qapp, language))
+    bridge = attach_to_window(window, Settings(), demo=True)
+    demo = bridge.demo_devices
+    try:
+        dock = window.findChild(QWidget, "virtualScannerDock")
+        assert dock.windowTitle() == "Virtual scanner" and dock.widget().scan_button.text() == "Scan"
+        window.language_change_requested.emit("zh_CN")
+        assert dock.windowTitle() == "虚拟扫描枪" and dock.widget().scan_button.text() != "Scan"
+        dock.widget().scan("]E04006381333931")  # the new scanner still reaches the window
+        qtbot.waitUntil(lambda: window.scans == ["]E04006381333931"], timeout=3000)
+    finally:
+        install_language(qapp, "en")
         bridge.stop()
         bridge.wedge.uninstall()
         demo.close()

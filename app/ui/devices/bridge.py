@@ -156,7 +156,8 @@ def attach_to_window(window, settings, *, demo: bool | None = None) -> DeviceBri
     ``window.handle_scan(text)`` (see :func:`scan_text`); input that was not understood and devices coming
     and going are shown through ``window.feedback`` when there is one. In demo mode (``demo``, or
     ``settings.extra["demo"]``) the simulated devices of :class:`app.ui.devices.demo.DemoDevices` are
-    started too, with the on-screen virtual scanner in a dock. The bridge is kept as
+    started too, with the on-screen virtual scanner in a dock (built again in the new language when the window
+    emits ``language_change_requested``). The bridge is kept as
     ``window.device_bridge``; everything stops when the application quits."""
     from PySide6.QtCore import QCoreApplication
 
@@ -216,9 +217,20 @@ def _add_virtual_scanner_dock(window, demo_devices) -> None:
 
     if not isinstance(window, QMainWindow):
         return
-    dock = QDockWidget(QDockWidget.tr("Virtual scanner"), window)
+    dock = QDockWidget(window)
     dock.setObjectName("virtualScannerDock")
-    dock.setWidget(demo_devices.virtual_scanner(parent=dock))
+
+    def fill(_language: str = "") -> None:
+        old = dock.widget()
+        dock.setWindowTitle(QDockWidget.tr("Virtual scanner"))
+        dock.setWidget(demo_devices.virtual_scanner(parent=dock))
+        if old is not None:
+            old.deleteLater()
+
+    fill()
+    if hasattr(window, "language_change_requested"):
+        # Connected after the window's own switch, so the scanner is built again once the new language is in.
+        window.language_change_requested.connect(fill)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     from app.ui.main_window import PREFERRED_SIZE
 
