@@ -949,6 +949,10 @@
         <translation>主管已将订单 %1 从本工作站撤回。已包装的进度会保留。</translation>
     </message>
     <message>
+        <source>Order %1 is still open at this station: finish it first.</source>
+        <translation>订单 %1 仍在本工作站处理中：请先完成它。</translation>
+    </message>
+    <message>
         <source>No order is waiting for this station.</source>
         <translation>没有等待本工作站处理的订单。</translation>
     </message>

@@ -158,6 +158,7 @@ ZH_CN = {
     "Order %1 was taken away from this station by a supervisor. What you packed is kept.": "主管已将订单 %1 从本工作站撤回。已包装的进度会保留。",
     "No order is waiting for this station.": "没有等待本工作站处理的订单。",
     "Order %1 is yours: start packing.": "订单 %1 已归您：开始包装。",
+    "Order %1 is still open at this station: finish it first.": "订单 %1 仍在本工作站处理中：请先完成它。",
     "Found %n order(s).": "找到 %n 个订单。",
     "No order matches %1.": "没有与 %1 匹配的订单。",
     "All statuses": "全部状态",

@@ -318,6 +318,14 @@ class QueueScreen(QWidget):
     def next_order(self) -> None:
         if not self.packer:
             return
+        self._load_current()
+        if self.current_number:
+            # One order at a time at a pack bench, as the pack screen's own NEXT ORDER: an unfinished order is
+            # packed to the end, or shipped short with a supervisor, before the station takes another.
+            message = self.tr("Order %1 is still open at this station: finish it first.").replace("%1", self.current_number)
+            self.env.feedback.info(message)
+            self.env.open_screen("pack")
+            return
         ok, order = run_action(self.env.feedback, lambda: claim_next(self.env.ctx.sessions, self.env.station, self.env.actor))
         if not ok:
             return
