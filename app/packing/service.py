@@ -1164,8 +1164,11 @@ class PackService:
                                       needs, flags))
             boxes = []
             open_box = None
+            # Every box's unit count in one read (the order's items, by its serial index), not one read a box.
+            units_in = dict(s.execute(select(PackBoxItem.box_id, func.sum(PackBoxItem.quantity))
+                                      .where(PackBoxItem.order_id == order.id).group_by(PackBoxItem.box_id)).all())
             for box in s.scalars(select(PackBox).where(PackBox.order_id == order.id).order_by(PackBox.seq)):
-                units = s.scalar(select(func.coalesce(func.sum(PackBoxItem.quantity), 0)).where(PackBoxItem.box_id == box.id)) or 0
+                units = units_in.get(box.id) or 0
                 boxes.append(BoxView(box.seq, box.state, box.carton_code, int(units), box.expected_weight_g,
                                      box.measured_weight_g, box.weight_ok, tuple(box.materials or ())))
                 if box.state == "open":

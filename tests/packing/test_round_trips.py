@@ -95,3 +95,20 @@ def test_each_box_expects_the_weight_of_its_own_items(ctx, bench, make_service, 
         assert _item_weight(boxes[0], s) == weights["P-SHIRT"] + weights["P-MUG"]
         assert _item_weight(boxes[1], s) == weights["P-BOOK"] + 2 * weights["P-CABLE"]
 
+
+
+def test_the_pack_view_reads_as_often_for_three_boxes_as_for_one(ctx, bench, make_service, order_factory):
+    number = order_factory([("P-CABLE", 4)])
+    service = make_service(label=False)
+    service.open(number)
+    service.view()
+    service.scan(bench.gtins["P-CABLE"])
+    with RoundTrips(ctx.engine) as one_box:
+        assert [box.units for box in service.view().boxes] == [1]
+    for _ in range(2):
+        assert service.scan("CMD:CLOSE-BOX").verdict == OK
+        assert service.scan(bench.gtins["P-CABLE"]).verdict == OK
+    with RoundTrips(ctx.engine) as three_boxes:
+        view = service.view()
+    assert [(box.seq, box.units) for box in view.boxes] == [(1, 1), (2, 1), (3, 1)]
+    assert three_boxes.count == one_box.count, three_boxes.statements
