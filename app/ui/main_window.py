@@ -54,6 +54,7 @@ class _Screens(dict):
         except KeyError:
             return default
 
+
 # Room for the queue's columns and the pack screen's large type; a smaller screen gets the window maximised.
 PREFERRED_SIZE = QSize(1400, 860)
 # The title bar's height, about: a screen's available height already leaves out its task bar.
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self) -> None:
         """The settings screen saved: the window picks up a new language."""
         settings = self.ctx.settings
+        self._station_language = None  # the language just saved is the station's own from now on
         if settings.language != self.language:
             self.language_change_requested.emit(settings.language)
 

@@ -79,5 +79,12 @@ def test_the_screens_speak_the_language_of_whoever_logs_in(window, qtbot, ctx, s
         assert window.login.badge.placeholderText() == "Badge"
         window.handle_scan("BADGE-PACKER-1")  # no language of their own
         assert window.language == "en" and window.tabs.tabText(0) == "Order queue"
+        window.logout()
+        # Settings saved during a session make the language on screen the station's own.
+        window.handle_scan("BADGE-PACKER-2")
+        window.open_screen("settings")
+        window.screens["settings"].save_button.click()
+        window.logout()
+        assert window.language == "zh_CN" and ctx.settings.language == "zh_CN"
     finally:
         install_language(station_app, "en")
