@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             return
         self.presence.stop()
         run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
+        self.env.close()
         self.env = None
         station_language, self._station_language = self._station_language, None
         if station_language is not None and station_language != self.language:
@@ -354,4 +355,6 @@ class MainWindow(QMainWindow):
         if self.env is not None:
             run_action(self.feedback, lambda: supervision.sign_in(self.ctx.sessions, self.station, None))
         self._clear_work_area()
+        if self.env is not None:
+            self.env.close()
         super().closeEvent(event)

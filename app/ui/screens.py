@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.context import Context
     from app.sync.qt import SyncBridge
     from app.ui.feedback import Feedback
+    from app.ui.shipping.worker import PrintQueueThread
 
 
 @dataclass
@@ -41,10 +42,26 @@ class ScreenEnv:
     sync: "SyncBridge | None" = None
     open_screen: Callable[[str], None] = field(default=lambda name: None)
     apply_settings: Callable[[], None] = field(default=lambda: None)
+    _print_queue: "PrintQueueThread | None" = field(default=None, repr=False)
 
     @property
     def actor(self) -> Actor:
         return Actor(station=self.station, user=self.username, role=self.role)
+
+    def print_queue(self) -> "PrintQueueThread":
+        """The station's one print-queue worker, started on first use: the pack and shipping screens share it,
+        so the queue is polled once and each outcome is told once."""
+        if self._print_queue is None:
+            from app.ui.shipping.worker import station_print_queue
+
+            self._print_queue = station_print_queue(self.ctx.sessions, self.station, self.feedback)
+        return self._print_queue
+
+    def close(self) -> None:
+        """At log-out: the print queue's worker stops (a job being sent finishes first)."""
+        if self._print_queue is not None:
+            self._print_queue.stop()
+            self._print_queue = None
 
 
 @dataclass(frozen=True)

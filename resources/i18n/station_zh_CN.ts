@@ -620,18 +620,6 @@
         <source>Database back: checking %1 stored scan(s)…</source>
         <translation>数据库已恢复：正在核对 %1 次保存的扫描…</translation>
     </message>
-    <message>
-        <source>Printer not reachable: %1 waits and prints when it is back (%2)</source>
-        <translation>无法连接打印机：%1 正在等待，打印机恢复后将打印（%2）</translation>
-    </message>
-    <message>
-        <source>Printed: %1</source>
-        <translation>已打印：%1</translation>
-    </message>
-    <message>
-        <source>Check the printer: %1 (%2)</source>
-        <translation>请检查打印机：%1（%2）</translation>
-    </message>
 </context>
 <context>
     <name>Payment</name>
@@ -831,6 +819,29 @@
     <message>
         <source>Scan the bin label</source>
         <translation>扫描货位标签</translation>
+    </message>
+</context>
+<context>
+    <name>PrintQueue</name>
+    <message>
+        <source>Printed: %1</source>
+        <translation>已打印：%1</translation>
+    </message>
+    <message>
+        <source>Printer not reachable: %1 waits and prints when it is back (%2)</source>
+        <translation>无法连接打印机：%1 正在等待，打印机恢复后将打印（%2）</translation>
+    </message>
+    <message>
+        <source>Check the printer, it may have printed part: %1 (%2)</source>
+        <translation>请检查打印机，可能已打印了一部分：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Cannot print: %1 (%2)</source>
+        <translation>无法打印：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Print queue: %1</source>
+        <translation>打印队列：%1</translation>
     </message>
 </context>
 <context>
@@ -1837,10 +1848,6 @@
         <translation>打印机</translation>
     </message>
     <message>
-        <source>Print queue: %1</source>
-        <translation>打印队列：%1</translation>
-    </message>
-    <message>
         <source>Order number, tracking number or SSCC (type or scan)</source>
         <translation>订单号、运单号或 SSCC（输入或扫描）</translation>
     </message>
@@ -2115,22 +2122,6 @@
     <message>
         <source>The job goes to the printer again.</source>
         <translation>任务将重新发送到打印机。</translation>
-    </message>
-    <message>
-        <source>Printed: %1</source>
-        <translation>已打印：%1</translation>
-    </message>
-    <message>
-        <source>Printer not reachable, the job waits: %1</source>
-        <translation>无法连接打印机，任务等待中：%1</translation>
-    </message>
-    <message>
-        <source>Check the printer, it may have printed part: %1</source>
-        <translation>请检查打印机，可能只打印了一部分：%1</translation>
-    </message>
-    <message>
-        <source>Cannot print: %1</source>
-        <translation>无法打印：%1</translation>
     </message>
 </context>
 <context>

@@ -54,12 +54,12 @@ def screen(shipping_ctx, qtbot, tmp_path):
         uow.commit()
     env = ScreenEnv(ctx=shipping_ctx, station="SHIP-1", user_id=1, username="alice", display_name="Alice",
                     role="shipping", feedback=Feedback(sound=False))
-    widget = ShippingScreen(env, start_worker=True)
+    widget = ShippingScreen(env)
     widget.printer = printer
     widget.resize(1280, 800)
     qtbot.addWidget(widget)
     yield widget
-    widget.shutdown()
+    env.close()
     printer.sock.close()
 
 

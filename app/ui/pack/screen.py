@@ -34,7 +34,6 @@ from app.packing.offline import STORED, OfflineScans, ReplayOutcome, Replayer, S
 from app.packing.service import COMPLETE, OK, SCAN_ITEM, Answer, PackService, PackView
 from app.ui.common import run_action
 from app.ui.feedback import WARN_COLOUR, colour
-from app.ui.shipping.worker import PrintQueueThread
 from app.ui.texts import status_name
 
 log = logging.getLogger(__name__)
@@ -100,11 +99,10 @@ class PackScreen(QWidget):
             on_outcome=self._replay.outcome.emit, on_state=self._replay.state.emit, on_done=self._replay.done.emit)
         self.offline.on_stored = self.replayer.wake
         self.replayer.start()
-        # A label that meets an offline printer waits on the durable print queue: retried from here (the
-        # packer may never open the shipping screen), and the packer is told it waits and when it printed.
-        self.print_queue = PrintQueueThread(env.ctx.sessions, env.station, parent=self)
-        self.print_queue.reported.connect(self._on_print_outcomes)
-        self.print_queue.start()
+        # A label that meets an offline printer waits on the durable print queue: retried from the moment the
+        # pack screen is up (the packer may never open the shipping screen); the packer is told it waits and
+        # when it printed.
+        env.print_queue()
         self.view_data: PackView | None = None
         self.last_answer: Answer | None = None
         self._handoff = _HandOff(self)
@@ -426,17 +424,6 @@ class PackScreen(QWidget):
             self.refresh()
         self.show_answer(Answer(OK, summary, "replay_done", SCAN_ITEM, self.view_data.number if self.view_data else None))
 
-    def _on_print_outcomes(self, outcomes: list) -> None:
-        for outcome in outcomes:
-            if outcome.state == "queued":
-                self.env.feedback.bad(self.tr("Printer not reachable: %1 waits and prints when it is back (%2)")
-                                      .replace("%1", outcome.description).replace("%2", outcome.message))
-            elif outcome.state == "done":
-                self.env.feedback.info(self.tr("Printed: %1").replace("%1", outcome.description))
-            else:
-                self.env.feedback.bad(self.tr("Check the printer: %1 (%2)").replace("%1", outcome.description)
-                                      .replace("%2", outcome.message))
-
     # --- live ----------------------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -470,7 +457,6 @@ class PackScreen(QWidget):
 
     def shutdown(self) -> None:
         self.replayer.stop()
-        self.print_queue.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         self.offline.journal.close()

@@ -46,9 +46,6 @@ ZH_CN = {
     "— (%1)": "—（%1）",
     "Database unreachable: %1 scan(s) stored at this station": "无法连接数据库：本工位已保存 %1 次扫描",
     "Database back: checking %1 stored scan(s)…": "数据库已恢复：正在核对 %1 次保存的扫描…",
-    "Printer not reachable: %1 waits and prints when it is back (%2)": "无法连接打印机：%1 正在等待，打印机恢复后将打印（%2）",
-    "Printed: %1": "已打印：%1",
-    "Check the printer: %1 (%2)": "请检查打印机：%1（%2）",
     "Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, "
     "CMD:REPRINT; a supervisor's badge approves a partial shipment.":
         "仅用扫描枪：扫描商品；扫描数字可计入大批量行的剩余数量；CMD:CLOSE-BOX 封箱、CMD:CANCEL 取消、"

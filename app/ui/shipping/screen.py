@@ -38,7 +38,6 @@ from app.shipping import printers, printqueue, service
 from app.shipping.rates import ParcelSpec
 from app.ui.common import run_action, scrolling
 from app.ui.shipping.preview import PdfPreview
-from app.ui.shipping.worker import PrintQueueThread
 from db.models.shipping import Carrier, Manifest, Parcel, PrinterAssignment
 
 KINDS = ("label", "packing_slip", "manifest")
@@ -62,7 +61,7 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 class ShippingScreen(QWidget):
-    def __init__(self, env, parent: QWidget | None = None, *, start_worker: bool = True) -> None:
+    def __init__(self, env, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
         self.ctx = env.ctx
@@ -77,11 +76,8 @@ class ShippingScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
-        self.queue_thread = PrintQueueThread(self.ctx.sessions, env.station, parent=self)
-        self.queue_thread.reported.connect(self.on_print_outcomes)
-        self.queue_thread.failed.connect(lambda msg: self.env.feedback.bad(self.tr("Print queue: %1").replace("%1", msg)))
-        if start_worker:
-            self.queue_thread.start()
+        self.queue_thread = env.print_queue()
+        self.queue_thread.reported.connect(self.refresh_queue)  # the operator is told by the queue's own report
         self.refresh_closeout()
         self.load_printers()
         self.refresh_queue()
@@ -618,22 +614,7 @@ class ShippingScreen(QWidget):
         self.refresh_queue()
         return ok
 
-    def on_print_outcomes(self, outcomes: list) -> None:
-        for o in outcomes:
-            if o.state == "done":
-                self.env.feedback.info(self.tr("Printed: %1").replace("%1", o.description))
-            elif o.state == "queued":
-                self.env.feedback.bad(self.tr("Printer not reachable, the job waits: %1").replace("%1", o.message))
-            elif o.state == "uncertain":
-                self.env.feedback.bad(self.tr("Check the printer, it may have printed part: %1").replace("%1", o.message))
-            else:
-                self.env.feedback.bad(self.tr("Cannot print: %1").replace("%1", o.message))
-        self.refresh_queue()
-
     # --- screen protocol ---------------------------------------------------------------------------------------
     def on_change(self, topic: str, key: str) -> None:
         if topic in ("order", "parcel"):
             self.refresh_closeout()
-
-    def shutdown(self) -> None:
-        self.queue_thread.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from app.shipping import printqueue
 
@@ -79,3 +79,29 @@ class PrintQueueThread(QObject):
             self._stop.emit()
             self.thread.quit()
             self.thread.wait(5000)
+
+
+def report_outcomes(feedback, outcomes: list[printqueue.Outcome]) -> None:
+    """Tell the operator what became of each job the queue sent, whichever screen queued it."""
+    translate = QCoreApplication.translate
+    for o in outcomes:
+        if o.state == "done":
+            feedback.info(translate("PrintQueue", "Printed: %1").replace("%1", o.description))
+            continue
+        if o.state == "queued":
+            text = translate("PrintQueue", "Printer not reachable: %1 waits and prints when it is back (%2)")
+        elif o.state == "uncertain":
+            text = translate("PrintQueue", "Check the printer, it may have printed part: %1 (%2)")
+        else:
+            text = translate("PrintQueue", "Cannot print: %1 (%2)")
+        feedback.bad(text.replace("%1", o.description).replace("%2", o.message))
+
+
+def station_print_queue(sessions, station: str, feedback) -> PrintQueueThread:
+    """The station's one print-queue worker, started, its outcomes and failures told through ``feedback``."""
+    queue = PrintQueueThread(sessions, station)
+    queue.reported.connect(lambda outcomes: report_outcomes(feedback, outcomes))
+    queue.failed.connect(
+        lambda message: feedback.bad(QCoreApplication.translate("PrintQueue", "Print queue: %1").replace("%1", message)))
+    queue.start()
+    return queue
