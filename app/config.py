@@ -84,6 +84,17 @@ class Settings:
     def to_mapping(self) -> dict[str, Any]:
         return asdict(self)
 
+    def extra_int(self, name: str, default: int) -> int:
+        """The whole-number setting ``extra[name]``, ``default`` when unset; anything else is the operator's to fix."""
+        from app.errors import InvalidInput
+
+        raw = (self.extra or {}).get(name)
+        if raw is None or raw == "":
+            return default
+        if isinstance(raw, bool) or not str(raw).strip().isdigit():
+            raise InvalidInput(f"the setting {name} must be a whole number, not {raw!r}")
+        return int(raw)
+
 
 def load_settings(db_url: str | None = None, path: Path | None = None) -> Settings:
     path = path or config_path()

@@ -84,18 +84,14 @@ def _serve(args: argparse.Namespace) -> int:
         raise InvalidInput("--workers must be 1 or more")
     _check_bind(host, port, args.listen)
     ctx = open_context(args.db, migrate_schema=None)
-    if args.workers is None:
-        # One Python process uses one core: the tracking page under load wants every core.
-        configured = str((ctx.settings.extra or {}).get("web_workers") or "")
-        if configured and not configured.isdigit():
-            raise InvalidInput(f"the setting web_workers must be a whole number, not {configured!r}")
-        args.workers = max(1, int(configured) if configured else (os.cpu_count() or 1))
+    # One Python process uses one core: the tracking page under load wants every core.
+    workers = args.workers or max(1, ctx.settings.extra_int("web_workers", os.cpu_count() or 1))
     _log_to_stderr()
     notifier = None if args.no_notify else Notifier(ctx).start()
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
           file=sys.stderr)
     try:
-        if args.workers == 1:
+        if workers == 1:
             app = serving_app(ctx, access_log_enabled=not args.no_access_log)
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                         server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
@@ -105,7 +101,7 @@ def _serve(args: argparse.Namespace) -> int:
             if not ((ctx.settings.extra or {}).get("web_secret") or os.environ.get("STATION_WEB_SECRET")):
                 # Every worker must sign and check the forms' CSRF field with the same key.
                 os.environ["STATION_WEB_SECRET"] = os.urandom(24).hex()
-            uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=args.workers,
+            uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=workers,
                         log_level="warning", access_log=False, lifespan="off", server_header=False,
                         timeout_keep_alive=KEEP_ALIVE_SECONDS)
     finally:

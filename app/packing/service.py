@@ -241,7 +241,7 @@ class PackService:
     # --- settings --------------------------------------------------------------------------------------
     @property
     def bulk_threshold(self) -> int:
-        return int(self.settings.extra.get("pack_bulk_threshold", DEFAULT_BULK_THRESHOLD))
+        return self.settings.extra_int("pack_bulk_threshold", DEFAULT_BULK_THRESHOLD)
 
     @property
     def tolerance_percent(self) -> float:
@@ -249,7 +249,7 @@ class PackService:
 
     @property
     def tolerance_min_g(self) -> int:
-        return int(self.settings.extra.get("weight_tolerance_min_g", 20))
+        return self.settings.extra_int("weight_tolerance_min_g", 20)
 
     # --- opening an order ------------------------------------------------------------------------------
     def _station_row_id(self, s: Session) -> int:

@@ -201,9 +201,14 @@ def _read_engine(ctx: Context, connections: int):
                        isolation_level="AUTOCOMMIT", pool_size=connections, max_overflow=0)
 
 
+DB_THREADS = 8  # database work at once per worker (extra.web_db_threads), and the site's read connections
+PAGE_CACHE = 4096  # tracking pages kept rendered per worker (extra.web_page_cache)
+WARM_CONNECTIONS = 2  # read connections opened before the first request; the rest open as the load asks
+
+
 class CustomerSite:
-    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0, db_threads: int = 8,
-                 page_cache: int = 4096) -> None:
+    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0,
+                 db_threads: int = DB_THREADS, page_cache: int = PAGE_CACHE) -> None:
         self.ctx = ctx
         # Database work runs on at most this many threads at once: more only fight over the GIL and the
         # connection pool while every customer waits longer.
@@ -226,14 +231,15 @@ class CustomerSite:
             self.reads.dispose()
 
     def warm_up(self) -> None:
-        """Before the first customer: the templates compiled, and every read connection open with the page stamp
-        planned once on it (a new PostgreSQL backend reads its catalogue first). After a restart, the first
-        customers' pages then cost what the hundredth's do."""
+        """Before the first customer: the templates compiled, and the first read connections open with the page
+        stamp planned once on each (a new PostgreSQL backend reads its catalogue first). After a restart, the
+        first customers' pages then cost what the hundredth's do; only :data:`WARM_CONNECTIONS` a worker, so that
+        many workers do not hold the shared server's connections before anyone asks for a page."""
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
         if self.reads is None:
             return
-        connections = [self.reads.connect() for _ in range(self.reads.pool.size())]
+        connections = [self.reads.connect() for _ in range(min(WARM_CONNECTIONS, self.reads.pool.size()))]
         try:
             for connection in connections:
                 customer.page_stamp(connection, "warm-up-token-opens-no-page")
@@ -374,15 +380,14 @@ class CustomerSite:
         """The plain tracking page of ``token`` in ``lang`` (no notice, no error), with :data:`CSRF_MARK` for
         the forms' CSRF field: from the page cache when the database's stamp says it is still true, else built
         and kept. None when the token opens no page. Runs on a database thread."""
-        for attempt in (1, 2):
-            try:
-                return self._kept_page(token, lang)
-            except DBAPIError as exc:
-                # No pre-ping on the site's connections: one the server dropped fails once, is thrown away, and
-                # the page is read again on a fresh one.
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-        return None
+        try:
+            return self._kept_page(token, lang)
+        except DBAPIError as exc:
+            # No pre-ping on the site's connections: one the server dropped fails once, is thrown away, and the
+            # page is read again on a fresh one.
+            if not exc.connection_invalidated:
+                raise
+        return self._kept_page(token, lang)
 
     def _kept_page(self, token: str, lang: str) -> KeptPage | None:
         now = utcnow()
@@ -581,10 +586,8 @@ def serving_app(ctx: Context, *, access_log_enabled: bool = True):
 def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any):
     """The whole HTTP side over an open context: customer pages, carrier events and, when a webhook secret
     is configured, the order webhooks."""
-    extra = ctx.settings.extra or {}
-    options.setdefault("db_threads", int(extra.get("web_db_threads") or 8))
-    if extra.get("web_page_cache") is not None:
-        options.setdefault("page_cache", int(extra["web_page_cache"]))
+    options.setdefault("db_threads", ctx.settings.extra_int("web_db_threads", DB_THREADS))
+    options.setdefault("page_cache", ctx.settings.extra_int("web_page_cache", PAGE_CACHE))
     site = CustomerSite(ctx, **options)
     routes = site.routes()
     if ctx.settings.webhook_secret:

@@ -401,6 +401,10 @@ def customer_figures(base: str, tokens: list[str], count: int, seconds: int, wor
          "backend": "postgresql", "goal": 0},
         {"name": f"tracking page, server CPU time per view, {who}", "value": round(cpu_ms, 2), "unit": "ms",
          "backend": "postgresql", "goal": None},
+        {"name": f"tracking page, worst view, {who}", "value": found["max_ms"], "unit": "ms", "backend": "postgresql",
+         "goal": None},
+        {"name": f"the load tool's own CPU time per view, {who}", "value": found["client_cpu_ms_per_view"],
+         "unit": "ms", "backend": "postgresql", "goal": None},
     ]
 
 
