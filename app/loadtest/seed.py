@@ -17,7 +17,6 @@ from typing import Iterator
 from sqlalchemy import func, select
 
 from app.context import Context
-from app.domain.rules import RuleSettings
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
 from app.services import demo
 from app.services.intake import ImportSummary, Intake
@@ -106,7 +105,7 @@ def seed_load(ctx: Context, orders: int, stations: int, printer_dir: Path, seed:
         raise RuntimeError("the demo catalogue has no well-stocked product to order")
     now = datetime.now(timezone.utc).replace(microsecond=0)
     intake = Intake(ctx.sessions, ctx.settings, Actor.system("INTAKE"), batch_size=2000)
-    limit = RuleSettings.from_mapping(ctx.settings.review_rules).large_amount_cents
+    limit = intake.rules.large_amount_cents
     summary = intake.run(load_orders(products, orders, seed, now, limit))
     with ctx.sessions() as s:
         allocated = s.scalar(select(func.count()).select_from(Order).where(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterator
@@ -24,9 +23,9 @@ from app.picking.layouts import load_layout
 from app.routing.layout import Layout
 from app.services import demo_stages
 from app.services.auth import hash_pin
-from app.services.intake import ImportSummary, Intake, objects_frozen
+from app.services.intake import ImportSummary, Intake
 from app.services.uow import Actor
-from db.bulk import indexes_deferred
+from db.bulk import indexes_deferred, objects_frozen
 from db.models import (
     Bin,
     Coupon,
@@ -300,11 +299,8 @@ BULK_KEEP = ("ix_reservations_order_id",)
 
 
 @contextlib.contextmanager
-def _bulk_load(ctx: Context, fresh: bool) -> Iterator[None]:
-    """A fresh demo database (no orders yet) is filled with bulk-load settings: nothing real can be lost."""
-    if not fresh:
-        yield
-        return
+def _bulk_load(ctx: Context) -> Iterator[None]:
+    """Bulk-load settings, for a fresh demo database only (no orders yet): nothing real can be lost."""
     with fresh_database_load(ctx.engine), indexes_deferred(ctx.engine, BULK_TABLES, keep=BULK_KEEP):
         yield
 
@@ -333,9 +329,8 @@ def seed(
         if progress:
             progress("intake", done, orders)
 
-    if bulk_load is None:
-        bulk_load = orders >= BULK_LOAD_FROM
-    with objects_frozen(), _bulk_load(ctx, fresh=already == 0 and bulk_load):
+    bulk = already == 0 and (orders >= BULK_LOAD_FROM if bulk_load is None else bulk_load)
+    with objects_frozen(), (_bulk_load(ctx) if bulk else contextlib.nullcontext()):
         summary = intake.run(generator.orders(orders, start=already + 1), progress=step)
         demo_stages.advance_demo_orders(ctx, seed, now, progress=progress)
     with ctx.sessions() as s:

@@ -22,7 +22,6 @@ from sqlalchemy import delete, func, select, update
 from app.context import Context
 from app.domain import lifecycle as lc
 from app.errors import StationError
-from app.services.intake import objects_frozen
 from app.shipping import sscc as sscc_mod, tracking
 from app.shipping.carriers import load_options, next_serials, seed_carriers
 from app.shipping.rates import Destination, Quote, Requirement, ship_date_for, shop
@@ -79,12 +78,6 @@ def advance_demo_orders(ctx: Context, seed: int, now: datetime, progress: Callab
         for sid, name, wid in s.execute(select(Station.id, Station.name, Station.warehouse_id)):
             stations.setdefault(wid, []).append((sid, name))
         packers = [u for (u,) in s.execute(select(User.username).where(User.role == "packer").order_by(User.id))]
-    with objects_frozen():  # the million order ids stay out of the collector's way
-        _advance(ctx, ids, stations, packers, rng, now, labeller, progress)
-
-
-def _advance(ctx: Context, ids: list, stations, packers, rng: random.Random, now: datetime, labeller: "BulkLabeller",
-             progress: Callable[[str, int, int], None] | None) -> None:
     total = len(ids)
     for start in range(0, total, CHUNK):
         chunk = ids[start : start + CHUNK]

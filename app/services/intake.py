@@ -8,12 +8,9 @@ Every order is written together with its lines and its first events, never half.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
@@ -29,36 +26,11 @@ from app.services.catalogue import Catalogue, load_warehouses
 from app.services.confirmation import ConfirmationRun, insert_events
 from app.services.uow import Actor
 from db.base import utcnow
-from db.bulk import insert_rows, update_rows
+from db.bulk import insert_rows, objects_frozen, update_rows
 from db.models import Customer, Order, OrderLine, ReviewFlag
 
 ORDER_PREFIX = "WS"
 STATUSES = {"paid", "pending", "failed", "refunded", "partially_refunded", "authorized"}
-
-
-_frozen_depth = 0
-_frozen_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def objects_frozen() -> Iterator[None]:
-    """Keep the garbage collector off the objects that exist now, for the length of a bulk job.
-
-    A big job holds millions of live objects (a parsed 100,000-order file, a million order ids); each of
-    Python's full collections would walk them all again, and a job of many batches triggers many. Frozen,
-    they are left alone until the outermost job ends (nested jobs freeze what they added; cyclic garbage
-    made before the freeze waits until then)."""
-    global _frozen_depth
-    with _frozen_lock:
-        _frozen_depth += 1
-        gc.freeze()
-    try:
-        yield
-    finally:
-        with _frozen_lock:
-            _frozen_depth -= 1
-            if _frozen_depth == 0:
-                gc.unfreeze()
 
 
 def order_number(order_id: int) -> str:
@@ -131,13 +103,12 @@ class Intake:
 
     def run(self, records: Iterable[IncomingOrder | RecordError], progress: Callable[[int], None] | None = None) -> ImportSummary:
         summary = ImportSummary()
-        with objects_frozen():
-            for number, batch in enumerate(_batches(records, self.batch_size), start=1):
-                summary.merge(self._batch(batch))
-                if number & (number - 1) == 0:
-                    self._refresh_statistics()
-                if progress:
-                    progress(len(batch))
+        for number, batch in enumerate(_batches(records, self.batch_size), start=1):
+            summary.merge(self._batch(batch))
+            if number & (number - 1) == 0:
+                self._refresh_statistics()
+            if progress:
+                progress(len(batch))
         return summary
 
     def _refresh_statistics(self) -> None:
@@ -194,7 +165,6 @@ class Intake:
             order_ids = _next_ids(session, "orders", len(fresh))
             line_ids = iter(_next_ids(session, "order_lines", sum(len(o.lines) for o in fresh)))
             run = ConfirmationRun(session, catalogue, self._warehouses)
-            today = date.today()
 
             order_rows, line_rows, flag_rows, events = [], [], [], []
             to_confirm: list[tuple[dict[str, Any], list[Need], IncomingOrder]] = []
@@ -447,7 +417,9 @@ def import_records(
     actor: Actor | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    return Intake(sessions, settings, actor).run(records, progress)
+    """A file's records (``station import``): a bulk job, so the parsed file is kept out of the collector's way."""
+    with objects_frozen():
+        return Intake(sessions, settings, actor).run(records, progress)
 
 
 def ingest_into(sessions: sessionmaker[Session], settings: Settings, actor: Actor | None = None) -> Callable[

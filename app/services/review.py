@@ -24,6 +24,8 @@ from app.domain import lifecycle as lc
 from app.domain.rules import AddressFacts, check_address
 from app.errors import InvalidInput, StationError
 from app.services.auth import require_role
+from app.services import order_queue
+from app.services.order_queue import QueueFilter
 from app.services.orders_common import load_order, order_transaction, required_reason
 from app.services.timeline import add_event, move
 from app.services.uow import Actor
@@ -75,21 +77,17 @@ class ReviewQueue:
 
 
 def review_queue(session: Session, limit: int = 500) -> ReviewQueue:
-    """Orders waiting for a person, most urgent first (the queue's order: priority, promised ship time),
-    as light rows: a desk with forty thousand held orders lists the first ``limit`` and counts the rest."""
-    waiting = Order.status.in_(sorted(REVIEWABLE))
-    open_flags = (
-        select(func.count()).where(ReviewFlag.order_id == Order.id, ReviewFlag.resolved.is_(False))
-        .correlate(Order).scalar_subquery()
-    )
-    rows = session.execute(
-        select(Order.number, Order.status, Order.priority, open_flags)
-        .where(waiting)
-        .order_by(Order.priority.desc(), Order.promised_ship_at.asc(), Order.id.asc())
-        .limit(limit)
-    ).all()
-    entries = [ReviewEntry(*row) for row in rows]
-    total = len(entries) if len(entries) < limit else session.scalar(select(func.count()).where(waiting))
+    """Orders waiting for a person, most urgent first, read as the order queue reads them (one index walk per
+    status): a desk with forty thousand held orders lists the first ``limit`` and counts the rest."""
+    waiting = QueueFilter(statuses=tuple(sorted(REVIEWABLE)))
+    rows = order_queue.window(session, waiting, 0, limit)
+    open_flags = dict(session.execute(
+        select(ReviewFlag.order_id, func.count())
+        .where(ReviewFlag.order_id.in_([row.id for row in rows]), ReviewFlag.resolved.is_(False))
+        .group_by(ReviewFlag.order_id)
+    ).all()) if rows else {}
+    entries = [ReviewEntry(row.number, row.status, row.priority, open_flags.get(row.id, 0)) for row in rows]
+    total = len(entries) if len(entries) < limit else order_queue.count(session, waiting)
     return ReviewQueue(entries=entries, total=total)
 
 
