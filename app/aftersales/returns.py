@@ -229,7 +229,7 @@ def issue_label(session: Session, ret: Return, actor: Actor, settings: Settings 
     """Give the return a tracking number and SSCC and render its label (PDF). Issuing again re-renders it."""
     from app.shipping import sscc as sscc_mod
     from app.shipping import tracking as tn
-    from app.shipping.carriers import next_serials
+    from app.shipping.carriers import take_serials
 
     settings = settings or Settings()
     if ret.status not in ("approved", "label_issued"):
@@ -240,10 +240,11 @@ def issue_label(session: Session, ret: Return, actor: Actor, settings: Settings 
         service = _service_for(session, order)
         carrier = session.get(Carrier, service.carrier_id)
         assert carrier is not None
-        serial = next_serials(session, f"tracking:{carrier.code}")
-        ret.tracking_number = tn.make(carrier.tracking_format, serial, prefix=carrier.tracking_prefix,
+        tracking_counter, sscc_counter = f"tracking:{carrier.code}", f"sscc:{settings.gs1_company_prefix}"
+        serials = take_serials(session, {tracking_counter: 1, sscc_counter: 1})
+        ret.tracking_number = tn.make(carrier.tracking_format, serials[tracking_counter], prefix=carrier.tracking_prefix,
                                       country=carrier.origin_country, service_code=service.format_code)
-        ret.sscc = sscc_mod.make(settings.gs1_company_prefix, next_serials(session, f"sscc:{settings.gs1_company_prefix}"))
+        ret.sscc = sscc_mod.make(settings.gs1_company_prefix, serials[sscc_counter])
         ret.carrier_id, ret.service_id = carrier.id, service.id
         ret.label_issued_at = now or utcnow()
         ret.status = "label_issued"

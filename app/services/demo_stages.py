@@ -23,7 +23,7 @@ from app.context import Context
 from app.domain import lifecycle as lc
 from app.errors import StationError
 from app.shipping import sscc as sscc_mod, tracking
-from app.shipping.carriers import load_options, next_serials, seed_carriers
+from app.shipping.carriers import load_options, seed_carriers, take_serials
 from app.shipping.rates import Destination, Quote, Requirement, ship_date_for, shop
 from app.shipping.service import default_parcels
 from db.bulk import insert_rows, update_rows
@@ -296,8 +296,9 @@ class BulkLabeller:
         for carrier_id, ids in by_carrier.items():
             carrier = self.carriers[carrier_id]
             count = sum(len(chosen[i][1]) for i in ids)
-            first_tn = next_serials(session, f"tracking:{carrier.code}", count)
-            first_sscc = next_serials(session, f"sscc:{self.settings.gs1_company_prefix}", count)
+            tracking_counter, sscc_counter = f"tracking:{carrier.code}", f"sscc:{self.settings.gs1_company_prefix}"
+            firsts = take_serials(session, {tracking_counter: count, sscc_counter: count})
+            first_tn, first_sscc = firsts[tracking_counter], firsts[sscc_counter]
             n = 0
             for order_id in ids:
                 quote, specs = chosen[order_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,32 +41,42 @@ def load_options(session: Session, only_active: bool = True) -> list[ServiceOpti
 
 
 def next_serials(session: Session, name: str, count: int = 1) -> int:
-    """Reserve ``count`` consecutive serials under ``name``; returns the first. Atomic across stations: the
-    row is updated in place (PostgreSQL row lock; SQLite's writer lock), so two stations never share one.
+    """Reserve ``count`` consecutive serials under ``name``; returns the first (see :func:`take_serials`)."""
+    return take_serials(session, {name: count})[name]
 
-    On PostgreSQL the serials are taken in a short transaction of their own, as a sequence gives them: the
-    counter's row lock is held for one statement, not for the caller's whole label transaction (with sixteen
-    stations labelling at once, the SSCC counter every label shares made them label one at a time). A serial
-    taken by a label that then fails is skipped, never given twice. A counter row that the caller's own
-    transaction has just created is not visible outside it: then the caller's transaction takes the serials."""
+
+def take_serials(session: Session, wanted: dict[str, int]) -> dict[str, int]:
+    """Reserve ``count`` consecutive serials under each ``name`` of ``wanted``; returns the first of each. Atomic
+    across stations: each row is updated in place (PostgreSQL row lock; SQLite's writer lock), so two stations
+    never share one.
+
+    On PostgreSQL the serials are taken in one short transaction of their own, as a sequence gives them: the
+    counters' row locks are held for a statement each, not for the caller's whole label transaction (with sixteen
+    stations labelling at once, the SSCC counter every label shares made them label one at a time); the rows are
+    taken in name order, so two stations never wait on each other. A serial taken by a label that then fails is
+    skipped, never given twice. A counter row that the caller's own transaction has just created is not visible
+    outside it: then the caller's transaction takes those serials."""
+    last: dict[str, int | None] = dict.fromkeys(wanted)
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        engine = bind.engine if isinstance(bind, Connection) else bind
-        with engine.connect() as own:
-            value = own.execute(_increment(name, count)).scalar_one_or_none()
+        with bind.engine.connect() as own:
+            for name in sorted(wanted):
+                last[name] = own.execute(_increment(name, wanted[name])).scalar_one_or_none()
             own.commit()
+    for name, value in last.items():
         if value is not None:
-            return int(value) - count + 1
-    stmt = _increment(name, count)
-    value = session.execute(stmt).scalar_one_or_none()
-    if value is None:
-        try:
-            with session.begin_nested():
-                session.add(ShippingCounter(name=name, value=0))
-        except IntegrityError:
-            pass  # another station created it a moment ago: its row is there now
-        value = session.execute(stmt).scalar_one()
-    return int(value) - count + 1
+            continue
+        stmt = _increment(name, wanted[name])
+        value = session.execute(stmt).scalar_one_or_none()
+        if value is None:
+            try:
+                with session.begin_nested():
+                    session.add(ShippingCounter(name=name, value=0))
+            except IntegrityError:
+                pass  # another station created it a moment ago: its row is there now
+            value = session.execute(stmt).scalar_one()
+        last[name] = value
+    return {name: int(value) - wanted[name] + 1 for name, value in last.items()}
 
 
 def _increment(name: str, count: int):

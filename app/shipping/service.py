@@ -41,7 +41,7 @@ from app.services.timeline import add_event, move
 from app.services.uow import Actor
 from app.sync import notify_change
 from app.shipping import label_pdf, label_zpl, sscc as sscc_mod, tracking
-from app.shipping.carriers import load_options, next_serials
+from app.shipping.carriers import load_options, take_serials
 from app.shipping.labeldata import LabelData, order_address, warehouse_address
 from app.shipping.rates import (
     Destination,
@@ -257,8 +257,9 @@ def label_order(
     option = chosen.service
     issuer = table.issuers[option.service_id]
     m = len(specs)
-    first_tn = next_serials(session, f"tracking:{issuer.carrier_code}", m)
-    first_sscc = next_serials(session, f"sscc:{settings.gs1_company_prefix}", m)
+    tracking_counter, sscc_counter = f"tracking:{issuer.carrier_code}", f"sscc:{settings.gs1_company_prefix}"
+    firsts = take_serials(session, {tracking_counter: m, sscc_counter: m})
+    first_tn, first_sscc = firsts[tracking_counter], firsts[sscc_counter]
     made: list[Parcel] = []
     for i, spec in enumerate(specs):
         number = tracking.make(

@@ -51,3 +51,19 @@ def test_a_counter_made_in_the_same_transaction_serves_it(pg_ctx):
     with pg_ctx.sessions() as s:
         assert next_serials(s, "tracking:NEW") == 1
         s.commit()
+
+
+def test_several_counters_are_taken_together(ctx):
+    """A label's tracking numbers and SSCCs in one call: one short transaction of their own on PostgreSQL, the
+    caller's for a counter it has only just made; each counter goes on from where it was."""
+    from app.shipping.carriers import take_serials
+
+    with ctx.sessions() as s:
+        assert next_serials(s, COUNTER, 4) == 1
+        s.commit()
+    with ctx.sessions() as s:
+        assert take_serials(s, {COUNTER: 2, "tracking:BRAND-NEW": 2}) == {COUNTER: 5, "tracking:BRAND-NEW": 1}
+        assert take_serials(s, {"tracking:BRAND-NEW": 1, COUNTER: 1}) == {"tracking:BRAND-NEW": 3, COUNTER: 7}
+        s.commit()
+    with ctx.sessions() as s:
+        assert next_serials(s, COUNTER) == 8 and next_serials(s, "tracking:BRAND-NEW") == 4
