@@ -44,10 +44,6 @@ class Classified:
 def classify(raw: str) -> Classified:
     """Classify one scan exactly as the scanner sent it (or ``epc:HEX`` for an RFID tag). Never raises."""
     text = raw.rstrip("\r\n")
-    if "\x00" in text or "\ufffd" in text:
-        # Line noise (a NUL, or bytes that were not text), never a barcode. PostgreSQL's text holds no NUL:
-        # it is journalled as U+FFFD, which classifies as bad again when a stored scan is replayed.
-        return Classified("bad", text.replace("\x00", "\ufffd"), reason="unreadable characters in the scan")
     if text[: len(EPC_PREFIX)].lower() == EPC_PREFIX:
         return classify_epc(text[len(EPC_PREFIX):].strip(), raw=text)
     return from_event(parse_scan(text, source="pack"))

@@ -388,7 +388,10 @@ class PackService:
                 if done is not None:
                     uow.rollback()
                     return self._replayed(key, c)
-            journal = PackScan(at=utcnow(), station=self.station, user=self.actor.user, raw=c.raw[:4000],
+            # PostgreSQL's text holds no NUL: line noise is journalled with U+FFFD in its place (the scan itself,
+            # and the station's own journal, keep it, so a replay is refused as garbled again).
+            journal = PackScan(at=utcnow(), station=self.station, user=self.actor.user,
+                               raw=c.raw.replace("\x00", "\ufffd")[:4000],
                                kind=c.kind if c.source != "rfid" else "rfid", verdict=REFUSED, reason="",
                                quantity=0, client_key=key)
             try:

@@ -76,7 +76,7 @@ def test_wrong_extra_unknown_and_unreadable_scans_are_refused_and_tick_nothing(c
     garbled = service.scan("06901234\x07000")
     assert garbled.verdict == NOT_UNDERSTOOD
     line_noise = service.scan("0690\x001234")  # journalled on PostgreSQL too, whose text holds no NUL
-    assert line_noise.verdict == NOT_UNDERSTOOD and "unreadable characters" in line_noise.text()
+    assert line_noise.verdict == NOT_UNDERSTOOD and "control byte" in line_noise.text()
     bad_digit = service.scan("06901234900010")  # check digit off by one
     assert bad_digit.verdict == NOT_UNDERSTOOD and "check digit" in bad_digit.text()
     unknown_command = service.scan("CMD:FLY-AWAY")
