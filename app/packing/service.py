@@ -725,8 +725,7 @@ class PackService:
         if cached is not None and cached[0] == x.order.id:
             return cached[1], cached[2]
         s = x.session
-        # Boxes are opened one at a time, numbered up: the newest box is the open one, if any is open.
-        box = s.scalar(select(PackBox).where(PackBox.order_id == x.order.id).order_by(PackBox.seq.desc()).limit(1))
+        box = self._newest_box(s, x.order.id)
         if box is None or box.state != "open":
             seq = (box.seq if box is not None else 0) + 1
             box = PackBox(session_id=x.pack.id, order_id=x.order.id, seq=seq, state="open", carton_code="", materials=[],
@@ -751,7 +750,18 @@ class PackService:
             ]
         return self._cartons, self._materials
 
-    def _box_items(self, s: Session, box: PackBox, known: dict[int, Product] | None = None) -> list[tuple[Product | None, int]]:
+    @staticmethod
+    def _newest_box(s: Session, order_id: int) -> PackBox | None:
+        """Boxes are opened one at a time, numbered up: the newest box is the open one, if any is open."""
+        return s.scalar(select(PackBox).where(PackBox.order_id == order_id).order_by(PackBox.seq.desc()).limit(1))
+
+    @staticmethod
+    def _with_products(s: Session, quantities: dict[int | None, int]) -> list[tuple[Product | None, int]]:
+        """Quantities by product id as (product, quantity); the scan's products are in the session already, so
+        looking them up costs no round trip."""
+        return [(s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
+
+    def _box_items(self, s: Session, box: PackBox) -> list[tuple[Product | None, int]]:
         """What is in the box, by product: the stored items, plus the items this transaction added and has not
         written yet (the scan's own tick), so closing a box needs no flush of its own."""
         quantities: dict[int | None, int] = {}
@@ -767,16 +777,13 @@ class PackService:
                 line = s.get(OrderLine, item.line_id)
                 pid = line.product_id if line is not None else None
                 quantities[pid] = quantities.get(pid, 0) + item.quantity
-        known = known or {}
-        return [(known.get(pid) or s.get(Product, pid) if pid else None, q) for pid, q in quantities.items() if q]
+        return self._with_products(s, quantities)
 
-    @staticmethod
-    def _packed_by_product(s: Session, x: _Scan) -> list[tuple[Product | None, int]]:
+    def _packed_by_product(self, s: Session, x: _Scan) -> list[tuple[Product | None, int]]:
         quantities: dict[int | None, int] = {}
         for line in x.lines:
-            if line.packed_quantity > 0:
-                quantities[line.product_id] = quantities.get(line.product_id, 0) + line.packed_quantity
-        return [(x.products.get(pid) or s.get(Product, pid) if pid else None, q) for pid, q in quantities.items()]
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.packed_quantity
+        return self._with_products(s, quantities)
 
     @staticmethod
     def _fit_items(products: Iterable[tuple[Product | None, int]]) -> list[fit.Item]:
@@ -809,8 +816,8 @@ class PackService:
             if box is not None and box.state == "open":
                 return box
             self._box_cache = None
-        return x.session.scalar(
-            select(PackBox).where(PackBox.order_id == x.order.id, PackBox.state == "open").order_by(PackBox.seq.desc()).limit(1))
+        box = self._newest_box(x.session, x.order.id)
+        return box if box is not None and box.state == "open" else None
 
     def _close_box(self, x: _Scan, *, finishing: bool = False, box: PackBox | None = None) -> Answer:
         s = x.session
@@ -822,7 +829,7 @@ class PackService:
             # ticked so far, which the lines in hand say without a read.
             contents = self._packed_by_product(s, x)
         else:
-            contents = self._box_items(s, box, x.products)
+            contents = self._box_items(s, box)
         if box is None or not contents:
             seq = box.seq if box is not None else 1
             return self._answer(x, REFUSED, message("box_empty", seq=seq), "box_empty")
