@@ -3,38 +3,12 @@ small count keep the answers right: the open box remembered, its contents taken 
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.packing.service import COMPLETE, OK
 from db.models import Order, Product
 from db.models.packing import Carton, PackBox, PackMaterial
-
-# Statements that are not a round trip of their own worth counting: transaction control.
-_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-class RoundTrips:
-    """The SQL statements the engine runs (transaction control left out) while attached."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        if not statement.lstrip().upper().startswith(_CONTROL):
-            self.statements.append(" ".join(statement.split())[:100])
-
-    def __enter__(self) -> "RoundTrips":
-        self.statements.clear()
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
+from tests.helpers.statements import Statements
 
 
 def test_a_tick_is_one_read_and_three_writes(ctx, bench, make_service, order_factory):
@@ -43,7 +17,7 @@ def test_a_tick_is_one_read_and_three_writes(ctx, bench, make_service, order_fac
     service.open(number)
     first = service.scan(bench.gtins["P-CABLE"])  # opens box 1 as well
     assert first.reason == "ticked"
-    with RoundTrips(ctx.engine) as trips:
+    with Statements(ctx.engine) as trips:
         second = service.scan(bench.gtins["P-CABLE"])
     assert (second.verdict, second.packed) == (OK, 2)
     # The order, its pack session, its lines and the scanned product in one read; the line, the box item, the
@@ -60,7 +34,7 @@ def test_the_completing_scan_reads_three_times_at_most(ctx, bench, make_service,
     service.view()  # as the screen does: the carton catalogue is then in hand
     service.scan(bench.gtins["P-CABLE"])
     service.scan(bench.gtins["P-CABLE"])
-    with RoundTrips(ctx.engine) as trips:
+    with Statements(ctx.engine) as trips:
         last = service.scan(bench.gtins["P-BOOK"])
     assert last.verdict == COMPLETE
     reads = [s for s in trips.statements if s.startswith("SELECT") and "pg_notify" not in s]
@@ -103,12 +77,12 @@ def test_the_pack_view_reads_as_often_for_three_boxes_as_for_one(ctx, bench, mak
     service.open(number)
     service.view()
     service.scan(bench.gtins["P-CABLE"])
-    with RoundTrips(ctx.engine) as one_box:
+    with Statements(ctx.engine) as one_box:
         assert [box.units for box in service.view().boxes] == [1]
     for _ in range(2):
         assert service.scan("CMD:CLOSE-BOX").verdict == OK
         assert service.scan(bench.gtins["P-CABLE"]).verdict == OK
-    with RoundTrips(ctx.engine) as three_boxes:
+    with Statements(ctx.engine) as three_boxes:
         view = service.view()
     assert [(box.seq, box.units) for box in view.boxes] == [(1, 1), (2, 1), (3, 1)]
     assert three_boxes.count == one_box.count, three_boxes.statements

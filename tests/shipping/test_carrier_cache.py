@@ -4,34 +4,14 @@ documents already on the print queue are not rendered again."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from app.services.uow import UnitOfWork
 from app.shipping import service
 from db.models import Order
 from db.models.shipping import CarrierRate, CarrierService, Parcel, PrintJob, ShippingCounter
+from tests.helpers.statements import Statements
 from tests.shipping.factories import packed_order
-
-
-class Statements:
-    """The SQL statements an engine runs while the recorder is attached."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.seen: list[str] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.seen.append(statement)
-
-    def __enter__(self) -> "Statements":
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def reading(self, table: str) -> int:
-        return sum(1 for s in self.seen if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
 
 
 def _version(session) -> int | None:
