@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
@@ -29,6 +29,7 @@ from db.base import utcnow
 from db.models import Order, OrderEvent, Warehouse
 from db.models.aftersales import Return
 from db.models.shipping import Carrier, CarrierCoverage, CarrierService, Parcel
+from db.session import plain_reads
 
 CARRIER_KINDS = ("in_transit", "out_for_delivery", "delivered", "exception")
 
@@ -282,14 +283,6 @@ _RETURNS = (select(Return.number, Return.kind, Return.status, Return.tracking_nu
                    Return.exchange_order_id).where(Return.order_id == bindparam("order_id")).order_by(Return.id))
 _ORDER_NUMBER = select(Order.number).where(Order.id == bindparam("order_id"))
 _WAREHOUSE_NAME = select(Warehouse.name).where(Warehouse.id == bindparam("warehouse_id"))
-
-
-def plain_reads(session: Session) -> Connection:
-    """The session's connection, for reads that want rows and no ORM objects (a fraction of the CPU), after the
-    flush the session's own query would have done."""
-    if session.autoflush:
-        session.flush()
-    return session.connection()
 
 
 def view_of(session: Session, order: Order, matched: str = "order", now: datetime | None = None) -> TrackingView:

@@ -212,8 +212,9 @@ class OfflineScans:
 
     @staticmethod
     def takes(exc: BaseException) -> bool:
-        """Whether a scan that failed with ``exc`` is stored here (the database is unreachable) or refused."""
-        return database_unreachable(exc)
+        """Whether a scan that failed with ``exc`` is stored here: a failure that means "the database cannot be
+        reached now" (worth trying again), not a statement the database refuses (which would fail on every replay)."""
+        return isinstance(exc, OperationalError) or bool(getattr(exc, "connection_invalidated", False))
 
     def waiting(self) -> int:
         return self.journal.waiting()
@@ -297,12 +298,6 @@ class ReplayOutcome:
 
 class DatabaseAway(Exception):
     """The shared database still does not answer."""
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """A failure that means "the database cannot be reached now" (worth storing the scan and trying again),
-    rather than a statement the database refuses (which would fail again on every replay)."""
-    return isinstance(exc, OperationalError) or bool(getattr(exc, "connection_invalidated", False))
 
 
 class Replayer:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.aftersales import policy as pol
 from app.aftersales import returns as rt
 from app.aftersales import surveys
-from app.aftersales.tracking import plain_reads, view_of
+from app.aftersales.tracking import view_of
 from app.config import Settings
 from app.domain import lifecycle as lc
 from app.errors import InvalidInput
@@ -36,6 +36,7 @@ from db.models import Order, OrderEvent, OrderLine
 from db.models.aftersales import Return, SurveyAnswer
 from db.models.shipping import Parcel
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
+from db.session import plain_reads
 
 CUSTOMER = Actor(station="web", user="customer", role="customer")
 MAX_MESSAGE_CHARS = 4000
