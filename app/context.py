@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings, load_settings
+from app.config import Settings, forget_file_printers, load_settings
 from app.errors import StationError
+from app.uow import Actor  # re-exported: screens, commands and the web name who acts from here
 from db import migrate
-from db.session import is_sqlite, make_engine, make_session_factory
+from db.session import is_sqlite, limit_sqlite_cache, make_engine, make_session_factory
+
+__all__ = ["Actor", "Context", "open_context", "adopt_file_printers", "upgrade_schema"]
 
 
 @dataclass
@@ -28,10 +32,19 @@ class Context:
     def backend(self) -> str:
         return "sqlite" if self.is_sqlite else "postgresql"
 
+    @property
+    def safe_url(self) -> str:
+        """The database's address with any password hidden, for a screen or a line of output."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Context":
+    def limit_sqlite_cache(self, kib: int) -> None:
+        """On SQLite, every connection keeps ``kib`` KiB of page cache (the desktop app's smaller share)."""
+        limit_sqlite_cache(self.engine, kib)
+
+    def __enter__(self) -> Context:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -52,4 +65,46 @@ def open_context(db_url: str | None = None, *, settings: Settings | None = None,
         migrate.upgrade(engine)
     elif not current and not migrate.is_current(engine):
         raise StationError("the database schema is not up to date: run 'station db upgrade' first")
-    return Context(settings=settings, engine=engine, sessions=make_session_factory(engine))
+    ctx = Context(settings=settings, engine=engine, sessions=make_session_factory(engine))
+    if settings.loaded.printers:
+        adopt_file_printers(ctx)
+    return ctx
+
+
+def adopt_file_printers(ctx: Context) -> str | None:
+    """A config file that still names printers (an older version read them from there): they become the
+    station's printers in the database, the one place printers are set, and leave the file; one line says so.
+    A kind the station already has a printer for in the database keeps it."""
+    from app.shipping.service import adopt_file_printers as adopt
+    from app.uow import UnitOfWork
+
+    settings = ctx.settings
+    path, station = settings.loaded.path, settings.station
+    with UnitOfWork(ctx.sessions) as uow:
+        imported, kept = adopt(uow.session, station, settings.loaded.printers)
+        uow.commit()
+    settings.loaded.printers = {}
+    forgotten = path is not None and forget_file_printers(path)
+    if not imported and not forgotten:
+        return None
+    done = [f"{', '.join(imported)} imported into the database for station {station}"] if imported else []
+    if kept:
+        done.append(f"{', '.join(kept)} kept as the database had it")
+    file = "the file no longer names them" if forgotten else "the file's printers entry is no longer read"
+    line = (f"config: the printers in {path} ({'; '.join(done)}) are set in the database from now on (the shipping "
+            f"desk's printers page, 'station shipping printers --set'); {file}")
+    print(f"station: {line}", file=sys.stderr, flush=True)
+    return line
+
+
+def upgrade_schema(db_url: str | None = None) -> str:
+    """``station db upgrade``: create or migrate the schema of the station's database (Alembic); returns its
+    address with any password hidden, for the one line that says so."""
+    settings = load_settings(db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    return engine.url.render_as_string(hide_password=True)
+

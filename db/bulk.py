@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
-from typing import Any, Callable
+from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Date, Engine, Table
+from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Table
 from sqlalchemy.orm import Session
 
 from db.base import UtcDateTime
@@ -35,7 +35,7 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.utcoffset() != _ZERO:
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     # isoformat is C code and twice as fast as strftime; the offset it appends is cut off.
     return value.isoformat(" ", "microseconds")[:26]
 
@@ -69,7 +69,7 @@ def _converters(table: Table, columns: list[str], sqlite: bool) -> list[Callable
     return converters
 
 
-def _tuples(table: Table, columns: list[str], rows: list[dict[str, Any]], sqlite: bool) -> list[tuple]:
+def _tuples(table: Table, columns: list[str], rows: list[dict[str, Any]], sqlite: bool) -> list[tuple[Any, ...]]:
     """The rows as driver-ready tuples in ``columns`` order, converted a column at a time (``map`` keeps
     the loop in C)."""
     converters = _converters(table, columns, sqlite)
@@ -81,6 +81,14 @@ def _tuples(table: Table, columns: list[str], rows: list[dict[str, Any]], sqlite
         column = map(itemgetter(name), rows)
         values_by_column.append(list(map(convert, column)) if convert else list(column))
     return list(zip(*values_by_column))
+
+
+def _driver(connection: Connection) -> Any:
+    """The DBAPI connection under ``connection`` (psycopg's, for COPY and arrays)."""
+    raw = connection.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the database connection was closed under a bulk write")
+    return raw
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -96,8 +104,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         placeholders = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})', values)
         return
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
+    with _driver(connection).cursor() as cursor:
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
             for row in values:
                 copy.write_row(row)
@@ -141,8 +148,7 @@ def update_rows(
         return
     columnwise = [list(column) for column in zip(*values)]
     arrays = [columnwise[-1], *columnwise[:-1]]  # the key first, as in the statement
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
+    with _driver(connection).cursor() as cursor:
         cursor.execute(sql, arrays)
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine) -> "Config":
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()

@@ -50,6 +50,21 @@ def _sqlite_bulk_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def limit_sqlite_cache(engine: Engine, kib: int) -> None:
+    """Every connection of ``engine`` (an SQLite one; anything else is left alone) keeps ``kib`` KiB of page
+    cache instead of the shared default; connections opened before get it when they reconnect."""
+    if not is_sqlite(engine):
+        return
+
+    def pragma(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA cache_size=-{int(kib)}")
+        cursor.close()
+
+    engine.dispose()
+    event.listen(engine, "connect", pragma)
+
+
 @contextmanager
 def fresh_database_load(engine: Engine) -> Iterator[None]:
     """SQLite pragmas for filling a fresh database in bulk (the demo seed), undone afterwards.

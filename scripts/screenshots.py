@@ -3,7 +3,7 @@
 
     scripts/screenshots.py [--out DIR] [--db URL] [--orders N]
 
-Runs offscreen on a fresh demo database (``app.services.demo.seed``) unless ``--db`` names one
+Runs offscreen on a fresh demo database (``app.demo.seed.seed``) unless ``--db`` names one
 that already has demo data. Writes DIR/<language>/<NN-screen>.png (default DIR: out/screenshots).
 """
 
@@ -56,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
 def shoot(ctx, out: Path, languages: list[str]) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
-    from app.services.claim import claim_next
-    from app.services.supervision import reassign_station
-    from app.services.uow import Actor
+    from app.orders.claim import claim_next
+    from app.orders.supervision import reassign_station
     from app.ui.app import build_window, create_application, install_language, normalise_language
+    from app.uow import Actor
 
     app = create_application(language="en")
     saved: list[Path] = []

@@ -31,9 +31,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,9 +42,9 @@ from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
 from app.errors import InvalidInput
-from app.services.timeline import add_event, move
-from app.services.uow import Actor
+from app.orders.timeline import add_event, move
 from app.sync import notify_change
+from app.uow import Actor
 from db.base import utcnow
 from db.models import Order
 from db.models.aftersales import CARRIER_EVENT_KINDS, CarrierEvent, Return
@@ -106,7 +107,7 @@ def parse_time(value: Any) -> datetime:
     if at.tzinfo is None:
         raise BadEvent(f"at: {text!r} has no time zone (add Z or +08:00)")
     try:
-        at.astimezone(timezone.utc)  # it is stored in UTC: a time that has none there (year 1 east of UTC) is refused
+        at.astimezone(UTC)  # it is stored in UTC: a time that has none there (year 1 east of UTC) is refused
     except OverflowError:
         raise BadEvent(f"at: {text!r} is out of range") from None
     return at
@@ -278,3 +279,15 @@ def _delivered(session: Session, order: Order, parcel: Parcel, actor: Actor, sca
     else:
         add_event(session, order, "parcel_delivered" if order.status in (lc.LABELLED, lc.SHIPPED) else "delivered",
                   actor, at=scan.at, location=location, **data)
+
+
+def import_file(sessions, content: bytes, filename: str, actor: Actor) -> IngestResult:
+    """``station carrier-events import``: a carrier's file in, in one unit of work (shipping staff)."""
+    from app.admin.auth import require_role
+    from app.uow import UnitOfWork
+
+    require_role(actor, "shipping")
+    with UnitOfWork(sessions) as uow:
+        result = ingest_file(uow.session, content, filename)
+        uow.commit()
+    return result

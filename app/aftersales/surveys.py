@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound, StationError
+from app.orders import references
 from db.base import utcnow
 from db.models import Order, OrderLine
 from db.models.aftersales import SurveyAnswer
@@ -66,15 +67,10 @@ def _find_order(session: Session, order: Order | str) -> Order:
     number = str(order or "").strip()
     if not number:
         raise InvalidInput("order: missing")
-    found = session.scalar(select(Order).where(Order.number == number))
-    if found is None:
-        from app.aftersales.tracking import resolve
-
-        try:
-            found, _ = resolve(session, number)
-        except NotFound:
-            raise NotFound(f"order: no order {number!r}") from None
-    return found
+    match = references.find_order(session, number)  # our number, the shop's, a tracking number, a label...
+    if match is None:
+        raise NotFound(f"order: no order {number!r}")
+    return match.order
 
 
 def record_answer(session: Session, order: Order | str, product: Any, delivery: Any, service: Any, comment: str = "",
@@ -160,3 +156,36 @@ def scores(session: Session, date_from: datetime | None = None, date_to: datetim
     )
     by_product = [(sku, name or "", int(n), round(float(avg), 2)) for sku, name, n, avg in session.execute(per_sku)]
     return SurveyScores(int(row[0]), averages, distribution, by_product)
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    order: str
+    product: int | None
+    delivery: int | None
+    service: int | None
+
+
+def import_file(sessions, text: str, source: str, actor) -> SurveyImport:
+    """``station survey import``: survey answers from CSV text, in one unit of work (customer service)."""
+    from app.admin.auth import require_role
+    from app.uow import UnitOfWork
+
+    require_role(actor, "service")
+    with UnitOfWork(sessions) as uow:
+        result = import_csv(uow.session, text, source=source)
+        uow.commit()
+    return result
+
+
+def record(sessions, order: str, product: Any, delivery: Any, service: Any, comment: str, sku: str, actor,
+           source: str = "desk") -> RecordedAnswer:
+    """One survey answer taken down by customer service, in one unit of work."""
+    from app.admin.auth import require_role
+    from app.uow import UnitOfWork
+
+    require_role(actor, "service")
+    with UnitOfWork(sessions) as uow:
+        answer = record_answer(uow.session, order, product, delivery, service, comment, sku, source=source)
+        uow.commit()
+        return RecordedAnswer(order, answer.product_score, answer.delivery_score, answer.service_score)

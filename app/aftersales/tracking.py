@@ -1,8 +1,9 @@
-"""Tracking lookup (seed 4.1): an order number, a tracking number, an SSCC, a return number or the text of a
+"""Tracking lookup (seed 4.1): an order number, the shop's number, a tracking number, an SSCC, a return number or the text of a
 label's QR code in; the whole timeline, where the parcel is, when it should arrive and what delays it out.
 
 ``lookup(session, query, now=None) -> TrackingView`` is what the service desk's screen and ``station track``
-call; ``by_token(session, token)`` is the customer tracking page's (issue 11: ``/t/<token>``, the QR code). ``resolve(session, query)`` only finds the order. Both raise
+call; ``by_token(session, token)`` is the customer tracking page's (issue 11: ``/t/<token>``, the QR code). ``resolve(session, query)`` only finds the order,
+through :mod:`app.orders.references` (every form a person types or scans, the shop's own number too). Both raise
 :class:`app.errors.NotFound` with one operator-readable line for an unknown query. Plain Python, no Qt, no HTTP.
 
 Expected arrival: for a parcel that has left, the day it was handed to the carrier plus the carrier service's
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
 from app.errors import NotFound
+from app.orders import references
 from app.shipping.rates import Destination, ServiceOption
 from db.base import utcnow
 from db.models import Order, OrderEvent, Warehouse
@@ -102,6 +104,7 @@ class TrackingView:
     # city, hub, carrier or warehouse it names. delay_code: exception, overdue, not_shipped, arrived_late or "".
     where_code: str = ""
     where_place: str = ""
+    where_place_zh: str = ""  # the place in Chinese where it has a Chinese name (a warehouse's), else ""
     delay_code: str = ""
     delay_detail: str = ""  # exception: the carrier's words; not_shipped: the promised time ("2026-11-20 14:00 UTC")
 
@@ -130,67 +133,24 @@ class TrackingView:
 
 # --- finding the order ------------------------------------------------------------------------------------
 
-_AIM = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
-
-
 def normalise_query(raw: str) -> str:
     """A typed or scanned query without the scanner's AIM prefix, GS separators and surrounding blanks."""
-    text = (raw or "").strip().replace("\x1d", "")
-    if _AIM.match(text):
-        text = text[3:]
-    return text.strip()
-
-
-def _sscc_digits(text: str) -> str | None:
-    """The 18 SSCC digits of ``00...`` (20 digits), ``(00) 0 0614141 ...`` (HRI) or 18 bare digits."""
-    compact = re.sub(r"[\s()]", "", text)
-    if re.fullmatch(r"00\d{18}", compact):
-        return compact[2:]
-    if re.fullmatch(r"\d{18}", compact):
-        return compact
-    return None
-
-
-def _token(text: str) -> str | None:
-    match = re.search(r"/t/([A-Za-z0-9_\-]+)", text)
-    return match.group(1) if match else None
+    return references.clean(raw)
 
 
 def resolve(session: Session, query: str) -> tuple[Order, str]:
-    """The order a query names, and what matched: order, tracking_number, sscc, qr or return."""
-    text = normalise_query(query)
-    if not text:
+    """The order a query names, and what matched (:data:`app.orders.references.KINDS`: order, shop_number,
+    tracking_number, sscc, qr or return), through the one look-up by reference. A shop's number two orders share
+    raises :class:`app.orders.references.AmbiguousReference`."""
+    ref = references.parse(query)
+    if ref.empty:
         raise NotFound("type or scan an order number, tracking number or label")
-    token = _token(text)
-    if token:
-        parcel = session.scalar(select(Parcel).where(Parcel.tracking_token == token))
-        if parcel is not None:
-            return session.get(Order, parcel.order_id), "qr"  # type: ignore[return-value]
-        ret = session.scalar(select(Return).where(Return.tracking_token == token))
-        if ret is not None:
-            return session.get(Order, ret.order_id), "qr"  # type: ignore[return-value]
-        raise NotFound(f"no parcel for the tracking page {text!r}")
-    order = session.scalar(select(Order).where(Order.number == text))
-    if order is None and text.upper() != text:
-        order = session.scalar(select(Order).where(Order.number == text.upper()))
-    if order is not None:
-        return order, "order"
-    upper = text.upper().replace(" ", "")
-    parcel = session.scalar(select(Parcel).where(Parcel.tracking_number == upper).order_by(Parcel.id.desc()))
-    if parcel is not None:
-        return session.get(Order, parcel.order_id), "tracking_number"  # type: ignore[return-value]
-    order = session.scalar(select(Order).where(Order.tracking_number == upper).order_by(Order.id.desc()))
-    if order is not None:
-        return order, "tracking_number"
-    digits = _sscc_digits(text)
-    if digits:
-        parcel = session.scalar(select(Parcel).where(Parcel.sscc == digits).order_by(Parcel.id.desc()))
-        if parcel is not None:
-            return session.get(Order, parcel.order_id), "sscc"  # type: ignore[return-value]
-    ret = session.scalar(select(Return).where((Return.number == upper) | (Return.tracking_number == upper)))
-    if ret is not None:
-        return session.get(Order, ret.order_id), "return"  # type: ignore[return-value]
-    raise NotFound(f"no order, tracking number, SSCC or return {text!r}")
+    match = references.find_order(session, ref)
+    if match is not None:
+        return match.order, match.matched
+    if ref.token:
+        raise NotFound(f"no parcel for the tracking page {ref.text!r}")
+    raise NotFound(f"no order, tracking number, SSCC or return {ref.text!r}")
 
 
 def by_token(session: Session, token: str, now: datetime | None = None) -> TrackingView:
@@ -282,7 +242,7 @@ _PARCELS = (
 _RETURNS = (select(Return.number, Return.kind, Return.status, Return.tracking_number, Return.refund_cents,
                    Return.exchange_order_id).where(Return.order_id == bindparam("order_id")).order_by(Return.id))
 _ORDER_NUMBER = select(Order.number).where(Order.id == bindparam("order_id"))
-_WAREHOUSE_NAME = select(Warehouse.name).where(Warehouse.id == bindparam("warehouse_id"))
+_WAREHOUSE_NAME = select(Warehouse.name, Warehouse.name_zh).where(Warehouse.id == bindparam("warehouse_id"))
 
 
 def view_of(session: Session, order: Order, matched: str = "order", now: datetime | None = None) -> TrackingView:
@@ -319,7 +279,7 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
 
     carrier_events = [e for e in events if e.kind in CARRIER_KINDS]
     last_carrier = carrier_events[-1] if carrier_events else None
-    where_code, where_place, where = _where(session, order, parcel_views, last_carrier, delivered_on)
+    where_code, where_place, where_place_zh, where = _where(session, order, parcel_views, last_carrier, delivered_on)
 
     delayed, delay_days, reason, delay_code, delay_detail = False, 0, "", "", ""
     if order.status in (lc.DELIVERED, lc.RETURNED):
@@ -354,35 +314,53 @@ def view_of(session: Session, order: Order, matched: str = "order", now: datetim
     return TrackingView(
         number=order.number, status=order.status, tracking_number=order.tracking_number, matched=matched,
         placed_at=order.placed_at, events=events, expected_delivery=expected, delivered_on=delivered_on,
-        where=where, where_code=where_code, where_place=where_place, delayed=delayed, delay_days=delay_days,
+        where=where, where_code=where_code, where_place=where_place, where_place_zh=where_place_zh, delayed=delayed, delay_days=delay_days,
         delay_reason=reason, delay_code=delay_code, delay_detail=delay_detail, parcels=parcel_views,
         returns=returns, ship_to=place, currency=order.currency, order_id=order.id,
     )
 
 
 def _where(session: Session, order: Order, parcels: list[ParcelView], last_carrier: TimelineEvent | None,
-           delivered_on: date | None) -> tuple[str, str, str]:
-    """(code, place, English sentence): the code and place let a screen say it in its own language."""
+           delivered_on: date | None) -> tuple[str, str, str, str]:
+    """(code, place, the place's Chinese name or "", English sentence): the code and place let a screen say it in its
+    own language."""
     status = order.status
     if status == lc.RETURNED:
-        return "returned", "", "returned to the warehouse"
+        return "returned", "", "", "returned to the warehouse"
     if status == lc.DELIVERED:
         place = order.ship_city or order.ship_country
-        return "delivered", place, f"delivered to {place}" + (f" on {delivered_on.isoformat()}" if delivered_on else "")
+        return "delivered", place, "", f"delivered to {place}" + (f" on {delivered_on.isoformat()}" if delivered_on else "")
     if status == lc.CANCELLED:
-        return "cancelled", "", "cancelled: nothing will be shipped"
+        return "cancelled", "", "", "cancelled: nothing will be shipped"
     if last_carrier is not None and status == lc.SHIPPED:
         what = {"in_transit": "in transit", "out_for_delivery": "out for delivery", "exception": "held by the carrier"}.get(
             last_carrier.kind, last_carrier.kind)
         place = last_carrier.location or ""
-        return last_carrier.kind, place, f"{what}" + (f" at {place}" if place else "")
+        return last_carrier.kind, place, "", f"{what}" + (f" at {place}" if place else "")
     if status == lc.SHIPPED:
         carrier = parcels[0].carrier_name if parcels else ""
-        return "with_carrier", carrier, f"handed to {carrier or 'the carrier'}"
-    name = (session.scalar(_WAREHOUSE_NAME, {"warehouse_id": order.warehouse_id}) if order.warehouse_id else None) or ""
+        return "with_carrier", carrier, "", f"handed to {carrier or 'the carrier'}"
+    row = session.execute(_WAREHOUSE_NAME, {"warehouse_id": order.warehouse_id}).first() if order.warehouse_id else None
+    name = (row.name if row else "") or ""
+    name_zh = (row.name_zh if row else "") or ""
     at = f" at {name}" if name else ""
     if status == lc.LABELLED:
-        return "awaiting_pickup", name, f"labelled, waiting for the carrier's pick-up{at}"
+        return "awaiting_pickup", name, name_zh, f"labelled, waiting for the carrier's pick-up{at}"
     if status in lc.WAITING or status in (lc.RECEIVED, lc.CONFIRMED):
-        return "not_in_work", "", f"not yet in work ({status})"
-    return "in_warehouse", name, f"in the warehouse{at} ({status})"
+        return "not_in_work", "", "", f"not yet in work ({status})"
+    return "in_warehouse", name, name_zh, f"in the warehouse{at} ({status})"
+
+
+def find(sessions, query: str, now: datetime | None = None) -> TrackingView:
+    """``station track`` and the tracking screen: the view of the order or parcel ``query`` names (a read)."""
+    with sessions() as session:
+        return lookup(session, query, now)
+
+
+def view_again(sessions, order_id: int, matched: str, now: datetime | None = None) -> TrackingView:
+    """The view of an order already shown, read afresh (its timeline moved on)."""
+    with sessions() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"order {order_id} is gone")
+        return view_of(session, order, matched, now)

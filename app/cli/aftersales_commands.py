@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from app.cli.main import command, print_json
-from app.context import open_context
+from app.context import Actor, open_context
 from app.errors import InvalidInput
-from app.services.uow import Actor, UnitOfWork
 
 
 def register(subparsers) -> None:
-    sub = command(subparsers, "track", track, help="the timeline of an order or parcel (order number, tracking number, SSCC, label QR text)")
-    sub.add_argument("query", metavar="QUERY", help="order number, tracking number, SSCC, return number or the label's QR text")
+    sub = command(subparsers, "track", track, help="the timeline of an order or parcel (order number, the shop's number, tracking number, SSCC, label QR text)")
+    sub.add_argument("query", metavar="QUERY",
+                     help="our order number, the shop's (#1041), a tracking number, an SSCC, a return number or the label's QR text")
 
     sub = command(subparsers, "report", report, help="a management report; --list names them")
     sub.add_argument("name", metavar="NAME", nargs="?", help="the report (see --list)")
     sub.add_argument("--list", action="store_true", help="name every report")
-    sub.add_argument("--from", dest="date_from", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) or ISO time")
-    sub.add_argument("--to", dest="date_to", metavar="DATE", help="to this day, included (YYYY-MM-DD, UTC) or ISO time")
+    sub.add_argument("--from", dest="date_from", metavar="DATE", help="from this day (YYYY-MM-DD, local time) or ISO time")
+    sub.add_argument("--to", dest="date_to", metavar="DATE", help="to this day, included (YYYY-MM-DD, local time) or ISO time")
+    sub.add_argument("--language", choices=("en", "zh_CN"),
+                     help="the language of the table and the PDF (default: the station's, from its config)")
+    sub.add_argument("--utc", action="store_true", help="days and hours in UTC instead of this machine's local time")
     sub.add_argument("--format", choices=("csv", "pdf"), help="export format (default: a table on the terminal)")
     sub.add_argument("-o", "--output", metavar="FILE", help="write the export to FILE")
     sub.add_argument("--rebuild", action="store_true", help="rebuild the report rollups from the whole timeline first")
@@ -83,8 +87,7 @@ def track(args: argparse.Namespace) -> int:
     from app.aftersales import tracking
 
     with open_context(args.db) as ctx:
-        with ctx.sessions() as session:
-            view = tracking.lookup(session, args.query)
+        view = tracking.find(ctx.sessions, args.query)
         if args.json:
             print_json(view.as_json())
             return 0
@@ -107,7 +110,7 @@ def track(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     from app import reports
-    from app.reports import export, rollup
+    from app.reports import export
 
     if args.list:
         if args.json:
@@ -120,14 +123,17 @@ def report(args: argparse.Namespace) -> int:
         raise InvalidInput("name a report (station report --list names them)")
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
         raise InvalidInput("a PDF report needs -o FILE")
-    date_from = reports.parse_day(args.date_from)
-    date_to = reports.parse_day(args.date_to, end=True)
+
+    from app.reports.texts import local_zone, present
+
+    tz = UTC if args.utc else local_zone()
+    date_from = reports.parse_day(args.date_from, tz=tz)
+    date_to = reports.parse_day(args.date_to, end=True, tz=tz)
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            if args.rebuild:
-                rollup.rebuild(uow.session)
-            result = reports.run(uow.session, args.name, date_from, date_to)
-            uow.commit()  # the rollups moved on
+        language = args.language or ctx.settings.language
+        raw = reports.produce(ctx.sessions, args.name, date_from, date_to, rebuild=args.rebuild)
+    # What people read: the station's language, times in this machine's zone (CSV and JSON stay data).
+    result = present(raw, language, tz)
     if args.format:
         payload = export.to_pdf(result) if args.format == "pdf" else export.to_csv(result).encode("utf-8")
         if args.output:
@@ -141,19 +147,30 @@ def report(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         return 0
     if args.json:
-        print_json({"report": result.name, "title": result.title, "from": date_from, "to": date_to,
-                    "columns": [c.key for c in result.columns], "rows": result.rows, "notes": result.notes})
+        print_json({"report": raw.name, "title": raw.title, "from": date_from, "to": date_to,
+                    "columns": [c.key for c in raw.columns], "rows": raw.rows, "notes": raw.notes})
         return 0
     print(f"{result.title} — {result.period_text()}")
     for note in result.notes:
         print(f"  {note}")
     headers = result.column_titles()
     table = [["" if v is None else str(v) for v in row] for row in result.table()]
-    widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    widths = [max([_width(h)] + [_width(r[i]) for r in table]) for i, h in enumerate(headers)]
+    print("  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip())
     for row in table:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+        print("  ".join(_pad(v, w) for v, w in zip(row, widths)).rstrip())
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 # --- carrier events and surveys ------------------------------------------------------------------------------
@@ -181,9 +198,7 @@ def carrier_events_import(args: argparse.Namespace) -> int:
 
     content = _read(args.file)
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            result = carrier_events.ingest_file(uow.session, content, Path(args.file).name)
-            uow.commit()
+        result = carrier_events.import_file(ctx.sessions, content, Path(args.file).name, _actor(ctx, args))
     return _print_import(args, result, "carrier events", "accepted")
 
 
@@ -196,9 +211,7 @@ def survey_import(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise InvalidInput(f"{args.file} is not UTF-8 text") from None
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            result = surveys.import_csv(uow.session, text, source=f"csv:{Path(args.file).name}")
-            uow.commit()
+        result = surveys.import_file(ctx.sessions, text, f"csv:{Path(args.file).name}", _actor(ctx, args))
     return _print_import(args, result, "survey answers", "imported")
 
 
@@ -206,12 +219,10 @@ def survey_record(args: argparse.Namespace) -> int:
     from app.aftersales import surveys
 
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            answer = surveys.record_answer(uow.session, args.order, args.product, args.delivery, args.service,
-                                           args.comment, args.sku, source="cli")
-            uow.commit()
-            out = {"order": args.order, "product": answer.product_score, "delivery": answer.delivery_score,
-                   "service": answer.service_score}
+        answer = surveys.record(ctx.sessions, args.order, args.product, args.delivery, args.service, args.comment,
+                                args.sku, _actor(ctx, args), source="cli")
+        out = {"order": args.order, "product": answer.product, "delivery": answer.delivery,
+               "service": answer.service}
     print_json(out) if args.json else print(f"answer recorded for {args.order}")
     return 0
 
@@ -232,54 +243,32 @@ def _items(specs: list[str]):
     return items
 
 
-def _return_json(ret) -> dict:
-    return {"number": ret.number, "status": ret.status, "kind": ret.kind, "tracking_number": ret.tracking_number,
-            "refund_cents": ret.refund_cents, "points_refunded": ret.points_refunded,
-            "lines": [{"sku": rl.sku, "quantity": rl.quantity, "inspected": rl.inspected_quantity,
-                       "condition": rl.condition, "exchange_sku": rl.exchange_sku} for rl in ret.lines]}
-
-
 def return_open(args: argparse.Namespace) -> int:
     from app.aftersales import returns
     from app.aftersales.policy import ReturnPolicy
-    from app.aftersales.tracking import resolve
 
     with open_context(args.db) as ctx:
         policy = ReturnPolicy.from_settings(ctx.settings)
-        with UnitOfWork(ctx.sessions) as uow:
-            items = _items(args.item)
-            if args.check:
-                order, _ = resolve(uow.session, args.order)
-                problems = returns.policy_check(uow.session, order, items, args.kind, args.reason, policy)
-                if args.json:
-                    print_json({"order": order.number, "allowed": not problems, "problems": problems})
-                else:
-                    print("within the policy" if not problems else "outside the policy:\n  " + "\n  ".join(problems))
-                return 0 if not problems else 1
-            ret = returns.request_return(uow.session, args.order, items, args.kind, args.reason, _actor(ctx, args),
-                                         policy, note=args.note)
-            uow.commit()
-            out = _return_json(ret)
+        items = _items(args.item)
+        if args.check:
+            number, problems = returns.check_request(ctx.sessions, args.order, items, args.kind, args.reason, policy)
+            if args.json:
+                print_json({"order": number, "allowed": not problems, "problems": problems})
+            else:
+                print("within the policy" if not problems else "outside the policy:\n  " + "\n  ".join(problems))
+            return 0 if not problems else 1
+        out = returns.open_return(ctx.sessions, args.order, items, args.kind, args.reason, _actor(ctx, args), policy,
+                                  note=args.note).as_json()
     print_json(out) if args.json else print(f"return {out['number']} opened ({out['kind']})")
     return 0
-
-
-def _with_return(args, action):
-    from app.aftersales import returns
-
-    with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            ret = returns.find_return(uow.session, args.ret)
-            extra = action(ctx, uow.session, ret)
-            uow.commit()
-            out = _return_json(ret)
-    return out, extra
 
 
 def return_label(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
-    out, pdf = _with_return(args, lambda ctx, s, ret: returns.issue_label(s, ret, _actor(ctx, args), ctx.settings))
+    with open_context(args.db) as ctx:
+        ret, pdf = returns.label_return(ctx.sessions, args.ret, _actor(ctx, args), ctx.settings)
+    out = ret.as_json()
     Path(args.output).write_bytes(pdf)
     print_json(out) if args.json else print(f"return label {out['tracking_number']} written to {args.output}")
     return 0
@@ -288,7 +277,8 @@ def return_label(args: argparse.Namespace) -> int:
 def return_receive(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
-    out, _ = _with_return(args, lambda ctx, s, ret: returns.receive(s, ret, _actor(ctx, args)))
+    with open_context(args.db) as ctx:
+        out = returns.receive_return(ctx.sessions, args.ret, _actor(ctx, args)).as_json()
     print_json(out) if args.json else print(f"return {out['number']} received")
     return 0
 
@@ -296,8 +286,10 @@ def return_receive(args: argparse.Namespace) -> int:
 def return_inspect(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
-    out, result = _with_return(args, lambda ctx, s, ret: returns.inspect(
-        s, ret, args.item, args.condition, _actor(ctx, args), args.quantity, args.bin))
+    with open_context(args.db) as ctx:
+        ret, result = returns.inspect_return(ctx.sessions, args.ret, args.item, args.condition, _actor(ctx, args),
+                                             args.quantity, args.bin)
+    out = ret.as_json()
     if args.json:
         print_json({**out, "inspection": {"sku": result.sku, "condition": result.condition, "quantity": result.quantity,
                                           "bin": result.bin_code, "quarantine": result.quarantine}})
@@ -310,7 +302,8 @@ def return_complete(args: argparse.Namespace) -> int:
     from app.aftersales import returns
     from app.aftersales.policy import ReturnPolicy
 
-    out, _ = _with_return(args, lambda ctx, s, ret: returns.complete(s, ret, _actor(ctx, args), ReturnPolicy.from_settings(ctx.settings)))
+    with open_context(args.db) as ctx:
+        out = returns.complete_return(ctx.sessions, args.ret, _actor(ctx, args), ReturnPolicy.from_settings(ctx.settings)).as_json()
     exchange = None
     if out["kind"] == "exchange":
         with open_context(args.db) as ctx:

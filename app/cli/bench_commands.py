@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def run_suite(names: list[str], benches: dict[str, Path], *, quick: bool, backen
     wanted = BACKEND_CHOICES[backend]
     figures: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     load_start = os.getloadavg()
     for name in names:
         started = time.perf_counter()

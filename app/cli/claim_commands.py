@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from app.cli.main import command, print_json
-from app.context import open_context
+from app.context import Actor, open_context
 from app.errors import InvalidInput
-from app.services.claim import claim_next
-from app.services.uow import Actor
+from app.orders.claim import claim_next
 
 NOTHING_WAITING = 3
 

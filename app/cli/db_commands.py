@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.main import command, print_json
-from app.config import load_settings
-from db import migrate
-from db.session import make_engine
+from app.context import upgrade_schema
 
 
 def register(subparsers) -> None:
@@ -17,14 +15,9 @@ def register(subparsers) -> None:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    settings = load_settings(args.db)
-    engine = make_engine(settings.db_url)
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
+    url = upgrade_schema(args.db)
     if args.json:
-        print_json({"upgraded": True, "url": engine.url.render_as_string(hide_password=True)})
+        print_json({"upgraded": True, "url": url})
     else:
-        print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
+        print(f"schema up to date: {url}")
     return 0

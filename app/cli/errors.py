@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import logging
-import os
 
-from sqlalchemy.exc import OperationalError, ProgrammingError, IntegrityError
+from app.config import debug_requested
+from app.errors import DB_REFUSED, DB_SCHEMA, DB_UNAVAILABLE, database_detail, database_failure
 
 log = logging.getLogger("station")
 
 
 def describe_unexpected(exc: BaseException) -> str:
-    if os.environ.get("STATION_DEBUG"):
+    if debug_requested():
         log.exception("unexpected error")
-    if isinstance(exc, OperationalError):
-        return f"the database cannot be reached or refused the request: {_first_line(exc.orig)}"
-    if isinstance(exc, ProgrammingError):
-        return f"the database schema looks out of date (run 'station db upgrade'): {_first_line(exc.orig)}"
-    if isinstance(exc, IntegrityError):
-        return f"the database refused a change: {_first_line(exc.orig)}"
+    failure = database_failure(exc)
+    if failure == DB_UNAVAILABLE:
+        return f"the database cannot be reached or refused the request: {_first_line(database_detail(exc))}"
+    if failure == DB_SCHEMA:
+        return f"the database schema looks out of date (run 'station db upgrade'): {_first_line(database_detail(exc))}"
+    if failure == DB_REFUSED:
+        return f"the database refused a change: {_first_line(database_detail(exc))}"
     if isinstance(exc, FileNotFoundError):
         return f"no such file: {exc.filename}"
     if isinstance(exc, PermissionError):

@@ -9,17 +9,11 @@ import re
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.cli.main import command, print_json
-from app.context import Context, open_context
-from app.errors import InvalidInput, NotFound
-from app.services.uow import Actor, UnitOfWork
-from app.shipping import printqueue, service
-from app.shipping.carriers import load_options, seed_carriers
-from app.shipping.manifest import closeout as close_carrier
+from app.context import Actor, Context, open_context
+from app.errors import InvalidInput
+from app.shipping import desk, printqueue
 from app.shipping.rates import ParcelSpec
-from db.models.shipping import Parcel, PrinterAssignment
 
 
 def register(subparsers) -> None:
@@ -125,41 +119,22 @@ def _write(data: bytes, output: str) -> str:
 
 def label_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            order = service.find_order(uow.session, args.number)
-            parcels = service.active_parcels(uow.session, order)
-            if not parcels:
-                raise InvalidInput(f"order {order.number} is {order.status} and has no label: label it first")
-            data = service.render_labels(uow.session, parcels, args.format, args.dpi, ctx.settings, args.cjk)
-            output = args.output or f"label-{order.number}.{args.format}"
-            where = _write(data, output)
-            if args.json and where != "-":
-                print_json({
-                    "number": order.number, "format": args.format, "file": where, "bytes": len(data),
-                    "parcels": [_parcel_json(p) for p in parcels],
-                })
-            elif where != "-":
-                print(f"{where}: {len(parcels)} label(s) for order {order.number} ({args.format})")
+        labels = desk.order_labels(ctx.sessions, args.number, args.format, args.dpi, ctx.settings, cjk_mode=args.cjk)
+    output = args.output or f"label-{labels.number}.{args.format}"
+    where = _write(labels.data, output)
+    if args.json and where != "-":
+        print_json({
+            "number": labels.number, "format": args.format, "file": where, "bytes": len(labels.data),
+            "parcels": labels.parcels,
+        })
+    elif where != "-":
+        print(f"{where}: {len(labels.parcels)} label(s) for order {labels.number} ({args.format})")
     return 0
-
-
-def _parcel_json(p: Parcel) -> dict:
-    return {
-        "parcel": f"{p.seq}/{p.count}", "tracking_number": p.tracking_number, "sscc": p.sscc,
-        "carrier": p.carrier.code, "service": p.service.code, "weight_g": p.weight_g, "rate_cents": p.rate_cents,
-        "status": p.status, "expected_delivery": p.expected_delivery,
-    }
 
 
 def carriers_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            options = load_options(uow.session, only_active=False)
-        rows = [{
-            "service": o.code, "carrier": o.carrier_code, "name": o.name, "kind": o.kind,
-            "max_weight_g": o.max_weight_g,
-            "coverage": sorted(f"{c}{'/' + r if r else ''}:z{z}:{d}d" for (c, r), (z, d) in o.coverage.items() if z > 0),
-        } for o in options]
+        rows = desk.service_options(ctx.sessions)
         if args.json:
             print_json(rows)
         elif not rows:
@@ -171,46 +146,39 @@ def carriers_cmd(args: argparse.Namespace) -> int:
 
 def seed_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            carriers = seed_carriers(uow.session)
-            uow.commit()
-            codes = [c.code for c in carriers]
+        codes = desk.seed_carriers(ctx.sessions)
         print_json({"carriers": codes}) if args.json else print(f"carriers ready: {', '.join(codes)}")
     return 0
 
 
 def quote_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            order = service.find_order(uow.session, args.number)
-            result, specs, dest = service.quote_order(uow.session, order, _specs(args.parcel))
-        quotes = [{
-            "service": q.service.code, "name": q.service.name, "price_cents": q.price_cents, "zone": q.zone,
-            "transit_days": q.transit_days, "expected_delivery": q.expected_delivery,
-        } for q in result.quotes]
-        if args.json:
-            print_json({"number": order.number, "quotes": quotes, "rejected": result.rejected})
-        else:
-            for i, q in enumerate(quotes):
-                mark = "*" if i == 0 else " "
-                print(f"{mark} {q['service']:<10} {q['price_cents'] / 100:>8.2f}  zone {q['zone']}  {q['expected_delivery']}  {q['name']}")
-            for code, why in sorted(result.rejected.items()):
-                print(f"  {code:<10} -- {why}")
+        found = desk.quote(ctx.sessions, args.number, _specs(args.parcel))
+    quotes = found["quotes"]
+    if args.json:
+        print_json(found)
+    else:
+        for i, q in enumerate(quotes):
+            mark = "*" if i == 0 else " "
+            print(f"{mark} {q['service']:<10} {q['price_cents'] / 100:>8.2f}  zone {q['zone']}  {q['expected_delivery']}  {q['name']}")
+        for code, why in sorted(found["rejected"].items()):
+            print(f"  {code:<10} -- {why}")
     return 0 if quotes else 1
 
 
 def ship_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
-        with UnitOfWork(ctx.sessions) as uow:
-            order = service.find_order(uow.session, args.number)
-            parcels = service.label_order(uow.session, order, actor, _specs(args.parcel), args.service, settings=ctx.settings)
-            jobs = service.enqueue_documents(uow.session, order, actor.station, settings=ctx.settings, actor=actor) if args.print else []
-            uow.commit()
-            out = {"number": order.number, "status": order.status, "tracking_number": order.tracking_number,
-                   "parcels": [_parcel_json(p) for p in parcels], "print_jobs": [j.id for j in jobs]}
-        if args.print:
-            printqueue.run_once(ctx.sessions, actor.station)
+        if args.print:  # label, then print at once: the same use case as the pack bench's
+            from app.shipping.handoff import label_and_print, send_now
+
+            done = label_and_print(ctx.sessions, ctx.settings, actor.station, actor, number=args.number,
+                                   specs=_specs(args.parcel), service_code=args.service, dispatch=send_now(ctx.sessions))
+            out = {"number": done.number, "status": done.status, "tracking_number": done.tracking_numbers[0],
+                   "parcels": desk.parcels_json(ctx.sessions, done.parcels), "print_jobs": done.label_jobs + done.slip_jobs,
+                   "printed": [{"job": p.job_id, "document": p.document, "state": p.state} for p in done.printed]}
+        else:
+            out = desk.ship(ctx.sessions, args.number, actor, _specs(args.parcel), args.service, ctx.settings)
         if args.json:
             print_json(out)
         else:
@@ -222,11 +190,7 @@ def ship_cmd(args: argparse.Namespace) -> int:
 def reprint_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
-        with UnitOfWork(ctx.sessions) as uow:
-            parcel = service.find_parcel(uow.session, args.tracking)
-            job = service.reprint_label(uow.session, parcel, actor, args.reason, settings=ctx.settings)
-            uow.commit()
-            job_id, reprints = job.id, parcel.reprints
+        job_id, reprints = desk.reprint(ctx.sessions, args.tracking, actor, args.reason, ctx.settings)
         outcomes = printqueue.run_once(ctx.sessions, actor.station)
         state = next((o for o in outcomes if o.job_id == job_id), None)
         message = state.message if state else "queued"
@@ -240,11 +204,7 @@ def reprint_cmd(args: argparse.Namespace) -> int:
 def void_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
-        with UnitOfWork(ctx.sessions) as uow:
-            order = service.find_order(uow.session, args.number)
-            parcels = service.void_labels(uow.session, order, actor, args.reason)
-            uow.commit()
-            out = {"number": order.number, "status": order.status, "voided": [p.tracking_number for p in parcels]}
+        out = desk.void(ctx.sessions, args.number, actor, args.reason)
         print_json(out) if args.json else print(f"{out['number']} is {out['status']}; voided {', '.join(out['voided'])}")
     return 0
 
@@ -255,14 +215,12 @@ def closeout_cmd(args: argparse.Namespace) -> int:
         folder = Path(args.output_dir)
         if not folder.is_dir():
             raise InvalidInput(f"{folder} is not a folder")
-        with UnitOfWork(ctx.sessions) as uow:
-            manifest = close_carrier(uow.session, args.carrier, actor)
-            uow.commit()
-            pdf, csv_path = folder / f"{manifest.number}.pdf", folder / f"{manifest.number}.csv"
-            pdf.write_bytes(manifest.pdf or b"")
-            csv_path.write_text(manifest.csv, encoding="utf-8")
-            out = {"manifest": manifest.number, "carrier": args.carrier.upper(), "parcels": manifest.parcel_count,
-                   "weight_g": manifest.total_weight_g, "pdf": str(pdf), "csv": str(csv_path)}
+        manifest = desk.close_out(ctx.sessions, args.carrier, actor)
+        pdf, csv_path = folder / f"{manifest.number}.pdf", folder / f"{manifest.number}.csv"
+        pdf.write_bytes(manifest.pdf)
+        csv_path.write_text(manifest.csv, encoding="utf-8")
+        out = {"manifest": manifest.number, "carrier": manifest.carrier, "parcels": manifest.parcels,
+               "weight_g": manifest.weight_g, "pdf": str(pdf), "csv": str(csv_path)}
         if args.json:
             print_json(out)
         else:
@@ -273,44 +231,30 @@ def closeout_cmd(args: argparse.Namespace) -> int:
 def batch_cmd(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from app.shipping import label_pdf, label_zpl
+    bars: list = []
+
+    def progress(n: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="label", file=sys.stderr, disable=args.json))
+        bars[0].update(n)
 
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            stmt = select(Parcel).where(Parcel.status == "labelled", Parcel.voided.is_(False)).order_by(Parcel.id)
-            if args.carrier:
-                from db.models.shipping import Carrier
-
-                stmt = stmt.join(Carrier, Carrier.id == Parcel.carrier_id).where(Carrier.code == args.carrier.upper())
-            parcels = list(uow.session.scalars(stmt))
-            if not parcels:
-                raise NotFound("no open labels to print")
-            data = []
-            with tqdm(total=len(parcels), unit="label", file=sys.stderr, disable=args.json) as bar:
-                labels = []
-                for p in parcels:
-                    label = service.label_data(uow.session, p, ctx.settings)
-                    if args.format == "zpl":
-                        data.append(label_zpl.render(label, args.dpi))
-                    else:
-                        labels.append(label)
-                    bar.update(1)
-            payload = b"\n".join(data) if args.format == "zpl" else label_pdf.render_many(labels)
-        where = _write(payload, args.output)
-        print_json({"labels": len(parcels), "file": where}) if args.json else print(f"{where}: {len(parcels)} labels")
+        try:
+            count, payload = desk.open_labels(ctx.sessions, ctx.settings, args.format, args.dpi, args.carrier, progress)
+        finally:
+            for bar in bars:
+                bar.close()
+    where = _write(payload, args.output)
+    print_json({"labels": count, "file": where}) if args.json else print(f"{where}: {count} labels")
     return 0
 
 
 def printers_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
-        with UnitOfWork(ctx.sessions) as uow:
-            if args.set:
-                service.set_printer(uow.session, station, args.set[0], args.set[1], args.format, args.dpi, args.cjk)
-                uow.commit()
-            rows = [{"kind": r.document_kind, "uri": r.uri, "format": r.format, "dpi": r.dpi,
-                     "cjk": (r.options or {}).get("cjk", "font")} for r in uow.session.scalars(
-                select(PrinterAssignment).where(PrinterAssignment.station == station).order_by(PrinterAssignment.document_kind))]
+        if args.set:
+            desk.set_printers(ctx.sessions, station, [(args.set[0], args.set[1], args.format, args.dpi, args.cjk)])
+        rows = desk.printers(ctx.sessions, station)
         if args.json:
             print_json({"station": station, "printers": rows})
         else:
@@ -324,10 +268,7 @@ def printers_cmd(args: argparse.Namespace) -> int:
 def test_print_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
-        with UnitOfWork(ctx.sessions) as uow:
-            job = service.test_print(uow.session, station, args.kind, settings=ctx.settings)
-            uow.commit()
-            job_id = job.id
+        job_id = desk.queue_test_print(ctx.sessions, station, args.kind, ctx.settings)
         outcome = next((o for o in printqueue.run_once(ctx.sessions, station) if o.job_id == job_id), None)
         message = outcome.message if outcome else "queued behind other jobs"
         state = outcome.state if outcome else "queued"
@@ -339,18 +280,12 @@ def queue_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         if args.resend is not None:
-            with UnitOfWork(ctx.sessions) as uow:
-                printqueue.resend(uow.session, args.resend)
-                uow.commit()
+            desk.resend(ctx.sessions, args.resend)
         outcomes = []
         if args.run or args.resend is not None:
             printqueue.recover_stale(ctx.sessions, station)
             outcomes = printqueue.run_once(ctx.sessions, station)
-        with UnitOfWork(ctx.sessions) as uow:
-            jobs = [{
-                "id": j.id, "kind": j.document_kind, "state": j.state, "attempts": j.attempts, "printer": j.printer,
-                "description": j.description, "last_error": j.last_error,
-            } for j in printqueue.pending(uow.session, station, include_done=args.all)]
+        jobs = desk.print_jobs(ctx.sessions, station, include_done=args.all)
         if args.json:
             print_json({"station": station, "sent": [o.__dict__ for o in outcomes], "jobs": jobs})
         else:

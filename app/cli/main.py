@@ -10,7 +10,8 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from app.errors import StationError
 
@@ -19,15 +20,19 @@ from app.errors import StationError
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "app.cli.db_commands": ("db",),
     "app.cli.route_commands": ("route", "pick", "layout"),
-    "app.cli.order_commands": ("demo", "import", "intake", "products", "orders", "order"),
+    "app.cli.order_commands": ("demo", "import", "intake", "orders", "order"),
+    "app.cli.products_commands": ("products",),
+    "app.cli.stock_commands": ("stock",),
     "app.cli.bench_commands": ("bench",),
     "app.cli.claim_commands": ("claim",),
     "app.cli.gui_commands": ("gui",),
     "app.cli.devices_commands": ("devices",),
     "app.cli.label_commands": ("label", "shipping"),
-    "app.cli.pack_commands": ("pack",),
+    "app.cli.pack_commands": ("pack", "commands"),
     "app.cli.aftersales_commands": ("track", "report", "return", "survey", "carrier-events"),
     "app.cli.serve_commands": ("serve", "notify"),
+    "app.cli.admin_commands": ("users", "stations", "warehouses"),
+    "app.cli.carrier_commands": ("carriers",),
 }
 
 
@@ -97,6 +102,16 @@ def print_json(value: Any) -> None:
     sys.stdout.flush()
 
 
+def print_rows(args, rows: Sequence[Any], line: Callable[[Any], str]) -> int:
+    """A listing command's output: with ``--json`` the rows' ``as_json()`` as one array, else one line each."""
+    if getattr(args, "json", False):
+        print_json([r.as_json() for r in rows])
+    else:
+        for r in rows:
+            print(line(r))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_modules_for(argv))
@@ -112,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except StationError as exc:
-        print(f"station: {exc.message}", file=sys.stderr)
+        for line in exc.message.splitlines() or [""]:  # a bad config: every bad value, one line each
+            print(f"station: {line}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader (head, less) went away: not an error worth a message.

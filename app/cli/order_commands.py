@@ -6,15 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
 from app.cli.main import command, print_json
 from app.context import Context, open_context
 from app.domain.lifecycle import STATUSES
 from app.domain.money import format_cents
-from app.errors import InvalidInput, NotFound
-from db.models import Order, OrderEvent, Product, ProductGtin, Station, Stock
+from app.errors import InvalidInput
+from app.orders import queries
 
 
 def register(subparsers) -> None:
@@ -36,14 +33,13 @@ def register(subparsers) -> None:
     intake.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the folder")
     intake.add_argument("--once", action="store_true", help="take what is in the folder now, then stop")
 
-    command(subparsers, "products", products, help="list products with stock on hand")
-
     orders_cmd = command(subparsers, "orders", orders, help="list orders")
     orders_cmd.add_argument("--status", choices=STATUSES)
     orders_cmd.add_argument("--limit", type=int, default=50)
 
     one = command(subparsers, "order", order, help="one order with lines, flags and timeline")
-    one.add_argument("number")
+    one.add_argument("number", metavar="NUMBER",
+                     help="our order number, the shop's (#1041), a tracking number, an SSCC or the label's QR text")
 
 
 class Progress:
@@ -70,7 +66,7 @@ class Progress:
 
 
 def demo_seed(args: argparse.Namespace) -> int:
-    from app.services import demo
+    from app.demo import seed as demo
 
     if args.orders < 0:
         raise InvalidInput("--orders must be 0 or more")
@@ -100,7 +96,7 @@ def demo_seed(args: argparse.Namespace) -> int:
 
 def import_file(args: argparse.Namespace) -> int:
     from app.intake.detect import parse_file
-    from app.services.intake import import_records
+    from app.intake.service import import_records
 
     fmt, records = parse_file(args.file, args.format)
     bar = Progress(records.total, "order")
@@ -121,9 +117,9 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def continuous_intake(args: argparse.Namespace) -> int:
+    from app.context import Actor
     from app.intake import watch, webhook
-    from app.services.intake import ingest_into
-    from app.services.uow import Actor
+    from app.intake.service import ingest_into
 
     with open_context(args.db) as ctx:
         ingest = ingest_into(ctx.sessions, ctx.settings, Actor.system(ctx.settings.station))
@@ -150,41 +146,11 @@ def continuous_intake(args: argparse.Namespace) -> int:
         return 0
 
 
-def products(args: argparse.Namespace) -> int:
-    with open_context(args.db) as ctx:
-        with ctx.sessions() as s:
-            on_hand = dict(s.execute(select(Stock.product_id, func.sum(Stock.on_hand)).group_by(Stock.product_id)).all())
-            rows = [
-                {"sku": p.sku, "gtins": [g.gtin for g in p.gtins], "name": p.name_en, "name_zh": p.name_zh,
-                 "on_hand": int(on_hand.get(p.id) or 0)}
-                for p in s.scalars(select(Product).options(selectinload(Product.gtins)).order_by(Product.sku))
-            ]
-    if args.json:
-        print_json(rows)
-    else:
-        for row in rows:
-            print(f"{row['sku']:<12} {','.join(row['gtins']):<32} {row['on_hand']:>9,}  {row['name']}  {row['name_zh']}")
-    return 0
-
-
 def orders(args: argparse.Namespace) -> int:
     if args.limit <= 0:
         raise InvalidInput("--limit must be positive")
     with open_context(args.db) as ctx:
-        with ctx.sessions() as s:
-            query = select(
-                Order.number, Order.status, Order.channel, Order.external_id, Order.priority, Order.placed_at,
-                Order.promised_ship_at, Order.ship_name, Order.ship_city, Order.ship_country, Order.goods_cents,
-                Order.currency, Order.tracking_number,
-            )
-            if args.status:
-                # The queue's own order, so the query walks the (status, priority, promised) index.
-                query = query.where(Order.status == args.status).order_by(
-                    Order.status, Order.priority.desc(), Order.promised_ship_at, Order.id
-                )
-            else:
-                query = query.order_by(Order.id.desc())
-            rows = [row._asdict() for row in s.execute(query.limit(args.limit))]
+        rows = queries.order_list(ctx.sessions, args.status, args.limit)
     if args.json:
         print_json(rows)
     else:
@@ -197,51 +163,8 @@ def orders(args: argparse.Namespace) -> int:
 
 
 def order_detail(ctx: Context, number: str) -> dict[str, Any]:
-    with ctx.sessions() as s:
-        order = s.scalar(
-            select(Order)
-            .where(Order.number == number.strip())
-            .options(selectinload(Order.lines), selectinload(Order.flags))
-        )
-        if order is None:
-            raise NotFound(f"no order {number!r}")
-        station = s.scalar(select(Station.name).where(Station.id == order.station_id)) if order.station_id else None
-        events = s.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.at, OrderEvent.id)).all()
-        return {
-            "number": order.number,
-            "status": order.status,
-            "channel": order.channel,
-            "external_id": order.external_id,
-            "priority": order.priority,
-            "placed_at": order.placed_at.isoformat(),
-            "promised_ship_at": order.promised_ship_at.isoformat() if order.promised_ship_at else None,
-            "station": station,
-            "warehouse": order.warehouse.code if order.warehouse else None,
-            "tracking_number": order.tracking_number,
-            "ship_to": {
-                "name": order.ship_name, "address1": order.ship_address1, "address2": order.ship_address2,
-                "city": order.ship_city, "region": order.ship_region, "postcode": order.ship_postcode,
-                "country": order.ship_country,
-            },
-            "money": {
-                "currency": order.currency, "goods": order.goods_cents, "coupon_code": order.coupon_code,
-                "coupon": order.coupon_cents, "points_used": order.points_used, "points": order.points_cents,
-                "shipping": order.shipping_cents, "paid": order.paid_cents, "payment_status": order.payment_status,
-                "payment_reference": order.payment_reference,
-            },
-            "lines": [
-                {"line": l.line_no, "sku": l.sku, "name": l.name, "quantity": l.quantity,
-                 "unit_price": l.unit_price_cents, "picked": l.picked_quantity, "packed": l.packed_quantity}
-                for l in order.lines
-            ],
-            "review_flags": [f.code for f in order.flags if not f.resolved],
-            "flags": [{"code": f.code, "message": f.message, "resolved": f.resolved} for f in order.flags],
-            "events": [
-                {"at": e.at.isoformat(), "kind": e.kind, "station": e.station, "user": e.user, "location": e.location, "data": e.data}
-                for e in events
-            ],
-            "version": order.version,
-        }
+    """One order by anything that names it, as ``station order --json`` prints it."""
+    return queries.order_detail(ctx.sessions, number)
 
 
 def order(args: argparse.Namespace) -> int:

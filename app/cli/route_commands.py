@@ -8,7 +8,7 @@ import time
 
 from app.cli.main import command, print_json
 from app.context import open_context
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.routing import METHODS, Layout, load_picks, route
 
 
@@ -20,7 +20,8 @@ def register(subparsers) -> None:
     sub.add_argument("--compare", action="store_true", help="also show S-shape and largest gap")
 
     pick = command(subparsers, "pick", pick_command, help="pick orders on one cart, feeding scans from a file")
-    pick.add_argument("numbers", nargs="+", metavar="NUMBER", help="the orders on the cart (tote 1, 2, ...)")
+    pick.add_argument("numbers", nargs="+", metavar="NUMBER",
+                      help="the orders on the cart (tote 1, 2, ...): our numbers, the shop's (#1041) or their labels")
     pick.add_argument("--scans", metavar="FILE", help="one scan a line; also 'skip', 'short', 'qty N'")
     pick.add_argument("--station", metavar="NAME", help="the picking station (default: this station's name)")
 
@@ -62,9 +63,10 @@ def pick_command(args: argparse.Namespace) -> int:
     same pick session the pick screen uses."""
     from pathlib import Path
 
+    from app.context import Actor
+    from app.orders.queries import statuses as order_statuses
     from app.picking.service import PickService
     from app.picking.session import PickSession
-    from app.services.uow import Actor
 
     lines: list[str] = []
     if args.scans:
@@ -75,6 +77,7 @@ def pick_command(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         service = PickService(ctx.sessions, Actor(station=station, user="cli", role="packer"))
+        args.numbers = _our_numbers(ctx, args.numbers)
         session = PickSession(service, service.start(args.numbers))
         pick_list = session.pick_list
         stops = [{"bin": s.bin, "sku": s.sku, "quantity": s.quantity, "tote": s.tote, "order": s.order}
@@ -104,12 +107,7 @@ def pick_command(args: argparse.Namespace) -> int:
                 print_json({"scan": raw, "verdict": feedback.verdict, "message": feedback.message})
             else:
                 print(f"{raw!r:<28} {feedback.verdict:<8} {feedback.message}")
-        from sqlalchemy import select
-
-        from db.models import Order
-
-        with ctx.sessions() as s:
-            statuses = dict(s.execute(select(Order.number, Order.status).where(Order.number.in_(args.numbers))).all())
+        statuses = order_statuses(ctx.sessions, args.numbers)
         done, total = session.progress
         if args.json:
             print_json({"orders": statuses, "stops_done": done, "stops": total})
@@ -118,26 +116,23 @@ def pick_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def layout_load(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+def _our_numbers(ctx, references: list[str]) -> list[str]:
+    """Our number for each text that names an order (app.orders.references: the shop's #1041, a label...); a text
+    that names none goes to the pick service as it is, which says so. A shop's number two orders share stops here
+    with both named."""
+    from app.orders.queries import our_numbers
 
-    from app.picking.layouts import load_layout
-    from app.services.uow import UnitOfWork
-    from db.models import Warehouse
+    return our_numbers(ctx.sessions, references)
+
+
+def layout_load(args: argparse.Namespace) -> int:
+    from app.context import Actor
+    from app.picking.layouts import load_warehouse_layout
 
     layout = Layout.load(args.file)
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            warehouse = uow.session.scalar(select(Warehouse).where(Warehouse.code == args.warehouse))
-            if warehouse is None:
-                if not args.create:
-                    raise NotFound(f"no warehouse with code {args.warehouse} (use --create NAME to create it)")
-                warehouse = Warehouse(code=args.warehouse, name=args.create, country=args.country.upper()[:2],
-                                      latitude=0.0, longitude=0.0)
-                uow.session.add(warehouse)
-                uow.session.flush()
-            result = load_layout(uow.session, warehouse, layout)
-            uow.commit()
+        result = load_warehouse_layout(ctx.sessions, args.warehouse, layout, Actor(station=ctx.settings.station, user="cli"),
+                                       create_name=args.create, country=args.country)
     if args.json:
         print_json({"warehouse": result.warehouse, "bins_added": result.bins_added, "bins_moved": result.bins_moved,
                     "bins": result.bins_total, "blocks": layout.blocks, "aisles": layout.aisles})
@@ -148,12 +143,10 @@ def layout_load(args: argparse.Namespace) -> int:
 
 
 def layout_show(args: argparse.Namespace) -> int:
-    from app.picking.layouts import layout_of, warehouse_by_code
-    from app.services.uow import UnitOfWork
+    from app.picking.layouts import warehouse_layout
 
     with open_context(args.db) as ctx:
-        with UnitOfWork(ctx.sessions) as uow:
-            layout = layout_of(warehouse_by_code(uow.session, args.warehouse))
+        layout = warehouse_layout(ctx.sessions, args.warehouse)
     if args.json:
         print_json(layout.to_mapping())
     else:

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     serve.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
                        help=f"address to listen on (default {DEFAULT_LISTEN})")
     serve.add_argument("--workers", type=int, default=None,
-                       help="worker processes (default: the setting extra.web_workers, else one a CPU)")
+                       help="worker processes (default: the setting web.workers, else one a CPU)")
     serve.add_argument("--no-notify", action="store_true", help="do not send e-mail notices from this process")
     serve.add_argument("--no-access-log", action="store_true", help="do not log requests")
 
@@ -74,6 +74,7 @@ def _log_to_stderr() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.config import hand_to_worker_processes, warn_about_settings
     from app.context import open_context
     from app.intake.webhook import parse_listen
     from app.notify.worker import Notifier
@@ -85,22 +86,24 @@ def _serve(args: argparse.Namespace) -> int:
     _check_bind(host, port, args.listen)
     ctx = open_context(args.db, migrate_schema=None)
     # One Python process uses one core: the tracking page under load wants every core.
-    workers = args.workers or max(1, ctx.settings.extra_int("web_workers", os.cpu_count() or 1))
+    workers = args.workers or ctx.settings.web.workers or max(1, os.cpu_count() or 1)
+    if args.no_access_log:
+        ctx.settings.web.access_log = False
+    warn_about_settings(ctx.settings)  # before the station's log goes to stderr too: one line, not two
     _log_to_stderr()
     notifier = None if args.no_notify else Notifier(ctx).start()
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
           file=sys.stderr)
     try:
         if workers == 1:
-            app = serving_app(ctx, access_log_enabled=not args.no_access_log)
+            app = serving_app(ctx, access_log_enabled=ctx.settings.web.access_log)
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                         server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         else:
-            os.environ["STATION_DB_URL"] = ctx.settings.db_url
-            os.environ["STATION_WEB_ACCESS_LOG"] = "0" if args.no_access_log else "1"
-            if not ((ctx.settings.extra or {}).get("web_secret") or os.environ.get("STATION_WEB_SECRET")):
+            if not ctx.settings.web.secret:
                 # Every worker must sign and check the forms' CSRF field with the same key.
-                os.environ["STATION_WEB_SECRET"] = os.urandom(24).hex()
+                ctx.settings.web.secret = os.urandom(24).hex()
+            hand_to_worker_processes(ctx.settings)
             uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=workers,
                         log_level="warning", access_log=False, lifespan="off", server_header=False,
                         timeout_keep_alive=KEEP_ALIVE_SECONDS)
@@ -125,6 +128,7 @@ def _notify_run(args: argparse.Namespace) -> int:
                 print_json({"queued": result.queued, "sent": result.sent, "failed": result.failed})
             else:
                 print(f"queued {result.queued}, sent {result.sent}, not sent {result.failed}")
+                _tell_unreachable(ctx)
             return 0
         notifier.run_forever()
     finally:
@@ -134,12 +138,13 @@ def _notify_run(args: argparse.Namespace) -> int:
 
 def _notify_status(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from app.notify.outbox import counts
+    from app.notify.outbox import counts, mail_trouble
 
     ctx = open_context(args.db)
     try:
         with ctx.sessions() as session:
             found = counts(session)
+            trouble = mail_trouble(session)
     finally:
         ctx.dispose()
     if args.json:
@@ -147,4 +152,22 @@ def _notify_status(args: argparse.Namespace) -> int:
     else:
         for state in ("queued", "sending", "sent", "failed"):
             print(f"{state:8} {found.get(state, 0)}")
+        if trouble is not None:
+            print(_unreachable_text(trouble))
     return 0
+
+
+def _unreachable_text(trouble) -> str:
+    since = f" since {trouble.since:%Y-%m-%d %H:%M} UTC" if trouble.since else ""
+    return (f"mail server unreachable{since}: {trouble.waiting} notice(s) wait in the outbox and go when it answers "
+            f"({trouble.error})")
+
+
+def _tell_unreachable(ctx) -> None:
+    """A notice not sent because the server was away is queued, not lost: say so, and that it waits."""
+    from app.notify.outbox import mail_trouble
+
+    with ctx.sessions() as session:
+        trouble = mail_trouble(session)
+    if trouble is not None:
+        print(_unreachable_text(trouble))

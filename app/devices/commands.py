@@ -21,6 +21,8 @@ class Command(str, Enum):
     LOG_OUT = "log_out"
     CANCEL = "cancel"
     WEIGH = "weigh"
+    TARE = "tare"
+    ZERO = "zero"
 
 
 COMMAND_LABELS: dict[Command, str] = {
@@ -30,6 +32,8 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.LOG_OUT: "Log out",
     Command.CANCEL: "Cancel",
     Command.WEIGH: "Weigh now",
+    Command.TARE: "Tare scale",
+    Command.ZERO: "Zero scale",
 }
 
 

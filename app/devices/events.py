@@ -30,6 +30,16 @@ from typing import Any
 
 from app.devices.commands import Command
 
+# The units a scale may report a weight in, in grams (app/devices/scale.py reads them off the frames).
+UNITS_IN_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "t": 1_000_000.0, "lb": 453.59237, "oz": 28.349523125, "ct": 0.2}
+
+
+def to_grams(weight: float, unit: str) -> float:
+    try:
+        return weight * UNITS_IN_GRAMS[unit.lower()]
+    except KeyError:
+        raise ValueError(f"unknown weight unit {unit!r}") from None
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeviceEvent:
@@ -187,8 +197,6 @@ class WeightEvent(DeviceEvent):
 
     @property
     def grams(self) -> float | None:
-        from app.devices.scale import to_grams
-
         return None if self.weight is None else to_grams(self.weight, self.unit)
 
     def to_json(self) -> dict[str, Any]:
@@ -201,6 +209,26 @@ class WeightEvent(DeviceEvent):
             "net": self.net,
             "raw": self.raw,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleReply(DeviceEvent):
+    """The scale's answer to a command the station sent it: ``command`` is ``tare`` or ``zero``; ``done`` is
+    True when the scale did it (MT-SICS ``T S``, ``Z A``), False when it refused (``I``: busy or not stable,
+    ``+``/``-``: out of its range); ``tare`` the tare weight it now holds."""
+
+    command: str
+    done: bool
+    detail: str = ""  # why not: busy, over, under
+    tare: float | None = None
+    unit: str = ""
+    raw: str = ""
+
+    event_name = "scale_reply"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "command": self.command, "done": self.done, "detail": self.detail,
+                "tare": self.tare, "unit": self.unit, "raw": self.raw}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,6 +298,8 @@ def describe_event(event: DeviceEvent) -> str:
         if event.condition != "ok":
             return f"scale: {event.condition}"
         return f"weight {event.weight:g} {event.unit} ({'stable' if event.stable else 'moving'})"
+    if isinstance(event, ScaleReply):
+        return f"scale {event.command}: {'done' if event.done else 'refused (' + event.detail + ')'}"
     if isinstance(event, RejectedFrame):
         return event.message
     if isinstance(event, DeviceStatus):

@@ -9,8 +9,8 @@ a path (``/dev/ttyUSB0``, ``/dev/serial/by-id/...``, a pseudo-terminal) or a pys
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from serial.tools import list_ports
 

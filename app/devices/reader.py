@@ -20,8 +20,8 @@ import queue
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import serial
 
@@ -81,7 +81,7 @@ class DeviceReader:
 
     # -- control, from any thread -----------------------------------------------------------------
 
-    def start(self) -> "DeviceReader":
+    def start(self) -> DeviceReader:
         self._thread.start()
         return self
 

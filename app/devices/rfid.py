@@ -25,10 +25,10 @@ has turned up for ``settle`` seconds the whole set goes out as one :class:`ToteR
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import lru_cache
-from typing import Mapping
 
 import pyepc
 from biip import ParseError
@@ -42,6 +42,9 @@ DEFAULT_SETTLE = 0.3  # seconds without a new tag before a tote counts as read
 DEFAULT_FORGET = 2.0  # a tag not seen this long has left the field
 ROUND_TIMEOUT = 1.0  # re-issue the inventory command when a round has not closed by then
 STALE_FRAME = 0.5  # a frame begun but not finished for this long is given up
+# No R2000 frame is longer: the longest, a tag with a 496-bit EPC, is 0x46. A length byte above this is a
+# garbled one, told at once (waiting for that many bytes would swallow the good frames behind it, silently).
+MAX_FRAME_LENGTH = 0x80
 
 
 class Cmd(IntEnum):
@@ -178,7 +181,7 @@ class R2000Framer:
             if len(buf) < 2:
                 break
             length = buf[1]
-            if length < 3:
+            if length < 3 or length > MAX_FRAME_LENGTH:
                 nxt = buf.find(HEAD, 1)
                 cut = nxt if nxt > 0 else len(buf)
                 out.append(FrameError(f"bad frame length {length}", bytes(buf[:cut])))
@@ -186,7 +189,14 @@ class R2000Framer:
                 continue
             total = length + 2
             if len(buf) < total:
-                break
+                # Not all here yet, or a garbled length: when a whole good frame already stands behind this
+                # frame's head, this one was garbled. Tell it now and go on with the good one.
+                cut = _good_frame_after(buf)
+                if cut is None:
+                    break
+                out.append(FrameError("wrong frame length", bytes(buf[:cut])))
+                del buf[:cut]
+                continue
             if sum(buf[:total]) & 0xFF:
                 nxt = buf.find(HEAD, 1)
                 cut = nxt if 0 < nxt < total else total
@@ -196,6 +206,19 @@ class R2000Framer:
             out.append(R2000Frame(address=buf[2], command=buf[3], data=bytes(buf[4 : total - 1])))
             del buf[:total]
         return out
+
+
+def _good_frame_after(buf: bytearray) -> int | None:
+    """Where the first whole frame with a right checksum starts after ``buf``'s first byte, if any."""
+    start = buf.find(HEAD, 1)
+    while start > 0:
+        if start + 1 < len(buf):
+            length = buf[start + 1]
+            end = start + length + 2
+            if 3 <= length <= MAX_FRAME_LENGTH and end <= len(buf) and not sum(buf[start:end]) & 0xFF:
+                return start
+        start = buf.find(HEAD, start + 1)
+    return None
 
 
 @dataclass(frozen=True)

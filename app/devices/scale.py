@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from app.devices.events import DeviceEvent, RejectedFrame, WeightEvent, clip
+from app.devices.events import UNITS_IN_GRAMS, DeviceEvent, RejectedFrame, ScaleReply, WeightEvent, clip, to_grams
 
 DEFAULT_POLL_INTERVAL = 0.2
 ANSWER_TIMEOUT = 1.0  # an SI not answered by then is sent again
@@ -28,24 +28,21 @@ MAX_LINE = 128
 # No packing or pallet scale reads 100 t: a bigger number is a garbled line, and would overflow the weight columns.
 MAX_GRAMS = 100_000_000.0
 
-UNITS_IN_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "t": 1_000_000.0, "lb": 453.59237, "oz": 28.349523125, "ct": 0.2}
-
-
-def to_grams(weight: float, unit: str) -> float:
-    try:
-        return weight * UNITS_IN_GRAMS[unit.lower()]
-    except KeyError:
-        raise ValueError(f"unknown weight unit {unit!r}") from None
-
-
 _SICS_WEIGHT = re.compile(r"^S\s+([SD])\s+([+-]?\s*\d+(?:\.\d+)?)\s+([A-Za-z]+)\s*$")
 _SICS_ERRORS = {
     "ES": "the scale did not understand the command (ES)",
     "ET": "the scale reports a transmission error (ET)",
     "EL": "the scale reports a logical error (EL)",
 }
-# Answers to commands other than S/SI (zero, tare, identification, reset): understood, nothing to report.
-_SICS_QUIET = re.compile(r"^(Z|ZI|T|TI|TA|TAC|I\d+|@|SIR|SR|D|DW|K|PWR)(\s.*)?$")
+# The answers to zero (Z) and tare (T): done, or refused and why (MT-SICS level 0).
+_SICS_ZERO = {"Z A": (True, ""), "Z I": (False, "busy"), "Z +": (False, "over"), "Z -": (False, "under")}
+_SICS_TARE = re.compile(r"^T\s+([SI+-])(?:\s+([+-]?\s*\d+(?:\.\d+)?)\s+([A-Za-z]+))?\s*$")
+_TARE_REFUSED = {"I": "busy", "+": "over", "-": "under"}
+# Answers to other commands (identification, reset...): understood, nothing to report.
+_SICS_QUIET = re.compile(r"^(ZI|TI|TA|TAC|I\d+|@|SIR|SR|D|DW|K|PWR)(\s.*)?$")
+
+# The command a station sends to tare or zero an MT-SICS scale.
+SICS_COMMANDS = {"tare": b"T\r\n", "zero": b"Z\r\n"}
 
 _CONTINUOUS = re.compile(r"^(ST|US|OL)\s*,\s*(?:(GS|NT|TR|G|N|T)\s*,\s*)?([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)\s*$")
 
@@ -55,7 +52,7 @@ def _out_of_range(weight: float, unit: str, line: str) -> RejectedFrame:
                          raw=clip(line.encode("latin-1", "replace")))
 
 
-def parse_sics_line(line: str) -> WeightEvent | RejectedFrame | None:
+def parse_sics_line(line: str) -> WeightEvent | ScaleReply | RejectedFrame | None:
     """One MT-SICS answer line (without CR LF). None for answers that carry nothing to report."""
     text = line.strip()
     match = _SICS_WEIGHT.match(text)
@@ -73,6 +70,16 @@ def parse_sics_line(line: str) -> WeightEvent | RejectedFrame | None:
         return RejectedFrame(kind="scale", reason="the scale cannot weigh now (S I: busy or not settled in time)", raw=text.encode())
     if text in _SICS_ERRORS:
         return RejectedFrame(kind="scale", reason=_SICS_ERRORS[text], raw=text.encode())
+    if text in _SICS_ZERO:
+        done, detail = _SICS_ZERO[text]
+        return ScaleReply(command="zero", done=done, detail=detail, raw=text)
+    tare = _SICS_TARE.match(text)
+    if tare:
+        status, value, unit = tare.groups()
+        if status == "S":
+            return ScaleReply(command="tare", done=True, tare=float(value.replace(" ", "")) if value else None,
+                              unit=unit or "", raw=text)
+        return ScaleReply(command="tare", done=False, detail=_TARE_REFUSED[status], raw=text)
     if text and _SICS_QUIET.match(text):
         return None
     return RejectedFrame(kind="scale", reason="not an MT-SICS answer", raw=clip(line.encode("latin-1", "replace")))
@@ -155,7 +162,7 @@ class _LineProtocol:
         return RejectedFrame(kind="scale", reason=reason, raw=clip(raw), device=self.device, received_ns=now_ns)
 
 
-def _stamp(event: WeightEvent | RejectedFrame, device: str, now_ns: int) -> WeightEvent | RejectedFrame:
+def _stamp(event, device: str, now_ns: int):
     return replace(event, device=device, received_ns=now_ns)
 
 
@@ -183,8 +190,15 @@ class MtSicsProtocol(_LineProtocol):
         self._asked_ns = now_ns
         return self.command.encode() + b"\r\n"
 
-    def parse(self, text: str) -> WeightEvent | RejectedFrame | None:
+    def parse(self, text: str) -> WeightEvent | ScaleReply | RejectedFrame | None:
         return parse_sics_line(text)
+
+    def command_bytes(self, name: str) -> bytes:
+        """The bytes that ask the scale to ``tare`` or ``zero``; its answer comes back as a ScaleReply."""
+        try:
+            return SICS_COMMANDS[name]
+        except KeyError:
+            raise ValueError(f"an MT-SICS scale takes no {name!r} command (tare, zero)") from None
 
     def feed(self, data: bytes, now_ns: int) -> list[DeviceEvent]:
         events = self._lines(data, now_ns)
@@ -204,7 +218,11 @@ class MtSicsProtocol(_LineProtocol):
 
 
 class ContinuousProtocol(_LineProtocol):
-    """Reads a scale that sends ``ST,GS,+0001.234kg`` lines by itself."""
+    """Reads a scale that sends ``ST,GS,+0001.234kg`` lines by itself. It listens to no commands: tare and
+    zero are keys on the indicator itself."""
+
+    def command_bytes(self, name: str) -> bytes:
+        raise ValueError("this scale sends its weight by itself and takes no commands: use the keys on its indicator")
 
     def start(self, now_ns: int) -> bytes:
         self._buf.clear()

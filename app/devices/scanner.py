@@ -324,3 +324,12 @@ class ScannerProtocol:
 
     def _rejected(self, raw: bytes, reason: str, now_ns: int) -> RejectedFrame:
         return RejectedFrame(kind="scanner", reason=reason, raw=clip(raw), device=self.device, received_ns=now_ns)
+
+
+def scan_text(event: ScanEvent) -> str:
+    """The text a text-taking scan handler should get: the scan as sent for items and SSCCs (AIM identifier
+    and GS separators kept, so GS1 data can be read again), the bare text for everything else (a badge,
+    an order number, a command)."""
+    if event.kind in ("item", "sscc"):
+        return event.raw
+    return event.text if event.text is not None else event.raw

@@ -22,8 +22,8 @@ import select
 import threading
 import time
 import tty
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from app.devices import rfid
 
@@ -228,10 +228,13 @@ class ScaleSimulator(PtyDevice):
         if mode not in ("mt-sics", "continuous"):
             raise ValueError(f"unknown scale mode {mode!r}")
         self.mode, self.unit, self.rate, self.settle_wait = mode, unit, rate, settle_wait
-        self.weight = 0.0
+        self.weight = 0.0  # what lies on the platform (gross, grams or the unit's)
         self.stable = True
         self.overload = False
         self.tare = 0.0
+        self.zero_offset = 0.0  # set by Z: the platform's reading taken as zero
+        self.zero_range = 600.0  # Z works within this of the zero it knows (2 % of a 30 kg scale)
+        self.commands: list[str] = []  # every command the station sent, in order
         self._line = bytearray()
         self._stable_changed = threading.Condition()
         self._streamer: threading.Thread | None = None
@@ -251,16 +254,21 @@ class ScaleSimulator(PtyDevice):
             self._streamer = threading.Thread(target=self._stream, name="sim-scale-stream", daemon=True)
             self._streamer.start()
 
+    @property
+    def shown(self) -> float:
+        """What the scale shows: the load less its zero and its tare."""
+        return self.weight - self.zero_offset - self.tare
+
     def _value(self) -> str:
         decimals = 3 if self.unit == "kg" else 2 if self.unit == "g" else 3
-        return f"{self.weight - self.tare:.{decimals}f}"
+        return f"{self.shown:.{decimals}f}"
 
     def _stream(self) -> None:
         while not self._closing.wait(1.0 / self.rate):
             if self.overload:
                 line = f"OL,GS,+9999.999{self.unit}\r\n"
             else:
-                value = self.weight - self.tare
+                value = self.shown
                 sign = "-" if value < 0 else "+"
                 line = f"{'ST' if self.stable else 'US'},{'NT' if self.tare else 'GS'},{sign}{abs(value):08.3f}{self.unit}\r\n"
             try:
@@ -279,6 +287,7 @@ class ScaleSimulator(PtyDevice):
             command = bytes(self._line[:cut]).decode("ascii", "replace").strip().upper()
             del self._line[: cut + 1]
             if command:
+                self.commands.append(command)
                 self.write(self.answer(command).encode("ascii") + b"\r\n")
 
     def answer(self, command: str) -> str:
@@ -292,10 +301,19 @@ class ScaleSimulator(PtyDevice):
                     return "S I"
             return f"S {'S' if self.stable else 'D'} {self._value():>10} {self.unit}"
         if command == "Z":
-            self.tare, self.weight = 0.0, 0.0
+            if not self.stable:
+                return "Z I"
+            drift = self.weight - self.zero_offset
+            if abs(drift) > self.zero_range:
+                return "Z +" if drift > 0 else "Z -"
+            self.zero_offset, self.tare = self.weight, 0.0
             return "Z A"
         if command == "T":
-            self.tare = self.weight
+            if not self.stable:
+                return "T I"
+            if self.weight - self.zero_offset < 0:
+                return "T -"
+            self.tare = self.weight - self.zero_offset
             return f"T S {self.tare:>10.2f} {self.unit}"
         if command == "I4":
             return 'I4 A "0123456789"'

@@ -175,21 +175,25 @@ def allocate(
             shortages=_shortages_in(totals, sku_of, pool, best.id),
         )
 
-    distances = {w.id: _distance_km(w.location, destination) if destination else 0.0 for w in candidates}
+    distances = {w.id: _distance_km(w.location, destination) if destination and None not in w.location else None
+                 for w in candidates}
+    # A warehouse entered without its coordinates counts as far as the farthest known one: load and stock decide.
+    known = [d for d in distances.values() if d is not None]
+    km: dict[int, float] = {k: (d if d is not None else max(known, default=0.0)) for k, d in distances.items()}
     if priority >= URGENT:
-        chosen = min(candidates, key=lambda w: (distances[w.id], w.load_ratio, w.id))
-        reason = f"urgent: nearest warehouse with the stock, {chosen.code} ({distances[chosen.id]:,.0f} km)"
+        chosen = min(candidates, key=lambda w: (km[w.id], w.load_ratio, w.id))
+        reason = f"urgent: nearest warehouse with the stock, {chosen.code} ({km[chosen.id]:,.0f} km)"
     else:
         weight = LOAD_WEIGHT_KM.get(priority, LOAD_WEIGHT_KM[0])
-        scored = sorted(candidates, key=lambda w: (distances[w.id] + weight * w.load_ratio, w.id))
+        scored = sorted(candidates, key=lambda w: (km[w.id] + weight * w.load_ratio, w.id))
         chosen = scored[0]
-        reason = f"{chosen.code}: {distances[chosen.id]:,.0f} km, load {chosen.load_ratio:.0%}"
+        reason = f"{chosen.code}: {km[chosen.id]:,.0f} km, load {chosen.load_ratio:.0%}"
         if len(scored) > 1:
             runner = scored[1]
-            reason += f" (next best {runner.code}: {distances[runner.id]:,.0f} km, load {runner.load_ratio:.0%})"
+            reason += f" (next best {runner.code}: {km[runner.id]:,.0f} km, load {runner.load_ratio:.0%})"
     takes = [take for need in needs for take in pool.take(need, chosen.id)]
     chosen.load += 1
-    return Decision(True, chosen.id, reason, takes=takes, distance_km=distances[chosen.id] if destination else None)
+    return Decision(True, chosen.id, reason, takes=takes, distance_km=km[chosen.id] if destination else None)
 
 
 def _shortages_in(totals: dict[int, int], sku_of: dict[int, str], pool: StockPool, warehouse_id: int) -> list[Shortage]:

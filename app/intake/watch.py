@@ -27,10 +27,11 @@ import shutil
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from app.errors import InvalidInput, StationError
 from app.intake.detect import parse_file
@@ -103,7 +104,7 @@ def free_name(folder: Path, name: str) -> Path:
     target = folder / name
     if not target.exists() and not (folder / (name + REASON_SUFFIX)).exists():
         return target
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stem, dot, suffix = name.partition(".")
     for n in range(1, 10_000):
         candidate = f"{stem}.{stamp}{'' if n == 1 else f'-{n}'}{dot}{suffix}"

@@ -24,7 +24,8 @@ import re
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -190,7 +191,7 @@ class WebhookServer:
         self.thread = threading.Thread(target=self.server.run, name="webhook-server", daemon=True)
         self.port = port
 
-    def start(self, timeout: float = 10.0) -> "WebhookServer":
+    def start(self, timeout: float = 10.0) -> WebhookServer:
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
@@ -211,7 +212,7 @@ class WebhookServer:
         self.server.should_exit = True
         self.thread.join(timeout)
 
-    def __enter__(self) -> "WebhookServer":
+    def __enter__(self) -> WebhookServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -9,20 +9,20 @@ the bulk-count prompt). Deterministic for a given seed.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import func, select
 
 from app.context import Context
+from app.demo import seed as demo
 from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder
-from app.services import demo
-from app.services.intake import ImportSummary, Intake
-from app.services.uow import Actor
+from app.intake.service import ImportSummary, Intake
 from app.shipping.carriers import seed_carriers
 from app.shipping.service import set_printer
+from app.uow import Actor
 from db.models import Order, Product, Station, Stock
 
 LOAD_CHANNEL = "load"
@@ -103,7 +103,7 @@ def seed_load(ctx: Context, orders: int, stations: int, printer_dir: Path, seed:
     products = _products(ctx)
     if not products:
         raise RuntimeError("the demo catalogue has no well-stocked product to order")
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     intake = Intake(ctx.sessions, ctx.settings, Actor.system("INTAKE"), batch_size=2000)
     limit = intake.rules.large_amount_cents
     summary = intake.run(load_orders(products, orders, seed, now, limit))

@@ -3,11 +3,11 @@ service as a scanner would send it, and let the completing scan pack, label and 
 
 The services are the app's own, one after the other per order:
 
-- claim: :func:`app.services.claim.claim_next` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE``
+- claim: :func:`app.orders.claim.claim_next` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE``
   on SQLite);
 - pick: :meth:`app.picking.service.PickService.pick_list`, the order's stops in walking order with the bin and
   the GTINs to take. A claimed order is ``packing`` (the packer picks into the box and packs in one go,
-  ``app/services/claim.py``), so the stops are what the packer scans, one scan a unit, in route order;
+  ``app/orders/claim.py``), so the stops are what the packer scans, one scan a unit, in route order;
 - pack: :class:`app.packing.service.PackService` pinned to the order, as ``station pack`` runs it; the scan that
   completes the order packs it, labels it and hands its label and packing slip to the station's printers.
 
@@ -27,10 +27,10 @@ from sqlalchemy.exc import DBAPIError
 
 from app.context import open_context
 from app.errors import StationError
+from app.orders.claim import claim_next
 from app.packing.service import COMPLETE, OK, Answer, PackService
 from app.picking.service import PickService
-from app.services.claim import claim_next
-from app.services.uow import Actor
+from app.uow import Actor
 from db.models import Product, ProductGtin
 
 RETRIES = 5

@@ -4,5 +4,5 @@ retries (:mod:`app.notify.smtp`) by a worker (:mod:`app.notify.worker`) that ``s
 background and ``station notify run`` runs alone.
 
 Settings: ``smtp`` (``host``, ``port``, ``tls``: none, starttls or ssl, ``sender``, ``user``, ``password``,
-``timeout``), ``tracking_base_url`` (the links in the mails), ``extra.notify_language`` (``en`` or ``zh_CN`` for
+``timeout``), ``tracking_base_url`` (the links in the mails), ``notify.language`` (``en`` or ``zh_CN`` for
 every mail; otherwise Chinese for orders to CN, HK, MO and TW, English for the rest)."""

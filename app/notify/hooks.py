@@ -19,7 +19,7 @@ from app.config import Settings
 from app.domain.money import format_cents
 from app.notify import outbox, templates
 from db.base import utcnow
-from db.models import Customer, Order, OrderEvent
+from db.models import Customer, Order, OrderEvent, Product
 from db.models.aftersales import Return
 from db.models.shipping import Carrier, Parcel
 from db.models.web import NotifyCursor
@@ -39,9 +39,8 @@ CHINESE_COUNTRIES = ("CN", "TW", "HK", "MO")
 
 
 def language_for(settings: Settings, order: Order) -> str:
-    forced = (settings.extra or {}).get("notify_language")
-    if forced in ("en", "zh_CN"):
-        return forced
+    if settings.notify.language:
+        return settings.notify.language
     return "zh_CN" if (order.ship_country or "").upper() in CHINESE_COUNTRIES else "en"
 
 
@@ -72,6 +71,14 @@ def start(session: Session) -> int:
     return _cursor(session)[0].last_event_id
 
 
+def named_skus(session: Session, skus: list[str], language: str) -> list[str]:
+    """``SKU-3`` -> ``SKU-3 20W 手机充电器（黑色）``: the catalogue's name in the reader's language, where it has one."""
+    if not skus:
+        return []
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    return [f"{sku} {products[sku].name(language)}" if sku in products else sku for sku in skus]
+
+
 def _fields(session: Session, settings: Settings, order: Order, event: OrderEvent, kind: str) -> dict[str, Any]:
     from app.web.customer import page_token, tracking_url
 
@@ -89,7 +96,8 @@ def _fields(session: Session, settings: Settings, order: Order, event: OrderEven
                       else (carrier.name if carrier else ""), expected=expected.isoformat() if expected else "")
     elif kind == "backordered":
         fields["restock"] = data.get("expected_restock") or ""
-        fields["substitutes"] = sorted({s for short in data.get("short", []) for s in short.get("substitutes", [])})
+        skus = sorted({s for short in data.get("short", []) for s in short.get("substitutes", [])})
+        fields["substitutes"] = named_skus(session, skus, language_for(settings, order))
     elif kind in ("return_accepted", "refunded"):
         number = data.get("return_number", "")
         fields["return_number"] = number

@@ -5,6 +5,11 @@ A notice is a row of ``notify_outbox``, rendered when queued. A sender claims du
 them ``sending`` and commits before it talks to the SMTP server. Success: ``sent``. Failure: back to
 ``queued`` with a growing delay (5 s, 10 s, 20 s, ... at most an hour) until ``MAX_ATTEMPTS``, then ``failed``.
 A row left in ``sending`` by a process that died is queued again after ``STALE_AFTER``.
+
+A notice that failed because the mail server could not be reached (not because of the notice itself) is the
+server's fault: when the server answers again, :func:`requeue_unreachable` makes every such notice due at once,
+also one that had run out of attempts. :func:`mail_trouble` tells the screens while the server is away, and
+:func:`delivery` what became of given notices, so nobody is told "sent" of a notice still in the outbox.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +26,8 @@ from db.models.web import OutboxMessage
 
 MAX_ATTEMPTS = 10
 STALE_AFTER = timedelta(seconds=60)
+# How a failed attempt says the server was away (app.notify.smtp.SmtpSender.open).
+UNREACHABLE = "cannot reach the mail server"
 
 
 @dataclass(frozen=True)
@@ -100,3 +107,65 @@ def counts(session: Session) -> dict[str, int]:
 
     return {state: n for state, n in session.execute(
         select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state))}
+
+
+def _unreachable():
+    return OutboxMessage.last_error.like(UNREACHABLE + "%")
+
+
+def requeue_unreachable(session: Session, now: datetime | None = None) -> int:
+    """The mail server answers again: every notice held back because it was away is due now (those that ran out
+    of attempts too). Returns how many."""
+    now = now or utcnow()
+    result = session.execute(update(OutboxMessage)
+                             .where(OutboxMessage.state.in_(("queued", "failed")), _unreachable())
+                             .values(state="queued", next_attempt_at=now))
+    return result.rowcount or 0
+
+
+@dataclass(frozen=True)
+class MailTrouble:
+    """The mail server could not be reached at the last attempt: ``waiting`` notices are held in the outbox."""
+
+    waiting: int
+    since: datetime | None  # the first attempt that found it away, of those waiting
+    error: str
+
+
+def mail_trouble(session: Session) -> MailTrouble | None:
+    """None while notices go out; else how many wait because the mail server was unreachable. Reads only the
+    notices not yet sent (the state index), so a screen may ask every few seconds."""
+    row = session.execute(
+        select(func.count(OutboxMessage.id), func.min(OutboxMessage.claimed_at), func.max(OutboxMessage.last_error))
+        .where(OutboxMessage.state.in_(("queued", "sending", "failed")), _unreachable())).one()
+    waiting, since, error = row
+    return MailTrouble(int(waiting), since, error or "") if waiting else None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    state: str  # queued, sending, sent, failed
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+    @property
+    def unreachable(self) -> bool:
+        """Waiting because the mail server could not be reached at its last attempt."""
+        return self.state != "sent" and self.last_error.startswith(UNREACHABLE)
+
+
+def delivery(session: Session, keys: list[str]) -> dict[str, Delivery]:
+    """What became of the notices with these idempotency keys (a key never queued is absent)."""
+    if not keys:
+        return {}
+    rows = session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.state, OutboxMessage.attempts,
+                                  OutboxMessage.last_error, OutboxMessage.sent_at)
+                           .where(OutboxMessage.idempotency_key.in_(keys)))
+    return {key: Delivery(state, attempts, last_error or "", sent_at) for key, state, attempts, last_error, sent_at in rows}
+
+
+def mail_trouble_now(sessions) -> MailTrouble | None:
+    """``mail_trouble`` in its own short read, for a screen that asks every few seconds."""
+    with sessions() as session:
+        return mail_trouble(session)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any, Mapping
+from typing import Any
 
 from app.errors import InvalidInput
+from app.notify.outbox import UNREACHABLE
 
 PERMANENT_CODES = range(500, 600)
 
@@ -30,7 +32,7 @@ class SmtpSettings:
     domain: str = "warehouse-station.local"
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any] | None) -> "SmtpSettings":
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> SmtpSettings:
         raw = dict(raw or {})
         tls = str(raw.get("tls", "none")).lower()
         if tls in ("true", "yes", "1"):
@@ -85,7 +87,7 @@ class SmtpSender:
                 conn.login(s.user, s.password)
             return conn
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendFailed(f"cannot reach the mail server {s.host}:{s.port}: {type(exc).__name__}") from None
+            raise SendFailed(f"{UNREACHABLE} {s.host}:{s.port}: {type(exc).__name__}") from None
 
     def send(self, conn: smtplib.SMTP, key: str, recipient: str, subject: str, body: str) -> None:
         try:

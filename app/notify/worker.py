@@ -58,18 +58,24 @@ class Notifier:
                 session.commit()
             if not due:
                 break
-            self._send(due, result)
-            if len(due) < self.batch:
+            requeued = self._send(due, result)
+            if len(due) < self.batch and not requeued:
                 break
         return result
 
-    def _send(self, due: list[outbox.Outgoing], result: Round) -> None:
+    def _send(self, due: list[outbox.Outgoing], result: Round) -> int:
+        """Send ``due``; returns how many notices held back while the server was away are due again now."""
         outcomes: list[tuple[outbox.Outgoing, SendFailed | None]] = []
+        requeued = 0
         try:
             conn = self.sender.open()
         except SendFailed as exc:
             outcomes = [(m, exc) for m in due]
         else:
+            # The server answers: what waited for it goes now, not after its back-off (up to an hour).
+            with self.ctx.sessions() as session:
+                requeued = outbox.requeue_unreachable(session)
+                session.commit()
             try:
                 for m in due:
                     try:
@@ -92,6 +98,7 @@ class Notifier:
                     result.failed += 1
                     log.warning("notice %d not sent (attempt %d, now %s): %s", m.id, m.attempts, state, error)
             session.commit()
+        return requeued
 
     def run_forever(self) -> None:
         self.prepare()
@@ -102,7 +109,7 @@ class Notifier:
                 log.error("notifier round failed: %s", type(exc).__name__)
             self._stop.wait(self.interval)
 
-    def start(self) -> "Notifier":
+    def start(self) -> Notifier:
         self._thread = threading.Thread(target=self.run_forever, name="notifier", daemon=True)
         self._thread.start()
         return self

@@ -40,6 +40,37 @@ class Classified:
         """What to show the packer as "the code scanned"."""
         return self.gtin or self.sscc or self.text or self.raw
 
+    @property
+    def misread(self) -> str:
+        """For a scan that was not understood: what kind of misread, as a code the messages translate
+        (:func:`misread_kind`)."""
+        return misread_kind(self.reason, self.source)
+
+
+def misread_kind(reason: str, source: str = "scanner") -> str:
+    """A reader's technical reason (the parser's or a library's words) as one of a few kinds a packer
+    understands: ``check_digit``, ``noise``, ``cut_off``, ``empty``, ``not_a_product_tag`` (RFID) or
+    ``unreadable``. The technical reason itself stays in the journal for whoever looks into it."""
+    text = (reason or "").lower()
+    if source == "rfid":
+        return "not_a_product_tag"
+    if "check digit" in text:
+        return "check_digit"
+    if text.startswith("garbled") or "control byte" in text or "not ascii" in text or "not text" in text:
+        return "noise"
+    if any(w in text for w in ("incomplete", "cut off", "mid-scan", "mid-line", "went away", "never came",
+                                "no data after", "too short", "partial")):
+        return "cut_off"
+    if text.startswith("empty"):
+        return "empty"
+    return "unreadable"
+
+
+def printable(raw: str, limit: int = 80) -> str:
+    """A scan as a person can read it on a timeline: GS as <GS>, other control bytes as <NN>, cut to ``limit``."""
+    shown = "".join(ch if ch.isprintable() else ("<GS>" if ch == "\x1d" else f"<{ord(ch):02X}>") for ch in raw)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
 
 def classify(raw: str) -> Classified:
     """Classify one scan exactly as the scanner sent it (or ``epc:HEX`` for an RFID tag). Never raises."""

@@ -10,9 +10,9 @@ packer might still manage. Material padding shrinks the carton's usable inside o
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
-from typing import Iterable, Sequence
 
 # Beyond this many units, the placement search is replaced by a volume test (with a fill factor) plus a
 # check that each item fits alone: a packer filling a box with 60 T-shirts does not need a 3D plan.

@@ -28,10 +28,11 @@ import logging
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -40,7 +41,8 @@ from app.packing.classify import Classified
 from app.packing.messages import Message, message
 
 if TYPE_CHECKING:
-    from app.packing.service import Answer, PackService, PackView
+    from app.packing.answers import Answer, PackView
+    from app.packing.service import PackService
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,7 @@ class ScanJournal:
         return self._db
 
     def append(self, raw: str, key: str, order_number: str | None, provisional: str) -> StoredScan:
-        stored_at = datetime.now(timezone.utc).isoformat()
+        stored_at = datetime.now(UTC).isoformat()
         with self._lock:
             cursor = self._connection().execute(
                 "INSERT INTO stored_scans (client_key, station, database, raw, order_number, provisional, stored_at) "
@@ -154,7 +156,7 @@ class ScanJournal:
             changed = self._connection().execute(
                 "UPDATE stored_scans SET replayed_at = ?, verdict = ?, reason = ?, "
                 "raw = CASE WHEN ? THEN 'badge:***' ELSE raw END WHERE seq = ? AND replayed_at IS NULL",
-                (datetime.now(timezone.utc).isoformat(), verdict, reason, reason in BADGE_REASONS, seq)).rowcount
+                (datetime.now(UTC).isoformat(), verdict, reason, reason in BADGE_REASONS, seq)).rowcount
             self._waiting -= changed
 
     def waiting(self) -> int:
@@ -237,7 +239,7 @@ class OfflineScans:
 
     def store(self, c: Classified, key: str) -> Answer:
         """Journal the scan (on disk before anything is answered) and give the provisional answer."""
-        from app.packing.service import NEXT_ORDER, SCAN_ITEM, Answer
+        from app.packing.answers import NEXT_ORDER, SCAN_ITEM, Answer
 
         with self._lock:
             verdict, msg, line = self._judge(c)
@@ -255,7 +257,7 @@ class OfflineScans:
     def _judge(self, c: Classified) -> tuple[str, Message, _ExpectedLine | None]:
         """The provisional verdict against the expected lines, counting a right item on its line. Only what the
         station can tell alone: a count, a lot, a command... is just stored."""
-        from app.packing.service import NOT_UNDERSTOOD, OK, REFUSED
+        from app.packing.answers import NOT_UNDERSTOOD, OK, REFUSED
 
         expected = self._expected
         if c.kind == "bad":
@@ -328,7 +330,7 @@ class Replayer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "Replayer":
+    def start(self) -> Replayer:
         self._thread = threading.Thread(target=self._run, name="scan-replayer", daemon=True)
         self._thread.start()
         return self
@@ -366,7 +368,7 @@ class Replayer:
     def _send(self, service: PackService, stored: StoredScan) -> Answer:
         """One stored scan through the normal scan path. A scan the database keeps failing while it answers
         (checked by reading the station's order) is given up as refused, so it cannot hold the others back."""
-        from app.packing.service import REFUSED, Answer
+        from app.packing.answers import REFUSED, Answer
 
         for _ in range(2):
             answer = service.scan(stored.raw, key=stored.key)

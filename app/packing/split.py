@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
-from app.services.confirmation import release_reservations
-from app.services.timeline import add_event, move
-from app.services.uow import Actor
+from app.orders.confirmation import release_reservations
+from app.orders.timeline import add_event, move
 from app.sync import notify_change
+from app.uow import Actor
 from db.models import Order, OrderLine, Reservation
 
 _COPIED = (

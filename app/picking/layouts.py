@@ -64,3 +64,30 @@ def bin_location(session: Session, warehouse: Warehouse, code: str) -> Bin:
     if row is None:
         raise UnknownBin(f"bin {code.strip()} does not exist in warehouse {warehouse.code}")
     return row
+
+
+def load_warehouse_layout(sessions, code: str, layout: Layout, actor, create_name: str | None = None,
+                          country: str = "") -> LoadResult:
+    """``station layout load``: a warehouse's layout and bins, in one unit of work; with ``create_name`` a
+    warehouse the database lacks is made first (named so, in ``country``). Administrators only."""
+    from app.admin.auth import require_role
+    from app.uow import UnitOfWork
+
+    require_role(actor, "admin")
+    with UnitOfWork(sessions) as uow:
+        warehouse = uow.session.scalar(select(Warehouse).where(Warehouse.code == code))
+        if warehouse is None:
+            if not create_name:
+                raise NotFound(f"no warehouse with code {code} (use --create NAME to create it)")
+            warehouse = Warehouse(code=code, name=create_name, country=country.upper()[:2], latitude=0.0, longitude=0.0)
+            uow.session.add(warehouse)
+            uow.session.flush()
+        result = load_layout(uow.session, warehouse, layout)
+        uow.commit()
+    return result
+
+
+def warehouse_layout(sessions, code: str) -> Layout:
+    """The layout of the warehouse ``code`` names (a read)."""
+    with sessions() as session:
+        return layout_of(warehouse_by_code(session, code))

@@ -1,17 +1,15 @@
-"""What a raw scan at the pick cart is: a bin label, an item (GTIN from any GS1 barcode, or an SGTIN
-RFID tag sent as ``epc:HEX``), or other text such as a SKU. Parsing is biip's and pyepc's."""
+"""What a scan at the pick cart is: a bin label, an item (GTIN from any GS1 barcode, or an SGTIN RFID tag
+sent as ``epc:HEX``), or other text such as a SKU. The station's one parser reads it
+(:func:`app.devices.scanner.parse_scan`, :func:`app.devices.rfid.decode_epc`); this only says what it is here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import biip
-import pyepc
-
+from app.devices.events import RejectedFrame, ScanEvent
+from app.devices.rfid import decode_epc
+from app.devices.scanner import parse_scan
 from app.routing.layout import BIN_CODE
-
-GS = "\x1d"
-_BIIP = biip.ParseConfig(separator_chars=(GS,))
 
 
 @dataclass(frozen=True)
@@ -22,32 +20,23 @@ class PickScan:
 
 
 def classify(raw: str) -> PickScan:
+    """A scan given as text (typed, or ``epc:HEX`` for a tag): parsed by the station's one scan parser."""
     text = raw.strip().strip("\r\n")
     if not text:
         return PickScan("empty", "")
     if text.lower().startswith("epc:"):
-        try:
-            tag = pyepc.decode(text[4:].strip())
-            gtin = getattr(tag, "gtin", None)
-        except Exception:  # noqa: BLE001 - any undecodable tag is simply not an item
-            gtin = None
-        return PickScan("item", text, str(gtin).zfill(14)) if gtin else PickScan("text", text)
-    payload = text
-    if payload.startswith("]") and len(payload) > 3:
-        payload_wo_aim = payload[3:]
-    else:
-        payload_wo_aim = payload
-    if BIN_CODE.match(payload_wo_aim.strip()):
-        return PickScan("bin", payload_wo_aim.strip().upper())
-    try:
-        result = biip.parse(text, config=_BIIP)
-    except Exception:  # noqa: BLE001
-        result = None
-    if result is not None:
-        if result.gtin is not None:
-            return PickScan("item", text, result.gtin.value.zfill(14))
-        if result.gs1_message is not None:
-            for element in result.gs1_message.element_strings:
-                if element.ai.ai in ("01", "02"):
-                    return PickScan("item", text, element.value.zfill(14))
-    return PickScan("text", payload_wo_aim.strip())
+        info = decode_epc(text[4:].strip().upper())
+        return PickScan("item", text, info.gtin) if info.gtin else PickScan("text", text)
+    return from_event(parse_scan(text, source="typed"))
+
+
+def from_event(event: ScanEvent | RejectedFrame) -> PickScan:
+    """What a parsed scan is at the pick cart: a bin label, an item (its GTIN), or other text."""
+    if isinstance(event, RejectedFrame):
+        return PickScan("text", event.raw.decode("utf-8", "replace").strip())
+    if event.kind == "item" and event.gtin:
+        return PickScan("item", event.raw, event.gtin)
+    text = (event.text if event.text is not None else event.raw).strip()
+    if event.kind == "text" and BIN_CODE.match(text):
+        return PickScan("bin", text.upper())
+    return PickScan("text", text)

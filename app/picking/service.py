@@ -18,11 +18,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import lifecycle
 from app.errors import ConcurrencyConflict, InvalidInput, NotFound
+from app.orders import references
+from app.orders.timeline import add_event, move
 from app.picking.layouts import layout_of
 from app.routing import Layout, Pick, Route, route
-from app.services.timeline import add_event, move
-from app.services.uow import Actor, UnitOfWork
-from db.models import Bin, Order, OrderEvent, OrderLine, Product, ProductGtin, Replenishment, Reservation, Stock, Warehouse
+from app.uow import Actor, UnitOfWork
+from db.models import (
+    Bin,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductGtin,
+    Replenishment,
+    Reservation,
+    Stock,
+    Warehouse,
+)
 
 PICKABLE = (lifecycle.ALLOCATED, lifecycle.PICKING)
 
@@ -153,9 +165,20 @@ class PickService:
             orders = list(s.scalars(select(Order).where(Order.number.in_(numbers)).options(selectinload(Order.lines))))
             found = {o.number: o for o in orders}
             for number in numbers:
-                order = found.get(number)
-                if order is None:
+                if number not in found:  # the shop's number, a label scanned...: the one look-up
+                    match = references.find_order(s, number)
+                    if match is not None:
+                        found[number] = match.order
+            for number in numbers:
+                if number not in found:
                     raise NotFound(f"no order {number}")
+            # From here on, our numbers: the timeline and the cart name orders by them.
+            numbers = [found[n].number for n in numbers]
+            found = {o.number: o for o in found.values()}
+            if len(set(numbers)) != len(numbers):
+                raise InvalidInput("an order appears twice on the cart")
+            for number in numbers:
+                order = found[number]
                 if order.status not in PICKABLE:
                     raise InvalidInput(f"order {number} is {order.status}: only allocated orders can be picked")
                 if order.status == lifecycle.PICKING:
@@ -177,13 +200,56 @@ class PickService:
             _commit(uow)
             return self._pick_list(s, warehouse.code, layout, [found[n] for n in numbers], totes)
 
-    def pick_list(self, numbers: list[str]) -> PickList:
+    def pick_list(self, numbers: list[str], totes: dict[str, int] | None = None) -> PickList:
         """The current pick list of orders already in ``picking`` (after a restart)."""
         with UnitOfWork(self.sessions) as uow:
             orders = [self._order(uow.session, n) for n in numbers]
             warehouse = uow.session.get(Warehouse, orders[0].warehouse_id)
             return self._pick_list(uow.session, warehouse.code, layout_of(warehouse), orders,
-                                   {n: i for i, n in enumerate(numbers, start=1)})
+                                   totes or {n: i for i, n in enumerate(numbers, start=1)})
+
+    def open_cart(self) -> PickList | None:
+        """The cart this station started and did not finish, as it is now: its orders still being picked, each
+        in the tote it was given, with the stops still to walk (what was picked stays picked). None when the
+        station has no cart open. A cart is the station's, not the picker's: it survives a log-out, a restart
+        and a change of shift, and whoever logs in at the station goes on with it."""
+        if not self.actor.station:
+            return None
+        with UnitOfWork(self.sessions) as uow:
+            s = uow.session
+            picking = dict(s.execute(select(Order.id, Order.number).where(Order.status == lifecycle.PICKING)).all())
+            if not picking:
+                return None
+            # Each order's last start of picking: the station and the cart (the orders in tote order) it was on.
+            started: dict[int, tuple[int, str | None, dict]] = {}
+            for order_id, event_id, station, data in s.execute(
+                    select(OrderEvent.order_id, OrderEvent.id, OrderEvent.station, OrderEvent.data)
+                    .where(OrderEvent.kind == "picking", OrderEvent.order_id.in_(list(picking)))):
+                if order_id not in started or event_id > started[order_id][0]:
+                    started[order_id] = (event_id, station, data or {})
+            mine = [(event_id, picking[order_id], data) for order_id, (event_id, station, data) in started.items()
+                    if station == self.actor.station]
+            if not mine:
+                return None
+            _, number, data = max(mine, key=lambda m: m[0])
+            cart = [str(n) for n in (data.get("cart") or [number])]
+            still = {n for _, n, _ in mine}
+            numbers = [n for n in cart if n in still]
+            totes = {n: cart.index(n) + 1 for n in numbers}
+            orders = [self._order(s, n) for n in numbers]
+            warehouse = s.get(Warehouse, orders[0].warehouse_id)
+            return self._pick_list(s, warehouse.code, layout_of(warehouse), orders, totes)
+
+    def station_warehouse(self) -> str | None:
+        """The code of the warehouse the station works in (set in Settings or ``station stations add``), read
+        afresh each time: a station moved to another warehouse picks there at once."""
+        from db.models import Station
+
+        if not self.actor.station:
+            return None
+        with self.sessions() as s:
+            return s.scalar(select(Warehouse.code).join(Station, Station.warehouse_id == Warehouse.id)
+                            .where(Station.name == self.actor.station))
 
     def _pick_list(self, s: Session, code: str, layout: Layout, orders: list[Order], totes: dict[str, int]) -> PickList:
         stops: list[Stop] = []
@@ -261,7 +327,8 @@ class PickService:
     def short(self, stop: Stop, found: int = 0) -> str:
         """The bin holds only ``found`` of the units still to take at ``stop``. Returns the order's
         status after the confirmation rules ran again (``allocated`` or ``backordered``)."""
-        from app.services.confirmation import confirm as reconfirm, release_reservations
+        from app.orders.confirmation import confirm as reconfirm
+        from app.orders.confirmation import release_reservations
 
         missing = stop.remaining - found
         if found < 0 or missing <= 0:
@@ -278,8 +345,10 @@ class PickService:
                 stock = s.scalar(select(Stock).join(Bin, Bin.id == Stock.bin_id).where(
                     Stock.product_id == line.product_id, Bin.code == stop.bin, Stock.warehouse_id == order.warehouse_id))
                 if stock is not None:
+                    from app.catalogue.ledger import change_on_hand
+
                     corrected = min(missing, stock.on_hand - stock.reserved)
-                    stock.on_hand -= corrected
+                    change_on_hand(s, stock, -corrected, "short_pick", self.actor, f"order {order.number}")
             returned = sum(l.picked_quantity for l in order.lines)
             for l in order.lines:
                 l.picked_quantity = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.errors import StationError
-from app.picking.scans import classify
+from app.picking.scans import PickScan, classify
 from app.picking.service import PickList, PickService, Stop
 
 OK, REFUSED, INFO, DONE = "ok", "refused", "info", "done"
@@ -58,10 +58,14 @@ class PickSession:
 
     # -- scans -------------------------------------------------------------------------------------
     def handle_scan(self, raw: str) -> Feedback:
+        """A scan given as text: parsed once, as a scanner's would be."""
+        return self.handle(classify(raw))
+
+    def handle(self, scan: PickScan) -> Feedback:
+        """A scan at the pick cart, already parsed (:func:`app.picking.scans.from_event`)."""
         stop = self.current
         if stop is None:
             return Feedback(DONE, "Every stop is done.")
-        scan = classify(raw)
         if scan.kind == "empty":
             return Feedback(REFUSED, "Empty scan: nothing read.")
         if scan.kind == "bin":
@@ -71,14 +75,15 @@ class PickSession:
                 return Feedback(REFUSED, "Wrong bin {scanned}: go to {bin}.", {"scanned": scan.text, "bin": stop.bin})
             self.bin_confirmed = True
             return Feedback(OK, "Bin {bin} OK: take {quantity} x {item} into tote {tote}.",
-                            {"bin": stop.bin, "quantity": stop.remaining, "item": stop.name, "tote": stop.tote})
+                            {"bin": stop.bin, "quantity": stop.remaining, "item": stop.name, "item_zh": stop.name_zh,
+                             "tote": stop.tote})
         if not self.bin_confirmed:
             return Feedback(REFUSED, "Scan the label of bin {bin} first.", {"bin": stop.bin})
         matches = (scan.kind == "item" and scan.gtin in stop.gtins) or (scan.kind == "text" and scan.text == stop.sku)
         if not matches:
             what = scan.gtin if scan.kind == "item" else scan.text
             return Feedback(REFUSED, "Wrong item {scanned}: this stop wants {sku} ({item}).",
-                            {"scanned": what, "sku": stop.sku, "item": stop.name})
+                            {"scanned": what, "sku": stop.sku, "item": stop.name, "item_zh": stop.name_zh})
         self.counted += 1
         if self.counted < stop.remaining:
             return Feedback(OK, "{sku}: {count} of {quantity}, into tote {tote}.",

@@ -1,24 +1,62 @@
 """Reports out: CSV (one header row of column keys, then the rows) and PDF (reportlab: title, period, notes,
-the chart drawn with reportlab's own chart library, then the table; WenQuanYi embedded so Chinese prints)."""
+the chart drawn with reportlab's own chart library, then the table; WenQuanYi embedded so Chinese prints).
+
+CSV is data: keys, codes, numbers and true/false as the queries give them, every hour an ISO 8601 time with its
+offset from UTC. The PDF is for people: the result as :func:`app.reports.texts.present` says it (give it a
+presented result for another language or time zone; a plain one prints in English, in UTC)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from typing import Any
 
+from app import i18n
 from app.reports.model import ReportResult
+from app.reports.texts import HOUR_FORMAT, made_text, present, word
 
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6")
 
 
 def to_csv(result: ReportResult) -> str:
+    from datetime import datetime
+
+    data = result.raw or result
+    times = [c.time for c in data.columns]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in result.columns])
-    for row in result.table():
-        writer.writerow(["" if v is None else v for v in row])
+    writer.writerow([c.key for c in data.columns])
+    for row in data.table():
+        cells = []
+        for value, time in zip(row, times):
+            if time and isinstance(value, str):
+                try:
+                    moment = datetime.strptime(value, HOUR_FORMAT).replace(tzinfo=UTC)
+                    value = moment.astimezone(result.tz).isoformat(timespec="minutes")
+                except ValueError:
+                    pass
+            cells.append("" if value is None else value)
+        writer.writerow(cells)
     return out.getvalue()
+
+
+def count_axis(top: float, ticks: int = 8) -> tuple[int, int]:
+    """A value axis for counts: (upper end, step), both whole numbers, at most ``ticks`` steps, room above ``top``."""
+    import math
+
+    top = max(1, math.ceil(top))
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        step = candidate
+        if math.ceil(top / candidate) <= ticks:
+            break
+    else:
+        step = 10 ** math.ceil(math.log10(top / ticks))
+    upper = math.ceil(top / step) * step
+    if upper == top and top / step < ticks:  # a step of room above the highest bar or point
+        upper += step
+    return upper, step
 
 
 def _num(value: Any) -> float:
@@ -67,6 +105,8 @@ def chart_drawing(result: ReportResult, width: float, height: float, font: str):
         plot.xValueAxis.labels.fontSize = 7
         plot.yValueAxis.valueMin = 0
         plot.yValueAxis.labels.fontSize = 7
+        if chart.whole:
+            _whole(plot.yValueAxis, data)
         d.add(plot)
     else:
         bar = HorizontalBarChart() if chart.kind == "hbar" else VerticalBarChart()
@@ -84,6 +124,8 @@ def chart_drawing(result: ReportResult, width: float, height: float, font: str):
         bar.categoryAxis.labels.fontSize = 7
         bar.valueAxis.valueMin = 0
         bar.valueAxis.labels.fontSize = 7
+        if chart.whole:
+            _whole(bar.valueAxis, data)
         for i in range(len(data)):
             bar.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
         d.add(bar)
@@ -98,6 +140,13 @@ def chart_drawing(result: ReportResult, width: float, height: float, font: str):
     return d
 
 
+def _whole(axis, data: list[list[float]]) -> None:
+    """Counts: whole-number ticks only (no 0.5 orders)."""
+    upper, step = count_axis(max((v for series in data for v in series), default=1))
+    axis.valueMax, axis.valueStep = upper, step
+    axis.labelTextFormat = "%d"
+
+
 def to_pdf(result: ReportResult) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -107,24 +156,29 @@ def to_pdf(result: ReportResult) -> bytes:
 
     from app.shipping import fonts
 
+    if result.raw is None:
+        result = present(result)
+    language = result.language
     font = fonts.register()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=result.title, author="Warehouse Station")
     h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=20, spaceAfter=4)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-    story: list[Any] = [Paragraph(result.title, h1), Paragraph(f"Period: {result.period_text()}", body)]
+    colon = i18n.translation(": ", language, "Separator")
+    story: list[Any] = [Paragraph(_escape(result.title), h1),
+                        Paragraph(_escape(word("Period", language) + colon + result.period_text()), body)]
     if result.generated_at:
-        story.append(Paragraph(f"Made {result.generated_at:%Y-%m-%d %H:%M} UTC by Warehouse Station", body))
+        story.append(Paragraph(_escape(made_text(result)), body))
     for note in result.notes:
-        story.append(Paragraph("• " + note, body))
+        story.append(Paragraph(_escape("• " + note), body))
     story.append(Spacer(1, 6 * mm))
     drawing = chart_drawing(result, doc.width, 90 * mm, font)
     if drawing is not None:
         story += [drawing, Spacer(1, 6 * mm)]
     data = [result.column_titles()] + [["" if v is None else str(v) for v in row] for row in result.table()]
     if len(data) == 1:
-        story.append(Paragraph("No data in this period.", body))
+        story.append(Paragraph(word("No data in this period.", language), body))
     else:
         table = LongTable(data, repeatRows=1)
         table.setStyle(TableStyle([
@@ -136,3 +190,8 @@ def to_pdf(result: ReportResult) -> bytes:
         story.append(table)
     doc.build(story)
     return out.getvalue()
+
+
+def _escape(text: str) -> str:
+    """A Paragraph reads mark-up: a name or note with < or & prints as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

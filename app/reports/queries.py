@@ -7,8 +7,9 @@ Periods are half-open ``[date_from, date_to)`` in UTC; ``None`` means unbounded.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ def _s(value: datetime | None) -> int | None:
 
 
 def _hour_text(hour: int) -> str:
-    return datetime.fromtimestamp(hour * 3600, timezone.utc).strftime("%Y-%m-%d %H:00")
+    return datetime.fromtimestamp(hour * 3600, UTC).strftime("%Y-%m-%d %H:00")
 
 
 def _hour_range(date_from: datetime | None, date_to: datetime | None) -> tuple[str, dict[str, Any]]:
@@ -76,8 +77,8 @@ def orders_per_hour(session: Session, date_from: datetime | None, date_to: datet
         total = sum(r["orders"] for r in out)
         notes.append(f"{total} orders over {len(out)} hours; peak {peak['orders']} orders in the hour from {peak['hour']}")
     return ReportResult(
-        "orders_per_hour", "Orders per hour", [Column("hour", "Hour (UTC)"), Column("orders", "Orders")], out,
-        Chart("line", "hour", ("orders",), "Orders received per hour", "orders"), notes,
+        "orders_per_hour", "Orders per hour", [Column("hour", "Hour", "UTC", time=True), Column("orders", "Orders")], out,
+        Chart("line", "hour", ("orders",), "Orders received per hour", "orders", whole=True), notes,
     )
 
 
@@ -101,7 +102,7 @@ def backlog(session: Session, date_from: datetime | None, date_to: datetime | No
     return ReportResult(
         "backlog", "Backlog by status",
         [Column("status", "Status"), Column("orders", "Orders"), Column("open", "Not yet shipped")], rows,
-        Chart("bar", "status", ("orders",), "Orders by status", "orders"), notes,
+        Chart("bar", "status", ("orders",), "Orders by status", "orders", whole=True), notes,
     )
 
 
@@ -315,7 +316,7 @@ def returns_summary(session: Session, date_from: datetime | None, date_to: datet
     return ReportResult(
         "returns", "Returns and exchanges by reason",
         [Column("reason", "Reason"), Column("kind", "Kind"), Column("returns", "Returns"), Column("refunded_cents", "Refunded", "cents")],
-        rows, Chart("hbar", "reason", ("returns",), "Returns by reason", "returns"),
+        rows, Chart("hbar", "reason", ("returns",), "Returns by reason", "returns", whole=True),
         [f"{sum(r['returns'] for r in rows)} returns, {sum(r['refunded_cents'] for r in rows) / 100:.2f} refunded"],
     )
 

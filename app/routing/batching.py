@@ -7,8 +7,8 @@ tote free and the item limit holds. Each batch is then routed as one pick list."
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from app.errors import InvalidInput
 from app.routing import Layout, Pick, Route, route

@@ -17,10 +17,10 @@ every pick; the cheapest one is read back as an Euler circuit starting at the de
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Sequence
+from functools import lru_cache
 
 from app.routing.layout import EPS, Layout, Pick
 

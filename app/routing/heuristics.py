@@ -5,8 +5,8 @@ too many cross aisles for the exact programme."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from app.routing.layout import EPS, Layout, Pick, Point
 

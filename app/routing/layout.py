@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from app.errors import InvalidInput
 
@@ -79,7 +80,7 @@ class Layout:
 
     # -- construction and validation -------------------------------------------------------------
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any]) -> "Layout":
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Layout:
         if not isinstance(raw, Mapping):
             raise LayoutError("the layout must be a JSON object")
         for key in ("aisles", "aisle_width", "aisle_length", "depot"):
@@ -137,7 +138,7 @@ class Layout:
         return layout
 
     @classmethod
-    def load(cls, path: str | Path) -> "Layout":
+    def load(cls, path: str | Path) -> Layout:
         path = Path(path)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))

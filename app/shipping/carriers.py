@@ -6,8 +6,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app.shipping.rates import ServiceOption
-from db.models.shipping import Carrier, CarrierCoverage, CarrierRate, CarrierService, ShippingCounter
+from app.shipping.rates import ServiceOption, Surcharge
+from db.models.shipping import (
+    Carrier,
+    CarrierCoverage,
+    CarrierPostcodeZone,
+    CarrierRate,
+    CarrierService,
+    CarrierSurcharge,
+    ShippingCounter,
+)
 
 
 def load_options(session: Session, only_active: bool = True) -> list[ServiceOption]:
@@ -16,8 +24,20 @@ def load_options(session: Session, only_active: bool = True) -> list[ServiceOpti
     ).order_by(CarrierService.id)
     if only_active:
         stmt = stmt.where(CarrierService.active.is_(True), Carrier.active.is_(True))
+    services = list(session.scalars(stmt))
+    ids = [svc.id for svc in services]
+    postcode_zones: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
+    surcharges: dict[tuple[int, int | None], list[Surcharge]] = {}
+    if ids:
+        for z in session.scalars(select(CarrierPostcodeZone).where(CarrierPostcodeZone.service_id.in_(ids))):
+            postcode_zones.setdefault(z.service_id, {})[(z.country.upper(), z.postcode_prefix)] = (z.zone, z.transit_days)
+        carrier_ids = {svc.carrier_id for svc in services}
+        for c in session.scalars(select(CarrierSurcharge).where(CarrierSurcharge.carrier_id.in_(carrier_ids))
+                                 .order_by(CarrierSurcharge.id)):
+            surcharges.setdefault((c.carrier_id, c.service_id), []).append(Surcharge(
+                c.kind, c.cents, c.percent_bp, c.country.upper(), c.region, c.postcode_prefix, c.over_mm))
     options = []
-    for svc in session.scalars(stmt):
+    for svc in services:
         rates: dict[int, list[tuple[int, int]]] = {}
         for rate in sorted(svc.rates, key=lambda r: (r.zone, r.max_weight_g)):
             rates.setdefault(rate.zone, []).append((rate.max_weight_g, rate.price_cents))
@@ -35,6 +55,8 @@ def load_options(session: Session, only_active: bool = True) -> list[ServiceOpti
                 coverage={(c.country.upper(), c.region): (c.zone, c.transit_days) for c in svc.coverage},
                 rates=rates,
                 cutoff_hour_utc=svc.carrier.cutoff_hour_utc,
+                postcode_zones=postcode_zones.get(svc.id, {}),
+                surcharges=tuple(surcharges.get((svc.carrier_id, None), []) + surcharges.get((svc.carrier_id, svc.id), [])),
             )
         )
     return options

@@ -8,17 +8,18 @@ tracking page address. Addresses use the embedded WenQuanYi font, so Chinese pri
 
 from __future__ import annotations
 
-import functools
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import segno
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.shipping import fonts
-from app.shipping.rates import ShippingError
+from app.shipping.fonts import wrap
 from app.shipping.labeldata import LabelData
+from app.shipping.rates import ShippingError
 
 DPI = 203
 WIDTH_DOTS = 812  # 4 in
@@ -36,38 +37,6 @@ ADDRESS_SIZES = (36, 32, 28, 24, 21)
 
 class AddressTooLong(ShippingError):
     pass
-
-
-def wrap(value: str, font: str, size_dots: float, width_dots: float) -> list[str]:
-    """Wrap ``value`` to lines no wider than ``width_dots`` (at spaces, or anywhere for CJK)."""
-    limit = width_dots * DOT
-    size = size_dots * DOT
-    lines: list[str] = []
-    current = ""
-    width = 0.0
-    for ch in value:
-        w = _char_width(ch, font) * size
-        if width + w <= limit:
-            current += ch
-            width += w
-            continue
-        cut = current.rfind(" ")
-        if cut > len(current) // 2 and ch != " ":
-            lines.append(current[:cut])
-            current = current[cut + 1:] + ch
-        else:
-            lines.append(current)
-            current = ch.lstrip()
-        width = sum(_char_width(c, font) for c in current) * size
-    if current:
-        lines.append(current)
-    return lines
-
-
-@functools.lru_cache(maxsize=8192)
-def _char_width(ch: str, font: str) -> float:
-    """Advance width of one character at size 1."""
-    return stringWidth(ch, font, 1.0)
 
 
 def address_layout(lines: list[str], width_dots: float, font: str | None = None) -> tuple[int, list[str]]:
@@ -90,9 +59,99 @@ def name_size(name: str, width_dots: float, font: str | None = None) -> int:
     """The largest size at which the recipient's name fits one line."""
     font = font or fonts.register()
     for size in NAME_SIZES:
-        if sum(_char_width(ch, font) for ch in name) * size <= width_dots:
+        if sum(fonts.char_width(ch, font) for ch in name) * size <= width_dots:
             return size
     raise AddressTooLong("the recipient's name is too long for the label: shorten it and label again")
+
+
+# --- the header: carrier and service on the left, the parcel box ("1 / 3") on the right -----------------
+
+LINE_PITCH = 1.17  # a line's advance, as a multiple of the text size
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in dots, measured from the label's top-left corner."""
+
+    x: float
+    top: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.h
+
+
+PARCEL_BOX = Box(WIDTH_DOTS - MARGIN - 190, 18, 190, 92)
+PARCEL_TEXT_BOX = Box(PARCEL_BOX.x + 12, PARCEL_BOX.top + 8, PARCEL_BOX.w - 24, PARCEL_BOX.h - 16)
+HEADER_GAP = 16  # dots of white between the header's text and the parcel box
+CARRIER_BOX = Box(MARGIN, 20, PARCEL_BOX.x - HEADER_GAP - MARGIN, 58)
+SERVICE_BOX = Box(MARGIN, 80, CARRIER_BOX.w, 38)
+CARRIER_SIZES = (52, 46, 40, 36, 32, 28, 26, 24, 22)
+SERVICE_SIZES = (30, 26, 22, 20, 18, 16)
+PARCEL_SIZES = (48, 42, 36, 30, 26, 22)
+
+
+def block_height(size: float, lines: int) -> float:
+    """The height of ``lines`` lines of text at ``size``, from the first line's top to the last one's foot."""
+    return size + (lines - 1) * round(size * LINE_PITCH) if lines else 0.0
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Text laid out in its box: one size, its lines, and where each line's top goes."""
+
+    size: int
+    lines: tuple[str, ...]
+    tops: tuple[float, ...]
+
+
+def fit_text(value: str, box: Box, sizes: tuple[int, ...], char_width: Callable[[str], float], max_lines: int = 2,
+             ellipsis: str = "…") -> Fitted:
+    """``value`` in ``box``: the largest of ``sizes`` at which it fits whole (wrapped over up to ``max_lines``
+    lines), centred on the box's height. Text that does not fit even at the smallest size is cut at the end of the
+    last line that fits, with ``ellipsis``; nothing is ever drawn outside the box."""
+    value = " ".join(value.split())
+    chosen: tuple[int, list[str]] | None = None
+    for size in sizes:
+        lines = wrap(value, "", size, box.w, char_width)
+        if len(lines) <= max_lines and block_height(size, len(lines)) <= box.h:
+            chosen = (size, lines)
+            break
+    if chosen is None:
+        size = sizes[-1]
+        room = max(1, min(max_lines, 1 + int((box.h - size) // round(size * LINE_PITCH))))
+        lines = wrap(value, "", size, box.w, char_width)[:room]
+        last = lines[-1]
+        while last and sum(char_width(ch) for ch in last + ellipsis) * size > box.w:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + ellipsis
+        chosen = (size, lines)
+    size, lines = chosen
+    first = box.top + (box.h - block_height(size, len(lines))) / 2
+    return Fitted(size, tuple(lines), tuple(first + i * round(size * LINE_PITCH) for i in range(len(lines))))
+
+
+def header_layout(label: LabelData, char_width: Callable[[str, str], float],
+                  ellipsis: str = "…") -> tuple[Fitted, Fitted, Fitted]:
+    """The carrier's name, the service and the parcel count ("2 / 3"), each fitted in its own box, so the names never
+    run into the parcel box whatever their length or script. ``char_width(text, ch)`` measures ``ch`` of ``text`` at
+    size 1 in the font that will draw ``text``."""
+    def fit(value: str, box: Box, sizes: tuple[int, ...], max_lines: int) -> Fitted:
+        return fit_text(value, box, sizes, lambda ch: char_width(value, ch), max_lines, ellipsis)
+
+    return (fit(label.carrier_name, CARRIER_BOX, CARRIER_SIZES, 2),
+            fit(label.service_name, SERVICE_BOX, SERVICE_SIZES, 2),
+            fit(label.parcel_text, PARCEL_TEXT_BOX, PARCEL_SIZES, 1))
+
+
+def _pdf_char_width(text: str, ch: str) -> float:
+    return fonts.char_width(ch, fonts.register())
 
 
 class _Page:
@@ -105,11 +164,13 @@ class _Page:
     def y(self, top_dots: float) -> float:
         return (HEIGHT_DOTS - top_dots) * DOT
 
-    def text(self, x: float, top: float, value: str, size_dots: float, right: bool = False) -> None:
+    def text(self, x: float, top: float, value: str, size_dots: float, right: bool = False, centre: bool = False) -> None:
         self.c.setFont(self.font, size_dots * DOT)
         baseline = self.y(top + size_dots * 0.85)
         if right:
             self.c.drawRightString(x * DOT, baseline, value)
+        elif centre:
+            self.c.drawCentredString(x * DOT, baseline, value)
         else:
             self.c.drawString(x * DOT, baseline, value)
 
@@ -182,11 +243,14 @@ def draw(canvas: Canvas, label: LabelData) -> None:
     p = _Page(canvas, fonts.register())
     inner = WIDTH_DOTS - 2 * MARGIN
 
-    # Header: carrier, service, parcel n of m.
-    p.text(MARGIN, 20, label.carrier_name, 52)
-    p.text(MARGIN, 80, f"{label.service_name}", 30)
-    p.box(WIDTH_DOTS - MARGIN - 190, 18, 190, 92)
-    p.text(WIDTH_DOTS - MARGIN - 95 - len(label.parcel_text) * 12, 34, label.parcel_text, 48)
+    # Header: carrier, service, parcel n of m; each text in its own box.
+    carrier, service, parcel = header_layout(label, _pdf_char_width)
+    for fitted in (carrier, service):
+        for top, line in zip(fitted.tops, fitted.lines):
+            p.text(MARGIN, top, line, fitted.size)
+    p.box(PARCEL_BOX.x, PARCEL_BOX.top, PARCEL_BOX.w, PARCEL_BOX.h)
+    for top, line in zip(parcel.tops, parcel.lines):
+        p.text(PARCEL_TEXT_BOX.x + PARCEL_TEXT_BOX.w / 2, top, line, parcel.size, centre=True)
     p.rule(122)
 
     # From.

@@ -4,15 +4,31 @@ Text is UTF-8 (``^CI28``). Chinese needs a scalable CJK font on the printer; ``^
 (default ``E:ANMDS.TTF``, Zebra's Andale Mono Simplified Chinese; pass ``cjk_font`` for another one). Text
 with only ASCII uses the resident font ``0``. Barcodes: ``^BC`` Code 128 (automatic mode) for the tracking
 number, ``^BC`` with ``>;>8`` (start C, FNC1) for the GS1-128 SSCC, ``^BQ`` model 2 level M for the QR code.
+
+The header is fitted as on the PDF, measured in the printer's fonts (an upper bound of their widths), and each of its
+lines goes in a field block (``^FB``) no wider than its box, so the carrier's name cannot reach the parcel box.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from reportlab.graphics.barcode.code128 import Code128
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from app.shipping.label_pdf import ADDRESS_TOP, address_layout, name_size
+from app.shipping.label_pdf import (
+    ADDRESS_TOP,
+    CARRIER_BOX,
+    PARCEL_BOX,
+    PARCEL_TEXT_BOX,
+    SERVICE_BOX,
+    Box,
+    Fitted,
+    address_layout,
+    header_layout,
+    name_size,
+)
 from app.shipping.labeldata import LabelData
 
 SUPPORTED_DPI = (203, 300)
@@ -33,6 +49,27 @@ def _fd(value: str) -> str:
 
 
 CJK_MODES = ("font", "graphic")
+
+
+@lru_cache(maxsize=8192)
+def printer_char_width(ascii_text: bool, ch: str) -> float:
+    """An upper bound of ``ch``'s advance at size 1 (``^A`` height = width) in the font the printer draws it with:
+    for ASCII text the resident font ``0`` (CG Triumvirate Bold Condensed, narrower than Helvetica Bold, whose widths
+    stand for it); otherwise font ``J`` (Andale Mono: a full em for each wide or ambiguous character, 0.6 em for the
+    rest), never less than WenQuanYi, which draws the bitmaps of ``cjk_mode="graphic"``."""
+    helvetica = stringWidth(ch, "Helvetica-Bold", 1.0) if ord(ch) < 256 else 1.0
+    if ascii_text:
+        return helvetica
+    from app.shipping import fonts
+
+    wqy = stringWidth(ch, fonts.register(), 1.0)
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return max(1.0, wqy)
+    return max(0.6, helvetica, wqy)
+
+
+def _printer_width(text: str, ch: str) -> float:
+    return printer_char_width(text.isascii(), ch)
 
 
 @lru_cache(maxsize=16)
@@ -74,11 +111,10 @@ class _Zpl:
         font = "0" if value.isascii() else "J"
         h = self.d(size)
         if font == "J" and self.cjk_mode == "graphic":
-            from app.shipping.label_pdf import wrap
             from app.shipping import fonts
 
             block = width if width is not None else 812 - 24 - x
-            for i, part in enumerate(wrap(value, fonts.register(), size, block)[:lines]):
+            for i, part in enumerate(fonts.wrap(value, fonts.register(), size, block)[:lines]):
                 self.parts.append(f"^FO{self.d(x)},{self.d(y + i * size * 1.17)}" + graphic_field(part, h, self.d(block)))
             return
         if width is not None or right:
@@ -89,6 +125,17 @@ class _Zpl:
             )
         else:
             self.parts.append(f"^FO{self.d(x)},{self.d(y)}^A{font}N,{h},{h}{_fd(value)}")
+
+    def fitted(self, box: Box, fitted: Fitted, align: str = "L") -> None:
+        """Fitted lines, each in a one-line field block as wide as ``box``: the printer itself keeps the text inside."""
+        width = self.d(box.w)
+        for top, line in zip(fitted.tops, fitted.lines):
+            h = self.d(fitted.size)
+            if not line.isascii() and self.cjk_mode == "graphic":
+                self.parts.append(f"^FO{self.d(box.x)},{self.d(top)}" + graphic_field(line, h, width // 8 * 8))
+                continue
+            font = "0" if line.isascii() else "J"
+            self.parts.append(f"^FO{self.d(box.x)},{self.d(top)}^A{font}N,{h},{h}^FB{width},1,0,{align},0{_fd(line)}")
 
     def rule(self, y: float, thickness: int = 3) -> None:
         self.parts.append(f"^FO{self.d(24)},{self.d(y)}^GB{self.d(812 - 48)},{max(1, self.d(thickness))},{max(1, self.d(thickness))}^FS")
@@ -113,12 +160,12 @@ def render(label: LabelData, dpi: int = 203, cjk_font: str = DEFAULT_CJK_FONT, c
     z = _Zpl(dpi, cjk_mode)
     z.parts.append(f"^XA^CI28^CWJ,{cjk_font}^PW{z.width}^LL{round(1218 * z.k)}^LH0,0")
 
-    z.text(24, 20, label.carrier_name, 52)
-    z.text(24, 80, label.service_name, 30)
-    z.box(812 - 24 - 190, 18, 190, 92)
-    z.parts.append(
-        f"^FO{z.d(812 - 24 - 190)},{z.d(38)}^A0N,{z.d(48)},{z.d(48)}^FB{z.d(190)},1,0,C,0^FD{label.parcel_text}^FS"
-    )
+    # The header, laid out as on the PDF but measured in the printer's fonts.
+    carrier, service, parcel = header_layout(label, _printer_width, ellipsis="...")
+    z.fitted(CARRIER_BOX, carrier)
+    z.fitted(SERVICE_BOX, service)
+    z.box(PARCEL_BOX.x, PARCEL_BOX.top, PARCEL_BOX.w, PARCEL_BOX.h)
+    z.fitted(PARCEL_TEXT_BOX, parcel, align="C")
     z.rule(122)
 
     z.text(24, 132, "FROM 寄件人", 20)

@@ -12,13 +12,14 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalogue.ledger import ship_reserved
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
-from app.services.timeline import add_event, move
-from app.services.uow import Actor
+from app.orders.timeline import add_event, move
 from app.shipping import fonts
 from app.shipping.carriers import next_serials
 from app.sync import notify_change
+from app.uow import Actor
 from db.base import utcnow
 from db.models import Order
 from db.models.shipping import Carrier, CarrierService, Manifest, Parcel
@@ -80,6 +81,7 @@ def closeout(session: Session, carrier_code: str, actor: Actor, now: datetime | 
         if remaining is None and order.status == lifecycle.LABELLED:
             move(session, order, lifecycle.SHIPPED, actor, manifest=manifest.number, carrier=carrier.code,
                  tracking_numbers=tracking)
+            ship_reserved(session, order.id, actor, f"order {order.number}, manifest {manifest.number}")
         else:
             add_event(session, order, "parcel_shipped", actor, manifest=manifest.number, tracking_numbers=tracking)
         notify_change(session, "order", order.number)

@@ -19,12 +19,13 @@ The difference that matters for the queue: :class:`PrinterOffline` means nothing
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlparse
 
 from app.errors import InvalidInput, StationError
@@ -44,6 +45,10 @@ class PrintUncertain(PrinterError):
 
 class PrinterSetupError(PrinterError):
     """The printer's address or its system is wrong; retrying will not help until someone fixes it."""
+
+
+class PrinterNotSetUp(PrinterOffline):
+    """No printer is chosen for this document at this station: the job waits until one is."""
 
 
 Backend = Callable[[str, bytes, str, str], None]  # (uri, payload, format, title)
@@ -68,7 +73,7 @@ def check_uri(uri: str) -> None:
 def send(uri: str, payload: bytes, fmt: str, title: str = "") -> None:
     """Send a document; raises one of the ``PrinterError`` kinds."""
     if not uri:
-        raise PrinterOffline("no printer is set up for this document yet (choose one in the printer settings)")
+        raise PrinterNotSetUp("no printer is set up for this document yet (choose one in the printer settings)")
     try:
         check_uri(uri)
     except InvalidInput as exc:
@@ -87,6 +92,59 @@ def describe(uri: str) -> str:
     if parsed.scheme in ("serial", "file"):
         return unquote(parsed.path)
     return unquote(parsed.netloc + parsed.path) or uri
+
+
+def reason_of(exc: PrinterError) -> str:
+    """The kind of a printer failure as a code the screens translate: ``not_set_up``, ``unreachable``
+    (nothing was sent; it is retried), ``setup`` (a wrong address or system) or ``uncertain`` (it broke
+    while sending)."""
+    if isinstance(exc, PrinterNotSetUp):
+        return "not_set_up"
+    if isinstance(exc, PrintUncertain):
+        return "uncertain"
+    if isinstance(exc, PrinterSetupError):
+        return "setup"
+    return "unreachable"
+
+
+def probe(uri: str, timeout: float = 1.0) -> tuple[str, str]:
+    """Is the printer there, without printing anything? ``(state, detail)``: state ``ready``, ``not_set_up``,
+    ``unreachable``, ``setup`` (the address cannot work) or ``unknown`` (cannot be told without printing, e.g.
+    a system printer). Quick: at most ``timeout`` seconds for a network printer. Run it off the GUI thread."""
+    if not uri:
+        return "not_set_up", ""
+    try:
+        check_uri(uri)
+    except InvalidInput as exc:
+        return "setup", exc.message
+    parsed = urlparse(uri)
+    if parsed.scheme == "tcp":
+        try:
+            socket.create_connection((parsed.hostname, parsed.port), timeout=timeout).close()
+        except OSError as exc:
+            return "unreachable", str(exc.strerror or exc)
+        return "ready", ""
+    if parsed.scheme == "file":
+        folder = Path(unquote(parsed.path))
+        if not folder.is_dir():
+            return "unreachable", f"{folder} does not exist"
+        return ("ready", "") if os.access(folder, os.W_OK) else ("unreachable", f"{folder} is not writable")
+    if parsed.scheme == "serial":
+        port = unquote(parsed.path)
+        return ("ready", "") if Path(port).exists() else ("unreachable", f"{port} is not there")
+    if parsed.scheme == "cups":
+        if cups_available() is None:
+            return "setup", "CUPS is not installed here (no 'lp' command)"
+        return "unknown", ""
+    return "unknown", ""
+
+
+def short_name(uri: str) -> str:
+    """A printer as a packer names it in one word or two: a network printer's host, a folder's name, a queue."""
+    parsed = urlparse(uri)
+    if parsed.scheme in ("file", "serial"):
+        return Path(unquote(parsed.path)).name or unquote(parsed.path)
+    return describe(uri)
 
 
 # --- raw TCP (port 9100) ---------------------------------------------------------------------------------
@@ -108,8 +166,10 @@ def _send_tcp(uri: str, payload: bytes, fmt: str, title: str) -> None:
         try:
             while sock.recv(4096):
                 pass
+        except ConnectionResetError:
+            raise  # the printer dropped the connection before taking it all: below, uncertain
         except OSError:
-            pass
+            pass  # still open after the linger: many printers keep it so, having taken everything
     except OSError as exc:
         raise PrintUncertain(
             f"the connection to printer {parsed.hostname}:{parsed.port} broke while sending ({exc}): "

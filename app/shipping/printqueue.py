@@ -37,6 +37,9 @@ class Outcome:
     state: str  # done, queued (waiting to retry), failed, uncertain
     message: str
     description: str = ""
+    document: str = ""  # label, packing_slip, ...
+    printer: str = ""  # where it went (or should have gone), described for a person
+    reason: str = ""  # printed, or printers.reason_of: not_set_up, unreachable, setup, uncertain
 
 
 def _resolve_printer(session: Session, job: PrintJob) -> str:
@@ -48,14 +51,18 @@ def _resolve_printer(session: Session, job: PrintJob) -> str:
     return choice.uri if choice else ""
 
 
-def claim(sessions: sessionmaker[Session], station: str | None, now: datetime | None = None, limit: int = 20) -> list[int]:
-    """Claim due jobs (one committed transaction); each id returned belongs to this worker alone."""
+def claim(sessions: sessionmaker[Session], station: str | None, now: datetime | None = None, limit: int = 20,
+          ids: list[int] | None = None) -> list[int]:
+    """Claim due jobs (one committed transaction); each id returned belongs to this worker alone. With ``ids``,
+    only those jobs (a worker that just queued them sends them at once)."""
     now = now or utcnow()
     claimed: list[int] = []
     with sessions() as session:
         stmt = select(PrintJob.id).where(PrintJob.state == "queued", PrintJob.next_attempt_at <= now)
         if station:
             stmt = stmt.where(PrintJob.station == station)
+        if ids is not None:
+            stmt = stmt.where(PrintJob.id.in_(ids))
         for job_id in session.scalars(stmt.order_by(PrintJob.id).limit(limit)).all():
             result = session.execute(
                 update(PrintJob)
@@ -76,19 +83,20 @@ def send_one(sessions: sessionmaker[Session], job_id: int) -> Outcome:
             raise NotFound(f"no print job {job_id}")
         uri = _resolve_printer(session, job)
         payload, fmt, title, attempts = job.payload, job.format, job.description, job.attempts
+        document = job.document_kind
         session.commit()  # nothing is held open while the printer takes its time
-    state, message = "done", ""
+    state, message, reason = "done", "", "printed"
     try:
         printers.send(uri, payload, fmt, title)
         message = f"printed on {printers.describe(uri)}"
     except PrinterOffline as exc:
         wait = backoff(attempts)
-        state = "queued"
+        state, reason = "queued", printers.reason_of(exc)
         message = f"{exc.message}: the job waits and is retried in {wait:.0f} s"
     except PrinterSetupError as exc:
-        state, message = "failed", exc.message
+        state, message, reason = "failed", exc.message, printers.reason_of(exc)
     except PrintUncertain as exc:
-        state, message = "uncertain", exc.message
+        state, message, reason = "uncertain", exc.message, printers.reason_of(exc)
     with sessions() as session:
         job = session.get(PrintJob, job_id)
         assert job is not None
@@ -101,7 +109,7 @@ def send_one(sessions: sessionmaker[Session], job_id: int) -> Outcome:
         if state == "done":
             job.sent_at = utcnow()
         session.commit()
-        return Outcome(job_id, state, message, job.description)
+        return Outcome(job_id, state, message, job.description, document, printers.short_name(uri) if uri else "", reason)
 
 
 def recover_stale(sessions: sessionmaker[Session], station: str | None = None, now: datetime | None = None) -> int:
@@ -124,6 +132,15 @@ def recover_stale(sessions: sessionmaker[Session], station: str | None = None, n
 def run_once(sessions: sessionmaker[Session], station: str | None = None, now: datetime | None = None) -> list[Outcome]:
     """One pass of the worker: claim what is due and send it."""
     return [send_one(sessions, job_id) for job_id in claim(sessions, station, now)]
+
+
+def send_now(sessions: sessionmaker[Session], job_ids: list[int]) -> list[Outcome]:
+    """Send these jobs now, in their order (the pack bench's label the moment it is made). A job another worker
+    has already taken is left to it: its outcome is told there."""
+    if not job_ids:
+        return []
+    claimed = set(claim(sessions, None, ids=list(job_ids), limit=len(job_ids)))
+    return [send_one(sessions, job_id) for job_id in job_ids if job_id in claimed]
 
 
 def resend(session: Session, job_id: int, printer: str | None = None) -> PrintJob:
@@ -162,3 +179,33 @@ def pending(session: Session, station: str | None = None, include_done: bool = F
     if not include_done:
         stmt = stmt.where(PrintJob.state.in_(("queued", "sending", "failed", "uncertain")))
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Is the station's label printer there? ``state``: ready, not_set_up, unreachable, setup, unknown
+    (:func:`app.shipping.printers.probe`); ``waiting``: its jobs not printed yet (queued, failed, uncertain)."""
+
+    state: str
+    printer: str  # described for a person ("" when none is set up)
+    waiting: int
+    detail: str = ""
+
+
+def readiness(sessions: sessionmaker[Session], station: str, document: str = "label",
+              timeout: float = 1.0) -> Readiness:
+    """The station's printer for ``document`` and whether it answers, without printing anything. Takes up to
+    ``timeout`` seconds for a network printer: call it off the GUI thread."""
+    from sqlalchemy import func
+
+    from app.shipping.service import printer_for
+
+    with sessions() as session:
+        choice = printer_for(session, station, document)
+        waiting = session.scalar(
+            select(func.count()).select_from(PrintJob).where(
+                PrintJob.station == station, PrintJob.document_kind == document,
+                PrintJob.state.in_(("queued", "failed", "uncertain")))) or 0
+    uri = choice.uri if choice else ""
+    state, detail = printers.probe(uri, timeout)
+    return Readiness(state, printers.short_name(uri) if uri else "", int(waiting), detail)

@@ -75,6 +75,36 @@ class Destination:
 
 
 @dataclass(frozen=True)
+class Surcharge:
+    """What a rate card adds to a parcel's price (see :meth:`ServiceOption.parcel_price`): ``remote`` (``cents``
+    to a country, region or postcode prefix), ``oversize`` (``cents`` when the longest side is over ``over_mm``),
+    ``fuel`` (``percent_bp`` hundredths of a percent of the price with the other surcharges)."""
+
+    kind: str
+    cents: int = 0
+    percent_bp: int = 0
+    country: str = ""
+    region: str = ""
+    postcode_prefix: str = ""
+    over_mm: int = 0
+
+    def specificity(self, dest: Destination) -> int | None:
+        """How closely a remote-area surcharge names the address (None: not this address)."""
+        if self.country and self.country.upper() != dest.country.upper():
+            return None
+        if self.postcode_prefix:
+            return 2 + len(self.postcode_prefix) if postcode_key(dest.postcode).startswith(self.postcode_prefix) else None
+        if self.region:
+            return 1 if _norm(self.region) == _norm(dest.region) else None
+        return 0
+
+
+def postcode_key(postcode: str) -> str:
+    """A postcode as prefixes are compared: no spaces or dashes, upper case."""
+    return "".join(ch for ch in postcode.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
 class ServiceOption:
     service_id: int
     code: str
@@ -90,9 +120,20 @@ class ServiceOption:
     # zone -> [(max chargeable weight g, price cents)] ascending
     rates: dict[int, list[tuple[int, int]]]
     cutoff_hour_utc: int = 24
+    # (country, postcode prefix) -> (zone, transit days): the longest prefix wins over a region and the country
+    postcode_zones: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    surcharges: tuple[Surcharge, ...] = ()
 
     def zone_for(self, dest: Destination) -> tuple[int, int] | None:
         country = dest.country.upper()
+        if self.postcode_zones and dest.postcode:
+            key = postcode_key(dest.postcode)
+            best: tuple[int, tuple[int, int]] | None = None
+            for (c, prefix), value in self.postcode_zones.items():
+                if c == country and key.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), value)
+            if best is not None:
+                return best[1] if best[1][0] > 0 else None
         region = _norm(dest.region)
         found = self.coverage.get((country, ""))
         for (c, r), value in self.coverage.items():
@@ -108,6 +149,27 @@ class ServiceOption:
             if chargeable_g <= max_g:
                 return cents
         return None
+
+    def parcel_price(self, zone: int, chargeable_g: int, spec: ParcelSpec, dest: Destination) -> int | None:
+        """The weight break's price plus the surcharges: the most specific remote-area one for the address,
+        the largest oversize one the parcel is over, then fuel as a percentage of that (rounded half up)."""
+        base = self.price_for(zone, chargeable_g)
+        if base is None or not self.surcharges:
+            return base
+        remote: tuple[int, int] | None = None
+        oversize = 0
+        fuel_bp = 0
+        for s in self.surcharges:
+            if s.kind == "remote":
+                rank = s.specificity(dest)
+                if rank is not None and (remote is None or rank > remote[0]):
+                    remote = (rank, s.cents)
+            elif s.kind == "oversize" and spec.longest_mm > s.over_mm:
+                oversize = max(oversize, s.cents)
+            elif s.kind == "fuel":
+                fuel_bp += s.percent_bp
+        price = base + (remote[1] if remote else 0) + oversize
+        return price + (price * fuel_bp + 5000) // 10000
 
 
 # Chinese province-level names and their pinyin, so an address in either script finds its coverage.
@@ -143,7 +205,7 @@ class Requirement:
     deliver_by: date | None = None
 
     @classmethod
-    def for_service_level(cls, level: str, ship_date: date) -> "Requirement":
+    def for_service_level(cls, level: str, ship_date: date) -> Requirement:
         level = (level or "standard").lower()
         if level in ("next_day", "express", "overnight"):
             return cls(deliver_by=ship_date + timedelta(days=1))
@@ -163,6 +225,7 @@ class Quote:
     chargeable_g: tuple[int, ...]
     ship_date: date
     expected_delivery: date
+    parcel_prices: tuple[int, ...] = ()  # each parcel's price with its surcharges; they add up to price_cents
 
 
 @dataclass
@@ -188,6 +251,7 @@ def quote(option: ServiceOption, dest: Destination, parcels: list[ParcelSpec], s
     zone, transit = covered
     total = 0
     chargeable: list[int] = []
+    prices: list[int] = []
     m = len(parcels)
     for n, spec in enumerate(parcels, start=1):
         if (spec.weight_g or 0) > option.max_weight_g:
@@ -198,12 +262,14 @@ def quote(option: ServiceOption, dest: Destination, parcels: list[ParcelSpec], s
         if spec.longest_mm > option.max_length_mm:
             return f"parcel {n} of {m} is {spec.longest_mm} mm long, over {option.name}'s limit of {option.max_length_mm} mm"
         weight = spec.chargeable_weight_g(option.volumetric_divisor)
-        price = option.price_for(zone, weight)
+        price = option.parcel_price(zone, weight, spec, dest)
         if price is None:
             return f"parcel {n} of {m} bills as {weight / 1000:.2f} kg, beyond {option.name}'s rate table"
         chargeable.append(weight)
+        prices.append(price)
         total += price
-    return Quote(option, zone, transit, total, tuple(chargeable), ship_date, ship_date + timedelta(days=transit))
+    return Quote(option, zone, transit, total, tuple(chargeable), ship_date, ship_date + timedelta(days=transit),
+                 tuple(prices))
 
 
 def shop(

@@ -1,23 +1,27 @@
 """Shipping services: the plain-Python entry points the pack screen, the demo seeder, the CLI and the
 shipping screens call. Each takes a SQLAlchemy ``Session`` (the caller owns the transaction and commits).
 
-``label_order(session, order, actor, parcels=None, service_code=None, *, settings=None) -> list[Parcel]``
+``label_order(session, order, actor, parcels=None, service_code=None, *, settings) -> list[Parcel]``
     For a ``packed`` order: rate-shops (the cheapest active service that covers the address, takes every
     parcel and meets the promise of the order's ``service_level``; ``service_code`` overrides the choice),
     assigns each parcel a tracking number in the carrier's format and a GS1 SSCC, a secret
     ``tracking_token`` for the customer page, sets ``orders.tracking_number`` to the first parcel's number
-    and moves the order ``packed -> labelled`` through ``app.services.timeline.move``. ``parcels`` is a
+    and moves the order ``packed -> labelled`` through ``app.orders.timeline.move``. ``parcels`` is a
     list of :class:`ParcelSpec` (weight in g, dimensions in mm); without it, one parcel is made from the
     catalogue weights and sizes of the order's lines. Bad input (address not covered, over the weight
     limit, missing dimensions) raises a ``ShippingError`` (a ``StationError``) and changes nothing.
-``enqueue_documents(session, order, station, *, settings=None, actor=None) -> list[PrintJob]``
+``enqueue_documents(session, order, station, *, settings, actor=None) -> list[PrintJob]``
     The order's labels and its packing slip, rendered and put on the durable print queue for the printers
     the station uses for each kind of document. Idempotent: calling it again queues nothing new.
+``printer_for(session, station, kind)`` / ``set_printer(...)``
+    A station's printers live in the database (``printer_assignments``), the one place they are set, for every
+    station from anywhere (the shipping desk's printers page, ``station shipping printers``).
 ``reprint_label`` / ``void_labels`` / ``closeout`` (in :mod:`app.shipping.manifest`)
     Reprint with who and why on the timeline; void releases the order's tracking numbers and moves it back
     to ``packed``; end-of-day close-out per carrier writes the manifest and ships every parcel on it.
 
-Pass ``settings=ctx.settings`` so that ``tracking_base_url`` and ``gs1_company_prefix`` are the station's.
+Every entry point that makes a document takes the loaded settings (``settings=ctx.settings``): the labels'
+``tracking_base_url`` and ``gs1_company_prefix``, the slip's paper and language are the station's, never defaults.
 """
 
 from __future__ import annotations
@@ -25,22 +29,22 @@ from __future__ import annotations
 import math
 import secrets
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.admin.auth import require_role
 from app.config import Settings
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
-from app.services.auth import require_role
-from app.services.timeline import add_event, move
-from app.services.uow import Actor
-from app.sync import notify_change
-from app.shipping import label_pdf, label_zpl, sscc as sscc_mod, tracking
+from app.orders import references
+from app.orders.timeline import add_event, move
+from app.shipping import label_pdf, label_zpl, tracking
+from app.shipping import sscc as sscc_mod
 from app.shipping.carriers import load_options, take_serials
 from app.shipping.labeldata import LabelData, order_address, warehouse_address
 from app.shipping.rates import (
@@ -56,6 +60,8 @@ from app.shipping.rates import (
     ship_date_for,
     shop,
 )
+from app.sync import notify_change
+from app.uow import Actor
 from db.base import utcnow
 from db.models import Order
 from db.models.shipping import Carrier, CarrierService, Parcel, PrinterAssignment, PrintJob, ShippingCounter
@@ -82,10 +88,6 @@ CARTONS = (("S", 200, 150, 100, 150), ("M", 300, 200, 150, 250), ("L", 400, 300,
 FILL_FACTOR = 1.25
 
 
-def _settings(settings: Settings | None) -> Settings:
-    return settings or Settings()
-
-
 def active_parcels(session: Session, order: Order) -> list[Parcel]:
     return list(
         session.scalars(
@@ -106,14 +108,14 @@ def default_parcels(order: Order) -> list[ParcelSpec]:
             raise ShippingError(
                 f"SKU {line.sku} has no weight in the catalogue: weigh the parcel and enter its weight and dimensions"
             )
-        dims = (product.length_mm, product.width_mm, product.height_mm)
-        if any(not d for d in dims):
+        length, width, height = product.length_mm, product.width_mm, product.height_mm
+        if not (length and width and height):
             raise MissingDimensions(
                 f"SKU {line.sku} has no dimensions in the catalogue: measure the parcel and enter its dimensions"
             )
         weight += product.weight_g * line.quantity
-        volume += dims[0] * dims[1] * dims[2] * line.quantity  # type: ignore[operator]
-        longest = max(longest, *dims)  # type: ignore[type-var]
+        volume += length * width * height * line.quantity
+        longest = max(longest, length, width, height)
     if not order.lines:
         raise ShippingError(f"order {order.number} has no lines to ship")
     needed = volume * FILL_FACTOR
@@ -153,7 +155,7 @@ class CarrierTable:
     issuers: dict[int, Issuer]  # by service id
 
 
-_carrier_tables: "weakref.WeakKeyDictionary[Engine, CarrierTable]" = weakref.WeakKeyDictionary()
+_carrier_tables: weakref.WeakKeyDictionary[Engine, CarrierTable] = weakref.WeakKeyDictionary()
 
 
 def carrier_table(session: Session) -> CarrierTable:
@@ -210,12 +212,18 @@ def quote_order(
 
 
 def _choose(session: Session, order: Order, specs: list[ParcelSpec], service_code: str | None, now: datetime,
-            deliver_by: date | None, table: CarrierTable) -> tuple[Quote, bool]:
+            deliver_by: date | None, table: CarrierTable) -> tuple[Quote, bool, bool]:
+    """The service to ship with: (quote, chosen by hand over the best, the order's delivery promise missed)."""
     result, specs, dest = quote_order(session, order, specs, now=now, deliver_by=deliver_by, table=table)
     if not service_code:
+        if result.best is None and result.late:
+            # No service can keep the promise any more (an order packed late): it goes with the one that arrives
+            # first, rather than waiting at the bench for a person to pick that same service; the timeline says so.
+            fastest = min(result.late, key=lambda q: (q.expected_delivery, q.price_cents, q.service.code))
+            return fastest, False, True
         if result.best is None:
             raise explain_failure(result, dest, specs)
-        return result.best, False
+        return result.best, False, False
     options = {o.code: o for o in table.options}
     option = options.get(service_code.upper()) or options.get(service_code)
     if option is None:
@@ -223,7 +231,7 @@ def _choose(session: Session, order: Order, specs: list[ParcelSpec], service_cod
     answer = quote(option, dest, specs, ship_date_for(option, now.hour, now.date()))
     if isinstance(answer, str):
         raise ShippingError(f"{answer}: choose another service")
-    return answer, (result.best is None or result.best.service.code != option.code)
+    return answer, (result.best is None or result.best.service.code != option.code), False
 
 
 def label_order(
@@ -233,12 +241,11 @@ def label_order(
     parcels: list[ParcelSpec] | None = None,
     service_code: str | None = None,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     now: datetime | None = None,
     deliver_by: date | None = None,
 ) -> list[Parcel]:
     """Label a packed order (see the module docstring)."""
-    settings = _settings(settings)
     now = now or utcnow()
     if order.status != lifecycle.PACKED:
         if order.status == lifecycle.LABELLED:
@@ -253,7 +260,7 @@ def label_order(
     label_pdf.address_layout(to.text_lines[1:] + ([f"Tel {order.ship_phone}"] if order.ship_phone else []),
                              (label_pdf.WIDTH_DOTS - 2 * label_pdf.MARGIN) * 0.9)
     table = carrier_table(session)
-    chosen, overridden = _choose(session, order, specs, service_code, now, deliver_by, table)
+    chosen, overridden, promise_missed = _choose(session, order, specs, service_code, now, deliver_by, table)
     option = chosen.service
     issuer = table.issuers[option.service_id]
     m = len(specs)
@@ -272,7 +279,9 @@ def label_order(
             carton=spec.carton, tracking_number=number,
             sscc=sscc_mod.make(settings.gs1_company_prefix, first_sscc + i),
             tracking_token=secrets.token_urlsafe(24), carrier_id=issuer.carrier_id, service_id=option.service_id,
-            zone=chosen.zone, rate_cents=option.price_for(chosen.zone, chosen.chargeable_g[i]) or 0,
+            zone=chosen.zone,
+            rate_cents=(chosen.parcel_prices[i] if chosen.parcel_prices
+                        else option.price_for(chosen.zone, chosen.chargeable_g[i]) or 0),
             chargeable_weight_g=chosen.chargeable_g[i], expected_delivery=chosen.expected_delivery,
             status="labelled", service_overridden=overridden, labelled_at=now, labelled_by=actor.user,
         )
@@ -285,37 +294,32 @@ def label_order(
         carrier=issuer.carrier_code, service=issuer.service_code, tracking_numbers=[p.tracking_number for p in made],
         ssccs=[p.sscc for p in made], parcels=m, price_cents=chosen.price_cents,
         expected_delivery=chosen.expected_delivery.isoformat(), overridden=overridden,
+        **({"promise_missed": True, "service_level": order.service_level} if promise_missed else {}),
     )
     notify_change(session, "order", order.number)
     return made
 
 
 def _parcel_by_scan(session: Session, query: str) -> Parcel | None:
-    """A parcel by what a person typed or a scanner read: tracking number, SSCC (with or without AI 00 and an
-    AIM prefix such as ``]C1``), or the label's QR text (``.../t/<token>``)."""
-    text = query.strip()
-    if text.startswith("]") and len(text) > 3:
-        text = text[3:]
-    text = text.replace("\x1d", "")
-    if "/t/" in text:
-        token = text.rsplit("/t/", 1)[1].split("?", 1)[0].strip("/")
-        return session.scalar(select(Parcel).where(Parcel.tracking_token == token))
-    digits = text[2:] if len(text) == 20 and text.startswith("00") and text.isdigit() else text
-    return session.scalar(
-        select(Parcel).where((Parcel.tracking_number == text.upper()) | (Parcel.sscc == digits)).order_by(Parcel.id.desc())
-    )
+    """A parcel by what a person typed or a scanner read, read as the order look-up reads it
+    (:func:`app.orders.references.parse`): tracking number, SSCC (bare, ``00``, ``(00) ...``, a GS1 element string
+    with an AIM prefix such as ``]C1``), or the label's QR text (``.../t/<token>``)."""
+    ref = references.parse(query)
+    if ref.token:
+        return session.scalar(select(Parcel).where(Parcel.tracking_token == ref.token))
+    keys = ([Parcel.tracking_number == ref.code] if ref.code else []) + ([Parcel.sscc == ref.sscc] if ref.sscc else [])
+    if not keys:
+        return None
+    return session.scalar(select(Parcel).where(or_(*keys)).order_by(Parcel.id.desc()))
 
 
 def find_order(session: Session, query: str) -> Order:
-    """An order by its number, or by one of its parcels (see :func:`find_parcel`)."""
-    query = query.strip()
-    order = session.scalar(select(Order).where(Order.number == query))
-    if order is not None:
-        return order
-    parcel = _parcel_by_scan(session, query)
-    if parcel is not None:
-        return session.get(Order, parcel.order_id)  # type: ignore[return-value]
-    raise NotFound(f"no order, tracking number or SSCC {query!r}")
+    """An order by anything that names it (:func:`app.orders.references.find_order`): our number, the shop's
+    number, a tracking number, an SSCC, the label's QR text, a return."""
+    match = references.find_order(session, query)
+    if match is None:
+        raise NotFound(f"no order, tracking number or SSCC {query.strip()!r}")
+    return match.order
 
 
 def find_parcel(session: Session, query: str) -> Parcel:
@@ -326,8 +330,7 @@ def find_parcel(session: Session, query: str) -> Parcel:
     return parcel
 
 
-def label_data(session: Session, parcel: Parcel, settings: Settings | None = None) -> LabelData:
-    settings = _settings(settings)
+def label_data(session: Session, parcel: Parcel, settings: Settings) -> LabelData:
     order = session.get(Order, parcel.order_id)
     assert order is not None
     carrier = parcel.carrier
@@ -346,8 +349,8 @@ def label_data(session: Session, parcel: Parcel, settings: Settings | None = Non
     )
 
 
-def render_labels(session: Session, parcels: list[Parcel], fmt: str = "pdf", dpi: int = 203,
-                  settings: Settings | None = None, cjk_mode: str = "font") -> bytes:
+def render_labels(session: Session, parcels: list[Parcel], fmt: str = "pdf", dpi: int = 203, *,
+                  settings: Settings, cjk_mode: str = "font") -> bytes:
     """The parcels' labels: one PDF with a page each, or ZPL with one ``^XA..^XZ`` format each
     (``cjk_mode="graphic"``: Chinese as bitmaps, for Zebra printers without a CJK font)."""
     data = [label_data(session, p, settings) for p in parcels]
@@ -370,19 +373,32 @@ class PrinterChoice:
     cjk_mode: str = "font"  # ZPL: "graphic" when the printer has no CJK font
 
 
-def printer_for(session: Session, station: str, kind: str, settings: Settings | None = None) -> PrinterChoice | None:
-    """The printer a station uses for one kind of document: its row in ``printer_assignments``, else the
-    ``printers`` map of the station's settings (``{"label": "tcp://10.0.0.5:9100", "label_format": "zpl"}``)."""
+def printer_for(session: Session, station: str, kind: str) -> PrinterChoice | None:
+    """The printer a station uses for one kind of document: its row in ``printer_assignments`` (the one place a
+    station's printers are set), None when it has none."""
     row = session.scalar(
         select(PrinterAssignment).where(PrinterAssignment.station == station, PrinterAssignment.document_kind == kind)
     )
     if row is not None:
         return PrinterChoice(row.uri, row.format, row.dpi, str((row.options or {}).get("cjk", "font")))
-    printers = _settings(settings).printers
-    if printers.get(kind):
-        return PrinterChoice(printers[kind], printers.get(f"{kind}_format", "pdf"), int(printers.get(f"{kind}_dpi", 203)),
-                             printers.get(f"{kind}_cjk", "font"))
     return None
+
+
+def adopt_file_printers(session: Session, station: str, printers: dict) -> tuple[list[str], list[str]]:
+    """A config file's old ``printers`` entry (``{"label": "tcp://10.0.0.5:9100", "label_format": "zpl",
+    "label_dpi": 203, "label_cjk": "font"}``, checked when the settings loaded) made the station's printers in the
+    database, once: a kind the station already has a printer for keeps it. Returns (kinds imported, kinds kept)."""
+    imported, kept = [], []
+    for kind in DOCUMENT_KINDS:
+        if not printers.get(kind):
+            continue
+        if printer_for(session, station, kind) is not None:
+            kept.append(kind)
+            continue
+        set_printer(session, station, kind, printers[kind], printers.get(f"{kind}_format", "pdf"),
+                    int(printers.get(f"{kind}_dpi", 203)), printers.get(f"{kind}_cjk", "font"))
+        imported.append(kind)
+    return imported, kept
 
 
 def set_printer(session: Session, station: str, kind: str, uri: str, fmt: str = "pdf", dpi: int = 203,
@@ -438,7 +454,7 @@ def queue_job(
 
 
 def enqueue_documents(
-    session: Session, order: Order, station: str, *, settings: Settings | None = None, actor: Actor | None = None,
+    session: Session, order: Order, station: str, *, settings: Settings, actor: Actor | None = None,
     include_slip: bool = True,
 ) -> list[PrintJob]:
     """Queue the order's labels and packing slip for the station's printers (idempotent)."""
@@ -449,11 +465,11 @@ def enqueue_documents(
         raise InvalidInput(f"order {order.number} has no labels to print: label it first")
     user = actor.user if actor else None
     jobs = []
-    label_printer = printer_for(session, station, "label", settings) or PrinterChoice("")
+    label_printer = printer_for(session, station, "label") or PrinterChoice("")
     for parcel in parcels:
         def render_label(parcel: Parcel = parcel) -> bytes:
-            return render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings,
-                                 label_printer.cjk_mode)
+            return render_labels(session, [parcel], label_printer.format, label_printer.dpi, settings=settings,
+                                 cjk_mode=label_printer.cjk_mode)
 
         jobs.append(queue_job(
             session, f"label:{parcel.id}:{parcel.reprints}", station, "label", render_label, label_printer.format,
@@ -461,8 +477,8 @@ def enqueue_documents(
             description=f"label {parcel.seq}/{parcel.count} {parcel.tracking_number}",
         ))
     if include_slip:
-        slip_printer = printer_for(session, station, "packing_slip", settings) or PrinterChoice("")
-        paper = str(_settings(settings).extra.get("slip_paper", "a4"))
+        slip_printer = printer_for(session, station, "packing_slip") or PrinterChoice("")
+        paper = settings.slip.paper
         jobs.append(queue_job(
             session, f"packing_slip:{parcels[0].id}", station, "packing_slip",
             lambda: slip.render(slip.slip_data(session, order, parcels, settings), paper), "pdf", slip_printer.uri,
@@ -475,7 +491,7 @@ def enqueue_documents(
 # --- reprint and void -------------------------------------------------------------------------------------
 
 def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, station: str | None = None,
-                  *, settings: Settings | None = None) -> PrintJob:
+                  *, settings: Settings) -> PrintJob:
     """Print a parcel's label again; who and why go on the order's timeline."""
     reason = (reason or "").strip()
     if not reason:
@@ -484,12 +500,12 @@ def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, s
         raise InvalidInput(f"label {parcel.tracking_number} was voided: label the order again instead")
     order = session.get(Order, parcel.order_id)
     assert order is not None
-    station = station or actor.station or _settings(settings).station
+    station = station or actor.station or settings.station
     parcel.reprints += 1
     add_event(session, order, "label_reprinted", actor, tracking_number=parcel.tracking_number, reason=reason,
               reprint=parcel.reprints)
-    choice = printer_for(session, station, "label", settings) or PrinterChoice("")
-    payload = render_labels(session, [parcel], choice.format, choice.dpi, settings, choice.cjk_mode)
+    choice = printer_for(session, station, "label") or PrinterChoice("")
+    payload = render_labels(session, [parcel], choice.format, choice.dpi, settings=settings, cjk_mode=choice.cjk_mode)
     return queue_job(
         session, f"label:{parcel.id}:{parcel.reprints}", station, "label", payload, choice.format, choice.uri,
         order_id=order.id, parcel_id=parcel.id, requested_by=actor.user,
@@ -527,11 +543,10 @@ def void_labels(session: Session, order: Order, actor: Actor, reason: str) -> li
     return parcels
 
 
-def sample_label(settings: Settings | None = None) -> LabelData:
+def sample_label(settings: Settings) -> LabelData:
     """A test label with made-up data (and a valid SSCC) for test prints and previews."""
     from app.shipping.labeldata import Address
 
-    settings = _settings(settings)
     today = utcnow().date()
     return LabelData(
         tracking_number="TEST0000000", sscc=sscc_mod.make(settings.gs1_company_prefix, 0),
@@ -544,12 +559,12 @@ def sample_label(settings: Settings | None = None) -> LabelData:
     )
 
 
-def test_print(session: Session, station: str, kind: str = "label", *, settings: Settings | None = None,
+def test_print(session: Session, station: str, kind: str = "label", *, settings: Settings,
                actor: Actor | None = None) -> PrintJob:
     """Queue a test page for the station's printer of ``kind``."""
     from app.shipping import slip
 
-    choice = printer_for(session, station, kind, settings)
+    choice = printer_for(session, station, kind)
     if choice is None:
         raise InvalidInput(f"station {station} has no {kind} printer: set one up first")
     sample = sample_label(settings)
@@ -562,7 +577,7 @@ def test_print(session: Session, station: str, kind: str = "label", *, settings:
             order_number="TEST", placed_on=sample.ship_date, ship_from=sample.ship_from, ship_to=sample.ship_to,
             lines=(slip.SlipLine(1, "TEST-SKU", "测试商品 Test item", 1, 100),), parcels=(("1/1", "TEST", 1000),),
             carrier="TEST", currency="CNY",
-        ), str(_settings(settings).extra.get("slip_paper", "a4")))
+        ), settings.slip.paper)
         fmt = "pdf"
     return queue_job(session, f"test:{station}:{kind}:{secrets.token_hex(6)}", station, "test", payload, fmt,
                      choice.uri, requested_by=actor.user if actor else None, description=f"test print {kind}")

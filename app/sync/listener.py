@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import psycopg
 from sqlalchemy import create_engine, text
@@ -43,7 +43,7 @@ class ChangeListener:
         self._thread: threading.Thread | None = None
         self.connected: bool | None = None
 
-    def start(self) -> "ChangeListener":
+    def start(self) -> ChangeListener:
         self._thread = threading.Thread(target=self._run, name="change-listener", daemon=True)
         self._thread.start()
         return self

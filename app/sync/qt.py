@@ -22,7 +22,7 @@ class SyncBridge(QObject):
     def connected(self) -> bool | None:
         return self._listener.connected
 
-    def start(self) -> "SyncBridge":
+    def start(self) -> SyncBridge:
         self._listener.start()
         return self
 

@@ -1,1 +1,1 @@
-"""The station's desktop app (PySide6): thin screens over the services in ``app.services``."""
+"""The station's desktop app (PySide6): thin screens over the capabilities' services (app.orders, app.packing, ...)."""

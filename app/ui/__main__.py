@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return gui(args, started=started)
     except StationError as exc:
-        print(f"station: {exc.message}", file=sys.stderr)
+        for line in exc.message.splitlines() or [""]:
+            print(f"station: {line}", file=sys.stderr)
         return exc.exit_code
 
 

@@ -7,9 +7,7 @@ language at run time; the main window then rebuilds its screens.
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app.ui.style import BASE_POINT_SIZE, STYLESHEET
+from app.ui.texts import normalise_language
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +43,6 @@ def register_fonts() -> list[str]:
                 families += QFontDatabase.applicationFontFamilies(font_id)
                 break
     return families
-
-
-def normalise_language(language: str) -> str:
-    language = (language or "en").replace("-", "_")
-    return "zh_CN" if language.lower().startswith("zh") else "en"
 
 
 def install_language(app: QApplication, language: str) -> bool:
@@ -130,40 +124,13 @@ GUI_SQLITE_CACHE_KIB = 8192
 def limit_sqlite_cache(ctx) -> None:
     """The desktop app keeps SQLite's page cache at 8 MB a connection (the shared default is 64 MB,
     right for bulk imports): the queue reads a window at a time, and the app stays small."""
-    if not ctx.is_sqlite:
-        return
-    from sqlalchemy import event
-
-    def pragma(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA cache_size=-{GUI_SQLITE_CACHE_KIB}")
-        cursor.close()
-
-    ctx.engine.dispose()  # connections opened before get the setting too, when they reconnect
-    event.listen(ctx.engine, "connect", pragma)
-
-
-try:
-    _PROCESS_SYMBOLS = ctypes.CDLL(None)  # the C library the process already runs on
-except (OSError, TypeError):  # a platform that cannot open the process itself
-    _PROCESS_SYMBOLS = None
-
-
-def release_memory() -> None:
-    """Give back what imports leave behind. PySide6's ``__feature__`` import hook reads the source of every
-    module imported after it (``inspect.getsource``), which fills :mod:`linecache` with tens of megabytes of
-    source lines nobody reads again; the freed memory then goes back to the system (glibc's malloc_trim)."""
-    import linecache
-
-    linecache.clearcache()  # no gc.collect(): it gave nothing back here and paused the GUI 50-70 ms
-    trim = getattr(_PROCESS_SYMBOLS, "malloc_trim", None)  # glibc only; elsewhere Python reuses the memory
-    if trim is not None:
-        trim(0)
+    ctx.limit_sqlite_cache(GUI_SQLITE_CACHE_KIB)
 
 
 def run(ctx, station: str | None = None, started_at: float | None = None) -> int:
     """Start the station's window on ``ctx``; returns the exit code."""
-    from app.services.supervision import ensure_station
+    from app.admin.sites import report_devices
+    from app.orders.supervision import ensure_station
     from app.sync.qt import SyncBridge
 
     started_at = started_at or time.perf_counter()
@@ -171,10 +138,12 @@ def run(ctx, station: str | None = None, started_at: float | None = None) -> int
     language = normalise_language(ctx.settings.language)
     app = create_application(language=language)
     limit_sqlite_cache(ctx)
-    ensure_station(ctx.sessions, station, ctx.settings.warehouse)
+    # A real station must be registered (station stations add NAME); the demo registers its own.
+    ensure_station(ctx.sessions, station, ctx.settings.warehouse, register=ctx.settings.demo.enabled)
+    report_devices(ctx.sessions, station, ctx.settings.devices)  # Administration lists them for every station
     sync = SyncBridge(ctx.settings.db_url, app)
     window = build_window(ctx, station, language, sync=sync)
-    if os.environ.get("STATION_EXIT_AFTER_LOGIN_SHOWN"):
+    if ctx.settings.run.exit_after_login_shown:
         # The benchmark: report when the log-in screen is on screen, then quit.
         def shown() -> None:
             window.repaint()  # painted, synchronously

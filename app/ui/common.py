@@ -4,13 +4,14 @@ screen within a small bench monitor."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFrame, QScrollArea, QWidget
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from app.errors import StationError
+from app.domain.error_texts import operator_text
+from app.errors import DB_UNAVAILABLE, StationError, database_failure
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +21,18 @@ def run_action(feedback, action: Callable[[], Any], success: str | None = None) 
     try:
         result = action()
     except StationError as exc:
-        feedback.bad(exc.message)
+        from app.ui.texts import ui_language
+
+        feedback.bad(operator_text(exc.message, ui_language()))
         return False, None
-    except OperationalError:
-        log.warning("database unavailable", exc_info=True)
-        feedback.bad(QCoreApplication.translate("Common", "The database cannot be reached; try again in a moment."))
-        return False, None
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        failure = database_failure(exc)
+        if failure is None:
+            raise
+        if failure == DB_UNAVAILABLE:
+            log.warning("database unavailable", exc_info=True)
+            feedback.bad(QCoreApplication.translate("Common", "The database cannot be reached; try again in a moment."))
+            return False, None
         log.exception("database error")
         feedback.bad(QCoreApplication.translate("Common", "The database refused the change: %1").replace("%1", type(exc).__name__))
         return False, None

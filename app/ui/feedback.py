@@ -12,7 +12,9 @@ import struct
 import wave
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOption
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,15 @@ class Feedback(QObject):
             effect.play()
         self.flashed.emit(kind, message)
 
+    def cue(self, kind: str, message: str = "") -> None:
+        """The sound (and the history) without the window's flash: for a screen that shows the message big
+        itself, such as the pack screen."""
+        self.history.append((kind, message))
+        del self.history[:-50]
+        effect = self._effects.get(kind)
+        if effect is not None:
+            effect.play()
+
     def good(self, message: str = "") -> None:
         self._emit("good", message)
 
@@ -108,3 +119,32 @@ class Feedback(QObject):
 
 def colour(kind: str) -> str:
     return {"good": GOOD_COLOUR, "bad": BAD_COLOUR, "warn": WARN_COLOUR}.get(kind, INFO_COLOUR)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that cuts its text with "…" to the room it has (the whole text in its tool tip), so
+    texts side by side in a status bar never run into each other. ``text()`` stays the whole text."""
+
+    def __init__(self, text: str = "", parent=None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.minimumWidth())
+        return hint
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)  # its style sheet's background
+        rect = self.contentsRect().adjusted(self.margin() + 2, 0, -self.margin() - 2, 0)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)

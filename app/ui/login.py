@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.auth import login_by_badge, login_by_pin
+from app.admin.auth import login_by_badge, login_by_pin
 from app.ui.common import run_action
 
 LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
@@ -106,6 +106,10 @@ class LoginScreen(QWidget):
         self.message.setText(message)
         self.badge.clear()
         self.pin.clear()
+
+    def take_scan(self, event) -> bool:
+        """A badge, parsed by its reader: its text is the badge's code."""
+        return self.handle_scan(event.text if event.text is not None else event.raw)
 
     def handle_scan(self, text: str) -> bool:
         """A badge scanned (from the scanner bridge or typed by a keyboard-wedge scanner)."""

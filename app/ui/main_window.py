@@ -9,14 +9,15 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from app.services import supervision
-from app.ui.app import normalise_language, release_memory
+from app.orders import supervision
 from app.ui.common import run_action
-from app.ui.feedback import Feedback, colour
+from app.ui.feedback import ElidedLabel, Feedback, colour
 from app.ui.login import LoginScreen
+from app.ui.memory import release_memory
 from app.ui.presence import Presence
+from app.ui.scan_router import ScanRouter
 from app.ui.screens import ScreenEnv, screens_for
-from app.ui.texts import role_name
+from app.ui.texts import normalise_language, role_name
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.env: ScreenEnv | None = None
         self._station_language: str | None = None  # while a user works in a language of their own
         self.screens = _Screens(self._build_screen)
+        self.router = ScanRouter(self)
         self.presence = Presence(ctx, station, self)
         # A moment after a screen is built (and its modules imported), what the imports left is given back.
         self._tidy = QTimer(self, singleShot=True, interval=1500)
@@ -83,26 +85,30 @@ class MainWindow(QMainWindow):
         self.resize(PREFERRED_SIZE)
 
         self.stack = QStackedWidget()
-        self.flash = QLabel()
-        self.flash.setObjectName("banner")
-        self.flash.setWordWrap(True)
-        self.flash.hide()
-        self._flash_timer = QTimer(self, singleShot=True, interval=2500)
-        self._flash_timer.timeout.connect(self.flash.hide)
         central = QWidget()
         box = QVBoxLayout(central)
-        box.setContentsMargins(6, 6, 6, 6)
-        box.addWidget(self.flash)
+        box.setContentsMargins(6, 6, 6, 0)
         box.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.user_label = QLabel()
+        # The feedback line lives in the status bar, in a place of its own: a message never moves the screen
+        # above it, is cut with "…" rather than run into the user and station beside it, and clears by itself.
+        self.flash = ElidedLabel()
+        self.flash.setObjectName("flash")
+        self._flash_timer = QTimer(self, singleShot=True, interval=6000)
+        self._flash_timer.timeout.connect(self.clear_flash)
+        self.user_label = ElidedLabel()
+        self.user_label.setMinimumWidth(160)
+        self.user_label.setMaximumWidth(420)
         self.station_label = QLabel()
         self.connection_label = QLabel()
         bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self.flash, 1)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.station_label)
         bar.addPermanentWidget(self.connection_label)
+        self.clear_flash()
 
         self.logout_action = QAction(self)
         self.logout_action.setShortcut(QKeySequence(Qt.CTRL | Qt.Key_L))
@@ -135,6 +141,10 @@ class MainWindow(QMainWindow):
             self.showMaximized()
         else:
             self.show()
+        # Keys (F2, Ctrl+L...) go to the active window: without a window manager (a kiosk bench) nothing makes
+        # this window active unless it asks, and the demo's floating panel must not take that from it.
+        self.raise_()
+        self.activateWindow()
 
     def rebuild(self, language: str | None = None) -> None:
         """After a language switch: rebuild the screens so every string is read again."""
@@ -162,6 +172,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(old)
             old.deleteLater()
         self.user_label.setText(self.tr("Not logged in"))
+        self.clear_flash()
         self.login.badge.setFocus()
         QTimer.singleShot(0, self.login_shown.emit)
         self._tidy.start()
@@ -210,6 +221,7 @@ class MainWindow(QMainWindow):
             if hasattr(screen, "shutdown"):
                 screen.shutdown()
         self.screens = _Screens(self._build_screen)
+        self.router.clear()
         self._pending = {}
         if self.tabs is not None:
             self.stack.removeWidget(self.tabs)
@@ -262,6 +274,7 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(self.tabs.indexOf(placeholder))
             raise KeyError(name) from exc
         widget.setObjectName(f"screen-{spec.name}")
+        self.router.register(widget)
         index = self.tabs.indexOf(placeholder)
         was_current = self.tabs.currentIndex() == index
         self.tabs.blockSignals(True)
@@ -290,38 +303,27 @@ class MainWindow(QMainWindow):
         return True
 
     # --- scans, sync, feedback ---------------------------------------------------------------------
-    def handle_scan(self, text: str) -> None:
-        """Every scan the station reads: commands first, then the log-in screen or the shown screen."""
-        from app.devices.commands import Command, UnknownCommand, parse_command
+    def handle_scan_event(self, event) -> None:
+        """Every scan the station reads, parsed once by its reader: the router sends it where it belongs."""
+        self.router.route(event)
 
-        try:
-            command = parse_command(text.strip())
-        except UnknownCommand:
-            self.feedback.bad(self.tr("Unknown command barcode: %1").replace("%1", text.strip()))
-            return
-        if self.env is None:
-            if command is not None:
-                self.feedback.bad(self.tr("Log in first: scan your badge."))
-                return
-            self.login.handle_scan(text)
-            return
-        if command == Command.LOG_OUT:
-            self.logout()
-            return
-        widget = self.tabs.currentWidget() if self.tabs is not None else None
-        if command == Command.NEXT_ORDER and getattr(widget, "handles_next_order", False):
-            # The pack screen claims the next order itself, and mid-order asks for a supervisor's badge.
-            widget.handle_scan(text)
-            return
-        if command == Command.NEXT_ORDER and "queue" in self.screens:
-            self.open_screen("queue")
-            self.screens["queue"].next_order()
-            return
-        if widget is not None and hasattr(widget, "handle_scan") and widget.handle_scan(text):
-            return
-        self.feedback.bad(self.tr("This screen does not take scans."))
+    def handle_scan(self, text: str) -> None:
+        """A scan given as text (typed into a search box, a test): parsed once, then routed as a scanner's."""
+        from app.devices.scanner import parse_scan
+
+        self.router.route(parse_scan(text, source="typed"))
+
+    def shown_screen(self):
+        """The screen on the current tab (None when logged out)."""
+        return self.tabs.currentWidget() if self.tabs is not None else None
 
     def _on_change(self, topic: str, key: str) -> None:
+        if self.env is not None and ((topic == "user" and key == self.env.username)
+                                     or (topic == "station" and key == self.station)):
+            if not self._still_signed_in():
+                self.logout()
+                self.feedback.bad(self.tr("You were logged out: your user was deactivated or signed out here."))
+                return
         for screen in list(self.screens.values()):
             handler = getattr(screen, "on_change", None)
             if handler is not None:
@@ -329,6 +331,17 @@ class MainWindow(QMainWindow):
                     handler(topic, key)
                 except Exception:  # noqa: BLE001 - one screen's failure must not stop the others
                     log.exception("screen failed to refresh after %s %s", topic, key)
+
+    def _still_signed_in(self) -> bool:
+        """Whether the database still has this station's user logged in here and active (an administrator may have
+        deactivated them, which signs them out everywhere); True when it cannot be asked."""
+        from app.admin.staff import still_signed_in
+
+        try:
+            return still_signed_in(self.ctx.sessions, self.station, self.env.user_id)
+        except Exception:  # noqa: BLE001 - an unreachable database is told by the connection label
+            log.warning("could not check who is logged in at %s", self.station, exc_info=True)
+            return True
 
     def set_connection_state(self, connected: bool | None) -> None:
         if connected is None:
@@ -345,10 +358,15 @@ class MainWindow(QMainWindow):
         if not message:
             return
         self.flash.setText(message)
-        self.flash.setStyleSheet(f"background: {colour(kind)};")
-        self.flash.show()
+        self.flash.setStyleSheet(f"background: {colour(kind)}; color: white; font-weight: bold; padding: 2px 8px;"
+                                 " border-radius: 3px;")
         self._flash_timer.start()
-        self.statusBar().showMessage(message, 8000)
+
+    def clear_flash(self) -> None:
+        """Back to a quiet status bar: after a while, at log-out, when another screen is shown."""
+        self._flash_timer.stop()
+        self.flash.setText("")
+        self.flash.setStyleSheet("padding: 2px 8px;")
 
     def closeEvent(self, event) -> None:
         self.presence.stop()

@@ -1,5 +1,5 @@
 """The station's heartbeat: while someone is logged in, tell the shared database every
-:data:`~app.services.supervision.HEARTBEAT` that this station is alive, so the supervisor board can tell a
+:data:`~app.orders.supervision.HEARTBEAT` that this station is alive, so the supervisor board can tell a
 station at work from one that crashed or lost its cable with a packer still "logged in"."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer
 
-from app.services import supervision
+from app.orders import supervision
 
 log = logging.getLogger(__name__)
 

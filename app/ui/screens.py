@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from app.services.auth import has_role
-from app.services.uow import Actor
+from app.admin.auth import has_role
+from app.context import Actor
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -32,23 +33,23 @@ if TYPE_CHECKING:
 class ScreenEnv:
     """What a screen gets: the database, who is logged in where, live sync and scan feedback."""
 
-    ctx: "Context"
+    ctx: Context
     station: str
     user_id: int
     username: str
     display_name: str
     role: str
-    feedback: "Feedback"
-    sync: "SyncBridge | None" = None
+    feedback: Feedback
+    sync: SyncBridge | None = None
     open_screen: Callable[[str], None] = field(default=lambda name: None)
     apply_settings: Callable[[], None] = field(default=lambda: None)
-    _print_queue: "PrintQueueThread | None" = field(default=None, repr=False)
+    _print_queue: PrintQueueThread | None = field(default=None, repr=False)
 
     @property
     def actor(self) -> Actor:
         return Actor(station=self.station, user=self.username, role=self.role)
 
-    def print_queue(self) -> "PrintQueueThread":
+    def print_queue(self) -> PrintQueueThread:
         """The station's one print-queue worker, started on first use: the pack and shipping screens share it,
         so the queue is polled once and each outcome is told once."""
         if self._print_queue is None:
@@ -90,6 +91,7 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("review", QT_TRANSLATE_NOOP("Screens", "Review desk"), ("service",), "app.ui.review.desk:ReviewDesk"),
     ScreenSpec("supervisor", QT_TRANSLATE_NOOP("Screens", "Supervisor board"), ("supervisor",),
                "app.ui.supervisor.board:SupervisorBoard"),
+    ScreenSpec("admin", QT_TRANSLATE_NOOP("Screens", "Administration"), ("admin",), "app.ui.admin.screen:AdminScreen"),
     ScreenSpec("settings", QT_TRANSLATE_NOOP("Screens", "Settings"), ALL_ROLES, "app.ui.settings:SettingsScreen"),
 ]
 

@@ -1,17 +1,18 @@
 """Settings: the language (English / 简体中文), this station's name and warehouse. Saved in the
-station's config file (platformdirs location, ``app.config.save_settings``)."""
+station's config file (platformdirs location, ``app.config.save_settings``); a new warehouse is also the
+station's in the database at once, so its pick screen and "Next order" work there without a restart."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
 
+from app.admin.auth import has_role
 from app.config import config_path, save_settings
-from app.services.auth import has_role
-from app.services.supervision import ensure_station
+from app.orders import queries
+from app.orders.supervision import set_station_warehouse
 from app.ui.common import run_action
 from app.ui.login import LANGUAGES
-from db.models import Warehouse
+from app.ui.texts import ui_language
 
 
 class SettingsScreen(QWidget):
@@ -28,10 +29,12 @@ class SettingsScreen(QWidget):
         self.station = QLineEdit(env.station)
         self.warehouse = QComboBox()
         self.warehouse.addItem(self.tr("Any warehouse"), "")
-        with env.ctx.sessions() as s:
-            for code, name in s.execute(select(Warehouse.code, Warehouse.name).order_by(Warehouse.code)):
-                self.warehouse.addItem(f"{code} — {name}", code)
-        self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(settings.warehouse)))
+        for warehouse in queries.warehouses(env.ctx.sessions):
+            self.warehouse.addItem(f"{warehouse.code} — {warehouse.display_name(ui_language())}", warehouse.code)
+        # The warehouse the station works in is the database's (what picking and "Next order" go by).
+        known = queries.station_warehouse(env.ctx.sessions, env.station)
+        self.station_warehouse = known if known is not None else settings.warehouse
+        self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(self.station_warehouse)))
         # Station identity is the administrator's business; everyone picks their language.
         admin = has_role(env.role, "admin")
         self.station.setEnabled(admin)
@@ -60,19 +63,23 @@ class SettingsScreen(QWidget):
         warehouse = self.warehouse.currentData() or ""
 
         def apply():
-            if station != self.env.station or warehouse != settings.warehouse:
-                ensure_station(self.env.ctx.sessions, station, warehouse)
+            sessions, actor = self.env.ctx.sessions, self.env.actor
+            if warehouse != self.station_warehouse:  # this station works there from now on, not at the next start
+                set_station_warehouse(sessions, self.env.station, warehouse, actor)
+            if station != self.env.station:
+                set_station_warehouse(sessions, station, warehouse, actor)
+            self.station_warehouse = warehouse
             settings.station = station
             settings.warehouse = warehouse
             settings.language = self.language.currentData()
-            save_settings(_for_file(settings))
+            save_settings(settings_for_file(settings))
 
         ok, _ = run_action(self.env.feedback, apply, self.tr("Settings saved."))
         if ok:
             self.env.apply_settings()
 
 
-def _for_file(settings):
+def settings_for_file(settings):
     """What goes into the file: the database URL only if the file already named one (not --db's)."""
     import copy
     import json
@@ -85,4 +92,4 @@ def _for_file(settings):
 
 
 def _safe_url(ctx) -> str:
-    return ctx.engine.url.render_as_string(hide_password=True)
+    return ctx.safe_url

@@ -1,43 +1,21 @@
-"""Names the screens show for statuses, priorities, roles, flags and timeline events, translatable.
+"""Names the screens show for statuses, priorities, roles, flags, channels and timeline events, translatable.
 
 The database holds stable codes (contracts.md); what a person reads comes from here, through Qt's
-translation files, so English and Simplified Chinese say the same thing.
+translation files, so English and Simplified Chinese say the same thing. The names that code outside the
+screens needs too (statuses, payments, channels, categories, actors) live in :mod:`app.domain.names`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
-STATUS_NAMES = {
-    "received": QT_TRANSLATE_NOOP("Status", "received"),
-    "review": QT_TRANSLATE_NOOP("Status", "in review"),
-    "on_hold": QT_TRANSLATE_NOOP("Status", "on hold"),
-    "backordered": QT_TRANSLATE_NOOP("Status", "backordered"),
-    "confirmed": QT_TRANSLATE_NOOP("Status", "confirmed"),
-    "allocated": QT_TRANSLATE_NOOP("Status", "allocated"),
-    "picking": QT_TRANSLATE_NOOP("Status", "picking"),
-    "picked": QT_TRANSLATE_NOOP("Status", "picked"),
-    "packing": QT_TRANSLATE_NOOP("Status", "packing"),
-    "packed": QT_TRANSLATE_NOOP("Status", "packed"),
-    "labelled": QT_TRANSLATE_NOOP("Status", "labelled"),
-    "shipped": QT_TRANSLATE_NOOP("Status", "shipped"),
-    "delivered": QT_TRANSLATE_NOOP("Status", "delivered"),
-    "cancelled": QT_TRANSLATE_NOOP("Status", "cancelled"),
-    "returned": QT_TRANSLATE_NOOP("Status", "returned"),
-}
+from app.domain import names
+from app.domain.names import ACTOR_WORDS, CATEGORY_NAMES, CHANNEL_NAMES, PAYMENT_NAMES, ROLE_NAMES, STATUS_NAMES
 
 PRIORITY_NAMES = {
     0: QT_TRANSLATE_NOOP("Priority", "normal"),
     1: QT_TRANSLATE_NOOP("Priority", "high"),
     2: QT_TRANSLATE_NOOP("Priority", "urgent"),
-}
-
-ROLE_NAMES = {
-    "packer": QT_TRANSLATE_NOOP("Role", "packer"),
-    "supervisor": QT_TRANSLATE_NOOP("Role", "supervisor"),
-    "shipping": QT_TRANSLATE_NOOP("Role", "shipping"),
-    "service": QT_TRANSLATE_NOOP("Role", "customer service"),
-    "admin": QT_TRANSLATE_NOOP("Role", "administrator"),
 }
 
 # What each review rule means, for the reviewer; the stored message adds the particulars.
@@ -52,6 +30,7 @@ FLAG_TITLES = {
     "customer_poor_credit": QT_TRANSLATE_NOOP("Flag", "Poor credit: check the customer's history"),
     "address_incomplete": QT_TRANSLATE_NOOP("Flag", "Incomplete address: something the carrier needs is missing"),
     "address_invalid": QT_TRANSLATE_NOOP("Flag", "Unclear address: the postcode or region does not fit the country"),
+    "channel_cancelled": QT_TRANSLATE_NOOP("Flag", "Cancelled by the sales channel"),
 }
 
 STANDING_NAMES = {
@@ -59,14 +38,6 @@ STANDING_NAMES = {
     "watch": QT_TRANSLATE_NOOP("Standing", "watch"),
     "poor": QT_TRANSLATE_NOOP("Standing", "poor"),
     "blocked": QT_TRANSLATE_NOOP("Standing", "blocked"),
-}
-
-PAYMENT_NAMES = {
-    "paid": QT_TRANSLATE_NOOP("Payment", "paid"),
-    "pending": QT_TRANSLATE_NOOP("Payment", "pending"),
-    "failed": QT_TRANSLATE_NOOP("Payment", "failed"),
-    "refunded": QT_TRANSLATE_NOOP("Payment", "refunded"),
-    "partially_refunded": QT_TRANSLATE_NOOP("Payment", "partially refunded"),
 }
 
 EVENT_NAMES = {
@@ -78,6 +49,7 @@ EVENT_NAMES = {
     "rejected": QT_TRANSLATE_NOOP("Event", "rejected"),
     "cancelled": QT_TRANSLATE_NOOP("Event", "cancelled"),
     "claimed": QT_TRANSLATE_NOOP("Event", "claimed by a station"),
+    "picking": QT_TRANSLATE_NOOP("Event", "picking"),
     "reassigned": QT_TRANSLATE_NOOP("Event", "reassigned"),
     "priority_changed": QT_TRANSLATE_NOOP("Event", "priority changed"),
     "warehouse_changed": QT_TRANSLATE_NOOP("Event", "warehouse changed"),
@@ -87,6 +59,10 @@ EVENT_NAMES = {
     "backordered": QT_TRANSLATE_NOOP("Event", "backordered"),
     "packing": QT_TRANSLATE_NOOP("Event", "packing"),
     "packed": QT_TRANSLATE_NOOP("Event", "packed"),
+    "box_closed": QT_TRANSLATE_NOOP("Event", "box closed"),
+    "scan_refused": QT_TRANSLATE_NOOP("Event", "scan refused"),
+    "weight_mismatch": QT_TRANSLATE_NOOP("Event", "weight did not match"),
+    "weight_accepted": QT_TRANSLATE_NOOP("Event", "weight accepted by a supervisor"),
     "labelled": QT_TRANSLATE_NOOP("Event", "labelled"),
     "shipped": QT_TRANSLATE_NOOP("Event", "shipped"),
     "delivered": QT_TRANSLATE_NOOP("Event", "delivered"),
@@ -117,6 +93,41 @@ def payment_name(code: str) -> str:
     return QCoreApplication.translate("Payment", PAYMENT_NAMES[code]) if code in PAYMENT_NAMES else code
 
 
+def channel_name(code: str | None) -> str:
+    """``jd`` -> 京东 on a Chinese screen; brands (Shopify, WooCommerce) as they are."""
+    if (code or "").lower() in CHANNEL_NAMES:
+        return QCoreApplication.translate("Channel", CHANNEL_NAMES[(code or "").lower()])
+    return names.channel_name(code)
+
+
+def category_name(code: str | None) -> str:
+    return QCoreApplication.translate("Category", CATEGORY_NAMES[code]) if code in CATEGORY_NAMES else (code or "")
+
+
+def actor_word(word: str | None) -> str:
+    """A timeline's station or user: "customer", "carrier", "system" translated; names as they are."""
+    kind, colon, rest = (word or "").partition(":")
+    if kind in ACTOR_WORDS:
+        name = QCoreApplication.translate("Actor", ACTOR_WORDS[kind])
+        return f"{name} {rest}" if colon and rest else name
+    return word or ""
+
+
+def actor_name(station: str | None, user: str | None) -> str:
+    return " · ".join(actor_word(x) for x in (station, user) if x)
+
+
+def normalise_language(language: str) -> str:
+    """``en`` or ``zh_CN`` for any spelling of a language a user or a config may give (zh, zh-CN, zh_TW ...)."""
+    language = (language or "en").replace("-", "_")
+    return "zh_CN" if language.lower().startswith("zh") else "en"
+
+
+def ui_language() -> str:
+    """The screens' language now ("zh_CN" or "en"), for the texts that come from outside Qt."""
+    return "zh_CN" if QLocale().name().startswith("zh") else "en"
+
+
 def event_name(kind: str) -> str:
     if kind in EVENT_NAMES:
         return QCoreApplication.translate("Event", EVENT_NAMES[kind])
@@ -130,3 +141,25 @@ def money(cents: int, currency: str = "CNY") -> str:
     cents = abs(cents)
     symbol = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
     return f"{sign}{symbol}{cents // 100:,}.{cents % 100:02d}"
+
+
+def event_detail(kind: str, data: dict, language: str = "en") -> str:
+    """What a pack-bench event says beyond its name, in the reader's language: the scan refused and why, the
+    weights of a box checked. Empty for the other events (their names say it)."""
+    from app.packing.messages import Message
+
+    data = data or {}
+    if kind == "scan_refused":
+        code = data.get("message")
+        try:
+            why = Message(code, dict(data.get("params") or {})).text(language) if code else data.get("reason", "")
+        except KeyError:  # a message code this version no longer has: its reason code
+            why = str(data.get("reason", ""))
+        return f"{data.get('scan', '')}: {why}"
+    if kind in ("weight_mismatch", "weight_accepted", "box_closed") and data.get("expected_g") is not None:
+        measured = data.get("measured_g")
+        text = QCoreApplication.translate("Event", "box %1: %2 g weighed, %3 g expected").replace(
+            "%1", str(data.get("box", ""))).replace("%2", "—" if measured is None else str(measured)).replace(
+            "%3", str(data["expected_g"]))
+        return text
+    return ""

@@ -27,12 +27,13 @@ from app.aftersales.tracking import view_of
 from app.config import Settings
 from app.domain import lifecycle as lc
 from app.errors import InvalidInput
-from app.services.timeline import add_event
-from app.services.uow import Actor
+from app.orders import references
+from app.orders.timeline import add_event
 from app.sync import notify_change
+from app.uow import Actor
 from app.web.i18n import VISIBLE_EVENTS, Translator
 from db.base import utcnow
-from db.models import Order, OrderEvent, OrderLine
+from db.models import Order, OrderEvent, OrderLine, Product
 from db.models.aftersales import Return, SurveyAnswer
 from db.models.shipping import Parcel
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
@@ -55,7 +56,9 @@ _OWNERS = union_all(
     select(Return.order_id).where(Return.tracking_token == bindparam("token")),
 ).subquery()
 _ORDER_BY_TOKEN = select(Order).where(Order.id.in_(select(_OWNERS.c.order_id))).limit(1)
-_LINES = (select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.quantity)
+# The catalogue's Chinese name beside the channel's line name: a Chinese page shows it where there is one.
+_LINES = (select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.quantity, Product.name_zh)
+          .outerjoin(Product, Product.id == OrderLine.product_id)
           .where(OrderLine.order_id == bindparam("order_id")).order_by(OrderLine.line_no))
 _ANSWERED = select(SurveyAnswer.id).where(SurveyAnswer.order_id == bindparam("order_id")).limit(1)
 _MESSAGES = (select(CustomerMessage.created_at, CustomerMessage.author, CustomerMessage.body, ServiceCase.number)
@@ -134,17 +137,20 @@ def _compact(text: str) -> str:
 
 
 def find_order(session: Session, number: str, postcode_or_email: str) -> Order | None:
-    """The order with this number whose postcode or e-mail is the one given; None for any mismatch
-    (the caller must not tell which part was wrong)."""
-    number = (number or "").strip()[:40]
+    """The order this number names (our number or the shop's as the customer sees it, ``#1041``; anything the one
+    look-up by reference reads, :mod:`app.orders.references`) whose postcode or e-mail is the one given; None for
+    any mismatch (the caller must not tell which part was wrong). Where the shop's number is shared by orders of
+    two shops, the proof tells them apart; if it does not, none is shown."""
+    number = (number or "").strip()[:100]
     proof = (postcode_or_email or "").strip()[:MAX_EMAIL_CHARS]
     if not number or not proof:
         return None
-    order = session.scalar(select(Order).where(Order.number == number))
-    if order is None and number.upper() != number:
-        order = session.scalar(select(Order).where(Order.number == number.upper()))
-    if order is None:
-        return None
+    proved = [m.order for m in references.best_matches(references.matches(session, number))
+              if _proved(session, m.order, proof)]
+    return proved[0] if len(proved) == 1 else None
+
+
+def _proved(session: Session, order: Order, proof: str) -> bool:
     if "@" in proof:
         emails = {order.ship_email.strip().lower()} - {""}
         if order.customer_id:
@@ -153,10 +159,8 @@ def find_order(session: Session, number: str, postcode_or_email: str) -> Order |
             customer = session.get(Customer, order.customer_id)
             if customer is not None and customer.email:
                 emails.add(customer.email.strip().lower())
-        ok = any(secrets.compare_digest(proof.lower(), e) for e in emails)
-    else:
-        ok = bool(order.ship_postcode) and secrets.compare_digest(_compact(proof), _compact(order.ship_postcode))
-    return order if ok else None
+        return any(secrets.compare_digest(proof.lower(), e) for e in emails)
+    return bool(order.ship_postcode) and secrets.compare_digest(_compact(proof), _compact(order.ship_postcode))
 
 
 def page_token(session: Session, order: Order) -> str:
@@ -251,10 +255,11 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
     # Units already on a return: only an order with a return has any (one round trip fewer for most pages).
     already = rt.returned_units(session, order) if shipped and view.returns else {}
     ids = {"order_id": order.id}
+    chinese = t.lang == "zh_CN"
     lines = [
-        LineView(sku=sku, name=name or sku, quantity=quantity,
+        LineView(sku=sku, name=(name_zh if chinese and name_zh else name) or sku, quantity=quantity,
                  returnable=max(0, quantity - already.get(line_id, 0)) if shipped else 0)
-        for line_id, sku, name, quantity in plain_reads(session).execute(_LINES, ids)
+        for line_id, sku, name, quantity, name_zh in plain_reads(session).execute(_LINES, ids)
     ]
     answered = stamp.survey_answered if stamp is not None else session.scalar(_ANSWERED, ids) is not None
     returns = [{"number": r.number, "status": t(f"ret.{r.status}"), "has_label": r.tracking_number is not None,
@@ -274,7 +279,9 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
             restock.append(t("restock", date=last.data["expected_restock"]))
             subs = sorted({s for short in last.data.get("short", []) for s in short.get("substitutes", [])})
             if subs:
-                restock.append(t("substitutes", skus=", ".join(subs)))
+                from app.notify.hooks import named_skus
+
+                restock.append(t("substitutes", skus=t.join(named_skus(session, subs, t.lang))))
     parcels = [
         {"text": t("parcel_n", seq=p.seq, count=p.count), "tracking_number": p.tracking_number,
          "carrier": (p.carrier_name_zh if t.lang == "zh_CN" else "") or p.carrier_name,
@@ -311,7 +318,8 @@ def _where(t: Translator, order: Order, view) -> str:
         if scans:
             last = scans[-1]
             return t(f"ev.{last.kind}") + (f" · {last.location}" if last.location else "")
-        carrier = view.parcels[0].carrier_name if view.parcels else ""
+        first = view.parcels[0] if view.parcels else None
+        carrier = ((first.carrier_name_zh if t.lang == "zh_CN" else "") or first.carrier_name) if first else ""
         return t("where.handed", carrier=carrier)
     if status == lc.LABELLED:
         return t("where.labelled")

@@ -14,11 +14,10 @@ Routes:
 * ``POST /webhooks/shopify/orders`` and ``/webhooks/woocommerce/orders`` (:mod:`app.intake.webhook`).
 
 Settings: ``tracking_base_url`` (the labels' QR codes), ``service_phone`` and ``service_email`` (shown on every
-page), ``webhook_secret`` (order webhooks; also signs carrier events unless ``extra.carrier_events_secret`` or
-``STATION_CARRIER_EVENTS_SECRET`` is set), ``extra.web_secret`` or ``STATION_WEB_SECRET`` (signs the forms' CSRF
-fields; random per start when unset, so a restart asks open forms to be sent again), ``extra.web_db_threads``
-(database work at once, default 8), ``extra.web_page_cache`` (tracking pages kept rendered per worker, default
-4096; 0 keeps none).
+page), ``webhook_secret`` (order webhooks; also signs carrier events unless ``web.carrier_events_secret`` is
+set), ``web.secret`` (signs the forms' CSRF fields; random per start when unset, so a restart asks open forms to
+be sent again), ``web.db_threads`` (database work at once, default 8), ``web.page_cache`` (tracking pages kept
+rendered per worker, default 4096; 0 keeps none), ``web.access_log`` (see :mod:`app.config`).
 
 No personal data reaches the log: the access log names the route with tokens replaced, the status and the time;
 a failure is logged by its exception type only.
@@ -32,16 +31,17 @@ import os
 import re
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
-import anyio
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request, cookie_parser
@@ -49,9 +49,12 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from app.aftersales import carrier_events
+from app.aftersales.policy import problem_text
 from app.aftersales.returns import ReturnRefused
 from app.aftersales.surveys import DuplicateAnswer
+from app.config import WebSection
 from app.context import Context
+from app.domain.error_texts import operator_text
 from app.errors import InvalidInput, StationError
 from app.intake.webhook import verify as verify_signature
 from app.web import customer
@@ -132,7 +135,7 @@ class TrackingPages:
     the router and the middleware stack. Anything else, and a token that opens no page (the app's own 404), goes
     on to the app unchanged."""
 
-    def __init__(self, site: "CustomerSite", app) -> None:
+    def __init__(self, site: CustomerSite, app) -> None:
         self.site = site
         self.app = app
 
@@ -182,13 +185,12 @@ async def _plain(send, status: int, body: bytes) -> None:
 
 
 def _secret(ctx: Context) -> bytes:
-    configured = (ctx.settings.extra or {}).get("web_secret") or os.environ.get("STATION_WEB_SECRET")
+    configured = ctx.settings.web.secret
     return configured.encode() if configured else os.urandom(32)
 
 
 def carrier_events_secret(ctx: Context) -> str:
-    return str((ctx.settings.extra or {}).get("carrier_events_secret") or os.environ.get("STATION_CARRIER_EVENTS_SECRET")
-               or ctx.settings.webhook_secret or "")
+    return ctx.settings.web.carrier_events_secret or ctx.settings.webhook_secret or ""
 
 
 def _read_engine(ctx: Context, connections: int):
@@ -201,8 +203,8 @@ def _read_engine(ctx: Context, connections: int):
                        isolation_level="AUTOCOMMIT", pool_size=connections, max_overflow=0)
 
 
-DB_THREADS = 8  # database work at once per worker (extra.web_db_threads), and the site's read connections
-PAGE_CACHE = 4096  # tracking pages kept rendered per worker (extra.web_page_cache)
+DB_THREADS = WebSection.db_threads  # database work at once per worker (web.db_threads), and the site's read connections
+PAGE_CACHE = WebSection.page_cache  # tracking pages kept rendered per worker (web.page_cache)
 WARM_CONNECTIONS = 2  # read connections opened before the first request; the rest open as the load asks
 
 
@@ -449,7 +451,8 @@ class CustomerSite:
         except InvalidInput as exc:
             empty = not (form.get("message") or "").strip()
             message = t("message_empty") if empty else (
-                t("message_long", n=customer.MAX_MESSAGE_CHARS) if "characters" in exc.message else exc.message)
+                t("message_long", n=customer.MAX_MESSAGE_CHARS) if "characters" in exc.message
+                else operator_text(exc.message, t.lang))
             return await self.page(request, error=message, status=422, section="contact")
         if number is None:
             return self.missing(request)
@@ -482,9 +485,11 @@ class CustomerSite:
             number = await self.run(write)
         except ReturnRefused as exc:
             t = self.translator(request)
-            return await self.page(request, error=t("return_refused"), problems=exc.problems, status=422, section="returns")
+            return await self.page(request, error=t("return_refused"), status=422, section="returns",
+                                   problems=[problem_text(p, t.lang) for p in exc.problems])
         except InvalidInput as exc:
-            return await self.page(request, error=exc.message, status=422, section="returns")
+            t = self.translator(request)
+            return await self.page(request, error=operator_text(exc.message, t.lang), status=422, section="returns")
         if number is None:
             return self.missing(request)
         return RedirectResponse(f"/t/{token}?returned={number}#returns", status_code=303)
@@ -586,13 +591,13 @@ def serving_app(ctx: Context, *, access_log_enabled: bool = True):
 def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any):
     """The whole HTTP side over an open context: customer pages, carrier events and, when a webhook secret
     is configured, the order webhooks."""
-    options.setdefault("db_threads", ctx.settings.extra_int("web_db_threads", DB_THREADS))
-    options.setdefault("page_cache", ctx.settings.extra_int("web_page_cache", PAGE_CACHE))
+    options.setdefault("db_threads", ctx.settings.web.db_threads)
+    options.setdefault("page_cache", ctx.settings.web.page_cache)
     site = CustomerSite(ctx, **options)
     routes = site.routes()
     if ctx.settings.webhook_secret:
+        from app.intake.service import ingest_into
         from app.intake.webhook import webhook_routes
-        from app.services.intake import ingest_into
 
         routes += webhook_routes(ctx.settings.webhook_secret, ingest_into(ctx.sessions, ctx.settings))
 
@@ -606,11 +611,13 @@ def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any)
 
 
 def app_from_env():
-    """For ``uvicorn --factory`` with several worker processes (``station serve --workers N``)."""
+    """For ``uvicorn --factory`` with several worker processes (``station serve --workers N``): each loads the
+    settings as every start does (what the serving process was given comes in the environment,
+    :func:`app.config.hand_to_worker_processes`)."""
     from app.context import open_context
 
-    ctx = open_context(os.environ.get("STATION_DB_URL"), migrate_schema=False)
-    return serving_app(ctx, access_log_enabled=os.environ.get("STATION_WEB_ACCESS_LOG", "1") == "1")
+    ctx = open_context(migrate_schema=False)
+    return serving_app(ctx, access_log_enabled=ctx.settings.web.access_log)
 
 
 __all__ = ["create_app", "serving_app", "CustomerSite", "StationError"]

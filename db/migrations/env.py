@@ -1,6 +1,7 @@
 """Alembic's environment: runs against the connection handed over by ``db.migrate``."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from db.models import Base
 
@@ -13,14 +14,17 @@ def run_migrations_online() -> None:
     if connection is None:
         from db.session import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise SystemExit("no database URL given to the migrations")
+        engine = make_engine(url)
         with engine.connect() as connection:
             _run(connection)
         return
     _run(connection)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -31,11 +31,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.lifecycle import RETURN_STATUSES, sql_in
 from db.base import Base, BigId, UtcDateTime, utcnow
 
 CARRIER_EVENT_KINDS = ("in_transit", "out_for_delivery", "delivered", "exception")
 RETURN_KINDS = ("refund", "exchange")
-RETURN_STATUSES = ("approved", "label_issued", "received", "inspected", "refunded", "exchanged", "cancelled")
 CONDITIONS = ("resellable", "damaged", "wrong_item")
 
 
@@ -68,10 +68,7 @@ class Return(Base):
     __tablename__ = "returns"
     __table_args__ = (
         CheckConstraint("kind IN ('refund', 'exchange')", name="known_kind"),
-        CheckConstraint(
-            "status IN ('approved', 'label_issued', 'received', 'inspected', 'refunded', 'exchanged', 'cancelled')",
-            name="known_status",
-        ),
+        CheckConstraint(sql_in("status", RETURN_STATUSES), name="known_status"),
         Index("ix_returns_order", "order_id"),
         Index("ix_returns_status", "status"),
     )

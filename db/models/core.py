@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     Float,
     ForeignKey,
@@ -20,12 +21,12 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    Column,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.lifecycle import ORDER_STATUSES, REPLENISHMENT_STATUSES, sql_in
 from db.base import Base, BigId, UtcDateTime, utcnow
 
 
@@ -35,14 +36,20 @@ class Warehouse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str] = mapped_column(String(100), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     postcode: Mapped[str] = mapped_column(String(20), default="")
-    latitude: Mapped[float] = mapped_column(Float)
-    longitude: Mapped[float] = mapped_column(Float)
+    # Unknown for a warehouse entered without them: allocation then goes by load and stock alone.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     # Orders a day the warehouse ships at full pace; allocation weighs current load against it.
     daily_capacity: Mapped[int] = mapped_column(Integer, default=5000)
+    def display_name(self, language: str = "en") -> str:
+        """Its name in ``language``: the Chinese one where it has one."""
+        return self.name_zh if (language or "").lower().startswith("zh") and self.name_zh else self.name
+
     # The routing layout (contracts.md "Warehouse layout for routing").
     layout: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -100,6 +107,7 @@ class Product(Base):
     tracks_serial: Mapped[bool] = mapped_column(Boolean, default=False)
     tracks_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    picture: Mapped[str] = mapped_column(String(500), default="", server_default="")  # a local file, for the pack screen
 
     gtins: Mapped[list[ProductGtin]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductGtin.id"
@@ -132,7 +140,7 @@ class ProductGtin(Base):
 class Stock(Base):
     __tablename__ = "stock"
     __table_args__ = (
-        UniqueConstraint("product_id", "bin_id"),
+        UniqueConstraint("product_id", "bin_id", "lot"),
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
         Index("ix_stock_bin", "bin_id"),
@@ -144,17 +152,21 @@ class Stock(Base):
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), index=True)
     on_hand: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
+    # '' for stock without a lot; changes of on_hand go through app.catalogue.ledger (migration 0021).
+    lot: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    expiry: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class Replenishment(Base):
     __tablename__ = "replenishments"
+    __table_args__ = (CheckConstraint(sql_in("status", REPLENISHMENT_STATUSES), name="known_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="requested")  # requested, ordered, received
+    status: Mapped[str] = mapped_column(String(16), default="requested")
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expected_on: Mapped[date | None] = mapped_column(Date)
 
@@ -177,23 +189,45 @@ class Customer(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+USER_ROLES = ("packer", "supervisor", "shipping", "service", "admin")
+
+
+def role_sets() -> list[str]:
+    """Every value ``users.role`` may hold: one or more roles, joined by "," in the order of USER_ROLES."""
+    from itertools import combinations
+
+    return [",".join(c) for n in range(1, len(USER_ROLES) + 1) for c in combinations(USER_ROLES, n)]
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('packer', 'supervisor', 'shipping', 'service', 'admin')", name="known_role"
-        ),
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in role_sets()) + ")", name="known_roles"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
-    badge_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # One or more roles, joined by "," in USER_ROLES' order ("packer", "shipping,service").
+    role: Mapped[str] = mapped_column(String(64))
+    # A badge is found by the HMAC-SHA256 of its code (app.admin.badges); the code itself is never stored.
+    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str] = mapped_column(String(200))
     # The language the screens switch to when this user logs in; "" keeps the station's own.
     language: Mapped[str] = mapped_column(String(8), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(r for r in (self.role or "").split(",") if r)
+
+    def _set_badge_code(self, code: str | None) -> None:
+        from app.admin.badges import badge_hash
+
+        self.badge_hash = badge_hash(code) if code else None
+
+    # Write-only: ``User(badge_code="B-1")`` stores the code's hash, as the staff service does.
+    badge_code = property(None, _set_badge_code)
 
 
 class Station(Base):
@@ -206,37 +240,19 @@ class Station(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     logged_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The serial devices the station's config names, as it last reported them: [{"kind": ..., "port": ...}];
+    # None until it has started once (app.admin.sites.report_devices).
+    devices: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
     warehouse: Mapped[Warehouse | None] = relationship()
     user: Mapped[User | None] = relationship()
-
-
-ORDER_STATUSES = (
-    "received",
-    "review",
-    "on_hold",
-    "backordered",
-    "confirmed",
-    "allocated",
-    "picking",
-    "picked",
-    "packing",
-    "packed",
-    "labelled",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "returned",
-)
 
 
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
-        CheckConstraint(
-            "status IN (" + ", ".join(f"'{s}'" for s in ORDER_STATUSES) + ")", name="known_status"
-        ),
+        CheckConstraint(sql_in("status", ORDER_STATUSES), name="known_status"),
         # The queue: status first, then urgency.
         Index("ix_orders_queue", "status", "priority", "promised_ship_at"),
         Index("ix_orders_station_status", "station_id", "status"),
@@ -244,12 +260,17 @@ class Order(Base):
         Index("ix_orders_tracking", "tracking_number"),
         Index("ix_orders_customer", "customer_id"),
         Index("ix_orders_placed", "placed_at"),
+        Index("ix_orders_shop_number", "shop_number"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     channel: Mapped[str] = mapped_column(String(40))
     external_id: Mapped[str] = mapped_column(String(100))
+    # The shop's own number as the shop shows it (Shopify "#1041", a WooCommerce number, an EDI order reference;
+    # else the external id), as the order look-up compares it: app.orders.references.shop_number_key ("1041").
+    # Not unique: two channels may use one number (the look-up then names both).
+    shop_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="received")
     # 0 normal, 1 high, 2 urgent: the queue sorts descending.
     priority: Mapped[int] = mapped_column(Integer, default=0)

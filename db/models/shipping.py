@@ -27,11 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.lifecycle import PARCEL_STATUSES, PRINT_JOB_STATES, sql_in
 from db.base import Base, BigId, UtcDateTime, utcnow
 
 SERVICE_KINDS = ("standard", "next_day", "scheduled")
-PARCEL_STATUSES = ("labelled", "shipped", "delivered", "returned", "voided")
-PRINT_STATES = ("queued", "sending", "done", "failed", "uncertain", "cancelled")
 
 
 class Carrier(Base):
@@ -49,6 +48,9 @@ class Carrier(Base):
     # Parcels of a day are handed over at close-out; a label made after the cut-off ships the next day.
     cutoff_hour_utc: Mapped[int] = mapped_column(Integer, default=10)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How the account rates and labels: "table" (the built-in rate card), later "karrio:<carrier>" (issue 21).
+    connector: Mapped[str] = mapped_column(String(40), default="table", server_default="table")
+    mode: Mapped[str] = mapped_column(String(16), default="production", server_default="production")
 
     services: Mapped[list[CarrierService]] = relationship(
         back_populates="carrier", cascade="all, delete-orphan", order_by="CarrierService.id"
@@ -118,6 +120,47 @@ class CarrierRate(Base):
     service: Mapped[CarrierService] = relationship(back_populates="rates")
 
 
+class CarrierPostcodeZone(Base):
+    """Postcodes of ``country`` starting with ``postcode_prefix`` go into ``zone`` (0: not served); the longest
+    prefix wins over a region's coverage, a region's over the whole country's."""
+
+    __tablename__ = "carrier_postcode_zones"
+    __table_args__ = (UniqueConstraint("service_id", "country", "postcode_prefix"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("carrier_services.id"), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    postcode_prefix: Mapped[str] = mapped_column(String(16))
+    zone: Mapped[int] = mapped_column(Integer)
+    transit_days: Mapped[int] = mapped_column(Integer)
+
+
+SURCHARGE_KINDS = ("fuel", "remote", "oversize")
+
+
+class CarrierSurcharge(Base):
+    """Added to a parcel's price: ``remote`` (``cents`` to a country, region or postcode prefix), ``oversize``
+    (``cents`` when the longest side is over ``over_mm``), ``fuel`` (``percent_bp`` hundredths of a percent of
+    the price with the other surcharges). No service: every service of the carrier."""
+
+    __tablename__ = "carrier_surcharges"
+    __table_args__ = (
+        CheckConstraint("kind IN ('fuel', 'remote', 'oversize')", name="known_kind"),
+        CheckConstraint("cents >= 0 AND percent_bp >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carrier_id: Mapped[int] = mapped_column(ForeignKey("carriers.id"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("carrier_services.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    percent_bp: Mapped[int] = mapped_column(Integer, default=0)
+    cents: Mapped[int] = mapped_column(Integer, default=0)
+    country: Mapped[str] = mapped_column(String(2), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    postcode_prefix: Mapped[str] = mapped_column(String(16), default="")
+    over_mm: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ShippingCounter(Base):
     """Serial numbers handed out atomically (tracking numbers per carrier, SSCC serial references)."""
 
@@ -152,9 +195,7 @@ class Parcel(Base):
     __table_args__ = (
         CheckConstraint("seq >= 1 AND seq <= count", name="seq_within_count"),
         CheckConstraint("weight_g > 0", name="positive_weight"),
-        CheckConstraint(
-            "status IN ('labelled', 'shipped', 'delivered', 'returned', 'voided')", name="known_status"
-        ),
+        CheckConstraint(sql_in("status", PARCEL_STATUSES), name="known_status"),
         Index("ix_parcels_order", "order_id", "seq"),
         Index("ix_parcels_closeout", "carrier_id", "status", "manifest_id"),
     )
@@ -213,9 +254,7 @@ class PrinterAssignment(Base):
 class PrintJob(Base):
     __tablename__ = "print_jobs"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('queued', 'sending', 'done', 'failed', 'uncertain', 'cancelled')", name="known_state"
-        ),
+        CheckConstraint(sql_in("state", PRINT_JOB_STATES), name="known_state"),
         Index("ix_print_jobs_due", "state", "next_attempt_at"),
         Index("ix_print_jobs_station", "station", "state"),
     )

@@ -2,6 +2,121 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Actor</name>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>carrier</source>
+        <translation>承运商</translation>
+    </message>
+    <message>
+        <source>web page</source>
+        <translation>网页</translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>This section could not be opened; the log says why.</source>
+        <translation>此栏目无法打开，原因见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AdminSections</name>
+    <message>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <source>Stations</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+</context>
+<context>
+    <name>Category</name>
+    <message>
+        <source>electronics</source>
+        <translation>电子产品</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>家居用品</translation>
+    </message>
+    <message>
+        <source>apparel</source>
+        <translation>服装</translation>
+    </message>
+    <message>
+        <source>beauty</source>
+        <translation>美妆个护</translation>
+    </message>
+    <message>
+        <source>food</source>
+        <translation>食品</translation>
+    </message>
+    <message>
+        <source>toys</source>
+        <translation>玩具</translation>
+    </message>
+    <message>
+        <source>books</source>
+        <translation>图书</translation>
+    </message>
+    <message>
+        <source>pharmacy</source>
+        <translation>药品</translation>
+    </message>
+    <message>
+        <source>alcohol</source>
+        <translation>酒类</translation>
+    </message>
+    <message>
+        <source>tobacco</source>
+        <translation>烟草</translation>
+    </message>
+    <message>
+        <source>weapons</source>
+        <translation>武器</translation>
+    </message>
+    <message>
+        <source>restricted</source>
+        <translation>受限商品</translation>
+    </message>
+</context>
+<context>
+    <name>Channel</name>
+    <message>
+        <source>JD.com</source>
+        <translation>京东</translation>
+    </message>
+    <message>
+        <source>Tmall</source>
+        <translation>天猫</translation>
+    </message>
+    <message>
+        <source>Taobao</source>
+        <translation>淘宝</translation>
+    </message>
+    <message>
+        <source>web shop</source>
+        <translation>官网</translation>
+    </message>
+</context>
+<context>
     <name>Common</name>
     <message>
         <source>The database cannot be reached; try again in a moment.</source>
@@ -20,7 +135,7 @@
     </message>
     <message>
         <source>Devices of this station</source>
-        <translation>本工作站的设备</translation>
+        <translation>本工位的设备</translation>
     </message>
     <message>
         <source>New</source>
@@ -140,7 +255,7 @@
     </message>
     <message>
         <source>{0} understood, {1} not understood</source>
-        <translation>{0} 条已识别，{1} 条未识别</translation>
+        <translation>已识别 {0} 条，未识别 {1} 条</translation>
     </message>
     <message>
         <source>Saved to {0}</source>
@@ -149,10 +264,6 @@
 </context>
 <context>
     <name>Devices</name>
-    <message>
-        <source>Not understood: %1</source>
-        <translation>无法识别：%1</translation>
-    </message>
     <message>
         <source>%1 disconnected: waiting for it to come back</source>
         <translation>%1 已断开：正在等待重新连接</translation>
@@ -194,7 +305,11 @@
     </message>
     <message>
         <source>claimed by a station</source>
-        <translation>被工作站领取</translation>
+        <translation>被工位领取</translation>
+    </message>
+    <message>
+        <source>picking</source>
+        <translation>开始拣货</translation>
     </message>
     <message>
         <source>reassigned</source>
@@ -226,11 +341,27 @@
     </message>
     <message>
         <source>packing</source>
-        <translation>包装中</translation>
+        <translation>开始打包</translation>
     </message>
     <message>
         <source>packed</source>
-        <translation>已包装</translation>
+        <translation>已打包</translation>
+    </message>
+    <message>
+        <source>box closed</source>
+        <translation>已封箱</translation>
+    </message>
+    <message>
+        <source>scan refused</source>
+        <translation>扫描被拒</translation>
+    </message>
+    <message>
+        <source>weight did not match</source>
+        <translation>重量不符</translation>
+    </message>
+    <message>
+        <source>weight accepted by a supervisor</source>
+        <translation>主管放行重量</translation>
     </message>
     <message>
         <source>labelled</source>
@@ -245,6 +376,10 @@
         <translation>已签收</translation>
     </message>
     <message>
+        <source>box %1: %2 g weighed, %3 g expected</source>
+        <translation>第 %1 箱：称得 %2 克，应为 %3 克</translation>
+    </message>
+    <message>
         <source>in transit</source>
         <translation>运输中</translation>
     </message>
@@ -254,7 +389,7 @@
     </message>
     <message>
         <source>carrier exception</source>
-        <translation>承运商异常</translation>
+        <translation>物流异常</translation>
     </message>
     <message>
         <source>parcel delivered</source>
@@ -282,7 +417,7 @@
     </message>
     <message>
         <source>return held by the carrier</source>
-        <translation>退货被承运商扣留</translation>
+        <translation>退货被承运商滞留</translation>
     </message>
     <message>
         <source>return received</source>
@@ -347,6 +482,10 @@
         <source>Unclear address: the postcode or region does not fit the country</source>
         <translation>地址存疑：邮编或省份与国家不符</translation>
     </message>
+    <message>
+        <source>Cancelled by the sales channel</source>
+        <translation>销售渠道已取消</translation>
+    </message>
 </context>
 <context>
     <name>LoginScreen</name>
@@ -356,7 +495,7 @@
     </message>
     <message>
         <source>Station %1</source>
-        <translation>工作站 %1</translation>
+        <translation>工位 %1</translation>
     </message>
     <message>
         <source>Scan your badge to log in</source>
@@ -403,7 +542,7 @@
     </message>
     <message>
         <source>Station: %1</source>
-        <translation>工作站：%1</translation>
+        <translation>工位：%1</translation>
     </message>
     <message>
         <source>Log out</source>
@@ -420,6 +559,10 @@
     <message>
         <source>%1 (%2) — Ctrl+L to log out</source>
         <translation>%1（%2）— 按 Ctrl+L 退出登录</translation>
+    </message>
+    <message>
+        <source>You were logged out: your user was deactivated or signed out here.</source>
+        <translation>您已被登出：您的账号已停用，或已在此工位被登出。</translation>
     </message>
     <message>
         <source>Unknown command barcode: %1</source>
@@ -462,23 +605,11 @@
     </message>
     <message>
         <source>Packed</source>
-        <translation>已包装</translation>
-    </message>
-    <message>
-        <source>Capture</source>
-        <translation>采集</translation>
+        <translation>已装</translation>
     </message>
     <message>
         <source>Handling</source>
         <translation>处理要求</translation>
-    </message>
-    <message>
-        <source>Box</source>
-        <translation>箱子</translation>
-    </message>
-    <message>
-        <source>Scale</source>
-        <translation>电子秤</translation>
     </message>
     <message>
         <source>Close box (F5)</source>
@@ -497,20 +628,20 @@
         <translation>部分发货… (F9)</translation>
     </message>
     <message>
-        <source>Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, CMD:REPRINT; a supervisor's badge approves a partial shipment.</source>
-        <translation>只用扫描枪：扫描商品；输入数字可一次计入整行剩余数量；指令 CMD:CLOSE-BOX、CMD:CANCEL、CMD:WEIGH、CMD:REPRINT；部分发货需主管扫工牌批准。</translation>
-    </message>
-    <message>
         <source>No order at this station</source>
-        <translation>本工作站没有订单</translation>
+        <translation>本工位没有订单</translation>
     </message>
     <message>
         <source>Scan NEXT ORDER or an order number</source>
-        <translation>扫描“下一单”指令或订单号</translation>
+        <translation>请扫描“下一单”或订单号</translation>
     </message>
     <message>
         <source>Order %1 — %2</source>
         <translation>订单 %1 — %2</translation>
+    </message>
+    <message>
+        <source>Boxes packed: %1</source>
+        <translation>已装箱数：%1</translation>
     </message>
     <message>
         <source>Box %1 open · %2 closed</source>
@@ -518,7 +649,7 @@
     </message>
     <message>
         <source>No carton in the catalogue fits: measure and choose one.</source>
-        <translation>目录中没有合适的纸箱：请测量后自选。</translation>
+        <translation>目录中没有合适的纸箱：请测量后自行选择。</translation>
     </message>
     <message>
         <source>Some items have no dimensions: choose the carton yourself.</source>
@@ -541,32 +672,24 @@
         <translation>采用推荐</translation>
     </message>
     <message>
-        <source>Expected: %1 g</source>
-        <translation>预计重量：%1 克</translation>
-    </message>
-    <message>
         <source>Scan the next item (%1 to go)</source>
-        <translation>扫描下一件商品（还剩 %1 件）</translation>
+        <translation>请扫描下一件商品（还剩 %1 件）</translation>
     </message>
     <message>
         <source>Scan the next item, or the count of the rest</source>
-        <translation>扫描下一件商品，或输入剩余数量</translation>
+        <translation>请扫描下一件商品，或扫描剩余数量</translation>
     </message>
     <message>
         <source>Scan the lot number</source>
-        <translation>扫描批号</translation>
+        <translation>请扫描批号</translation>
     </message>
     <message>
         <source>Scan the expiry date</source>
-        <translation>扫描有效期</translation>
+        <translation>请扫描有效期</translation>
     </message>
     <message>
         <source>Scan the serial number</source>
-        <translation>扫描序列号</translation>
-    </message>
-    <message>
-        <source>Weigh the box again</source>
-        <translation>请重新称重</translation>
+        <translation>请扫描序列号</translation>
     </message>
     <message>
         <source>A supervisor scans their badge</source>
@@ -574,15 +697,55 @@
     </message>
     <message>
         <source>Done: scan NEXT ORDER</source>
-        <translation>完成：扫描“下一单”</translation>
+        <translation>完成：请扫描“下一单”</translation>
     </message>
     <message>
         <source>Scan an order number</source>
-        <translation>扫描订单号</translation>
+        <translation>请扫描订单号</translation>
     </message>
     <message>
         <source>lot</source>
         <translation>批号</translation>
+    </message>
+    <message>
+        <source>Captured</source>
+        <translation>已采集</translation>
+    </message>
+    <message>
+        <source>Box and scale</source>
+        <translation>箱子与称重</translation>
+    </message>
+    <message>
+        <source>Command barcodes (PDF)</source>
+        <translation>指令条码（PDF）</translation>
+    </message>
+    <message>
+        <source>Tare</source>
+        <translation>去皮</translation>
+    </message>
+    <message>
+        <source>Zero</source>
+        <translation>置零</translation>
+    </message>
+    <message>
+        <source>Scanner only: scan items; a number counts the rest of a bulk line; CMD:CLOSE-BOX, CMD:CANCEL, CMD:WEIGH, CMD:TARE, CMD:ZERO, CMD:REPRINT; a supervisor's badge approves a partial shipment or a box whose weight does not match.</source>
+        <translation>仅用扫描枪：扫描商品；扫描数字可计入整行剩余数量；CMD:CLOSE-BOX 封箱、CMD:CANCEL 取消、CMD:WEIGH 称重、CMD:TARE 去皮、CMD:ZERO 置零、CMD:REPRINT 重打面单；主管刷工牌可批准部分发货或放行重量不符的箱子。</translation>
+    </message>
+    <message>
+        <source>Press F2 or scan NEXT ORDER to take an order.</source>
+        <translation>按 F2 或扫描“下一单”领取订单。</translation>
+    </message>
+    <message>
+        <source>Ship to: %1</source>
+        <translation>收件人：%1</translation>
+    </message>
+    <message>
+        <source>Note on the order: %1</source>
+        <translation>订单备注：%1</translation>
+    </message>
+    <message>
+        <source>needs %1</source>
+        <translation>需采集%1</translation>
     </message>
     <message>
         <source>expiry</source>
@@ -591,6 +754,26 @@
     <message>
         <source>serial</source>
         <translation>序列号</translation>
+    </message>
+    <message>
+        <source>items packed</source>
+        <translation>件已装箱</translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Weighed: %1 g</source>
+        <translation>称重：%1 克</translation>
+    </message>
+    <message>
+        <source>Box %1 should weigh %2 g</source>
+        <translation>第 %1 箱应重 %2 克</translation>
+    </message>
+    <message>
+        <source>Put the box on the scale</source>
+        <translation>请将箱子放到秤上</translation>
     </message>
     <message>
         <source>fragile</source>
@@ -609,8 +792,180 @@
         <translation>高价值</translation>
     </message>
     <message>
+        <source>Ship partial</source>
+        <translation>部分发货</translation>
+    </message>
+    <message>
+        <source>Ship what is packed now. What becomes of the rest of the order?</source>
+        <translation>现在先发出已装箱的商品。订单中其余商品如何处理？</translation>
+    </message>
+    <message>
+        <source>Keep the rest open</source>
+        <translation>其余商品保留待装</translation>
+    </message>
+    <message>
+        <source>Backorder the rest</source>
+        <translation>其余商品转为缺货待补</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cannot save the command sheet: %1</source>
+        <translation>无法保存指令条码表：%1</translation>
+    </message>
+    <message>
+        <source>Command barcodes saved to %1</source>
+        <translation>指令条码已保存到 %1</translation>
+    </message>
+    <message>
         <source>— (%1)</source>
         <translation>—（%1）</translation>
+    </message>
+    <message>
+        <source>%1 g</source>
+        <translation>%1 克</translation>
+    </message>
+    <message>
+        <source>overloaded</source>
+        <translation>超载</translation>
+    </message>
+    <message>
+        <source>below its range</source>
+        <translation>低于量程</translation>
+    </message>
+    <message>
+        <source>below zero</source>
+        <translation>读数为负</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>no reading</source>
+        <translation>无读数</translation>
+    </message>
+    <message>
+        <source>Asking the scale to tare…</source>
+        <translation>正在让电子秤去皮…</translation>
+    </message>
+    <message>
+        <source>Asking the scale to zero…</source>
+        <translation>正在让电子秤置零…</translation>
+    </message>
+    <message>
+        <source>This station has no scale.</source>
+        <translation>本工位没有电子秤。</translation>
+    </message>
+    <message>
+        <source>The scale is not connected: plug it in.</source>
+        <translation>电子秤未连接：请插好连接线。</translation>
+    </message>
+    <message>
+        <source>This scale takes no commands: use the keys on its indicator.</source>
+        <translation>这台电子秤不接受指令：请使用其仪表上的按键。</translation>
+    </message>
+    <message>
+        <source>Scale tared: %1 g taken off.</source>
+        <translation>电子秤已去皮：扣除 %1 克。</translation>
+    </message>
+    <message>
+        <source>Scale zeroed.</source>
+        <translation>电子秤已置零。</translation>
+    </message>
+    <message>
+        <source>it is not steady: wait for it to settle and try again</source>
+        <translation>读数不稳定，请等待稳定后再试</translation>
+    </message>
+    <message>
+        <source>the load is beyond what it can take off: empty it first</source>
+        <translation>秤上重量超出可扣除范围，请先清空秤台</translation>
+    </message>
+    <message>
+        <source>it reads below zero: empty it, then zero it</source>
+        <translation>读数为负，请清空秤台后置零</translation>
+    </message>
+    <message>
+        <source>tare</source>
+        <translation>去皮</translation>
+    </message>
+    <message>
+        <source>zero</source>
+        <translation>置零</translation>
+    </message>
+    <message>
+        <source>The scale did not %1: %2</source>
+        <translation>电子秤未能%1：%2</translation>
+    </message>
+    <message>
+        <source>Scanner OK</source>
+        <translation>扫描枪正常</translation>
+    </message>
+    <message>
+        <source>Scanner unplugged</source>
+        <translation>扫描枪未连接</translation>
+    </message>
+    <message>
+        <source>Scale unplugged</source>
+        <translation>电子秤未连接</translation>
+    </message>
+    <message>
+        <source>Scale: moving</source>
+        <translation>电子秤：读数变动中</translation>
+    </message>
+    <message>
+        <source>Scale: empty</source>
+        <translation>电子秤：空秤</translation>
+    </message>
+    <message>
+        <source>Scale: no reading yet</source>
+        <translation>电子秤：尚无读数</translation>
+    </message>
+    <message>
+        <source>No scale</source>
+        <translation>无电子秤</translation>
+    </message>
+    <message>
+        <source>Scale: %1</source>
+        <translation>电子秤：%1</translation>
+    </message>
+    <message>
+        <source>Scale: %1 g</source>
+        <translation>电子秤：%1 克</translation>
+    </message>
+    <message>
+        <source>Printer problem</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <source>Printer: checking…</source>
+        <translation>打印机：检查中…</translation>
+    </message>
+    <message>
+        <source>No label printer set up: ask a supervisor to choose one in the printer settings</source>
+        <translation>未设置面单打印机：请主管在打印机设置中选择一台</translation>
+    </message>
+    <message>
+        <source>Label printer %1 cannot be reached: check its power and cable</source>
+        <translation>无法连接面单打印机 %1：请检查电源和连接线</translation>
+    </message>
+    <message>
+        <source> (%1 label(s) waiting)</source>
+        <translation>（%1 张面单等待打印）</translation>
+    </message>
+    <message>
+        <source>Printer ready: %1</source>
+        <translation>打印机就绪：%1</translation>
+    </message>
+    <message>
+        <source>Printer: %1</source>
+        <translation>打印机：%1</translation>
+    </message>
+    <message>
+        <source>Printer OK</source>
+        <translation>打印机正常</translation>
     </message>
     <message>
         <source>Database unreachable: %1 scan(s) stored at this station</source>
@@ -643,6 +998,10 @@
         <source>partially refunded</source>
         <translation>部分退款</translation>
     </message>
+    <message>
+        <source>authorized</source>
+        <translation>已授权（账期）</translation>
+    </message>
 </context>
 <context>
     <name>PdfPreview</name>
@@ -655,7 +1014,7 @@
     <name>PickMessages</name>
     <message>
         <source>Every stop is done.</source>
-        <translation>所有停靠点都已完成。</translation>
+        <translation>所有拣货点都已完成。</translation>
     </message>
     <message>
         <source>Empty scan: nothing read.</source>
@@ -667,7 +1026,7 @@
     </message>
     <message>
         <source>Wrong bin {scanned}: go to {bin}.</source>
-        <translation>货位错误 {scanned}：请到 {bin}。</translation>
+        <translation>货位错误（{scanned}）：请前往 {bin}。</translation>
     </message>
     <message>
         <source>Bin {bin} OK: take {quantity} x {item} into tote {tote}.</source>
@@ -679,7 +1038,7 @@
     </message>
     <message>
         <source>Wrong item {scanned}: this stop wants {sku} ({item}).</source>
-        <translation>商品错误 {scanned}：此处应拣 {sku}（{item}）。</translation>
+        <translation>商品错误（{scanned}）：此处应拣 {sku}（{item}）。</translation>
     </message>
     <message>
         <source>{sku}: {count} of {quantity}, into tote {tote}.</source>
@@ -703,7 +1062,7 @@
     </message>
     <message>
         <source>This is the last stop: pick it or report it short.</source>
-        <translation>这是最后一个停靠点：请拣货或报缺货。</translation>
+        <translation>这是最后一个拣货点：请拣货或报缺货。</translation>
     </message>
     <message>
         <source>Skipped {bin}: it comes back at the end. Next: {next}.</source>
@@ -711,15 +1070,19 @@
     </message>
     <message>
         <source>Short pick of {sku} at {bin} recorded: order {order} is re-allocated; put the contents of tote {tote} back.</source>
-        <translation>已记录 {bin} 处 {sku} 缺货：订单 {order} 已重新分配；请把周转箱 {tote} 里的商品放回。</translation>
+        <translation>已记录 {bin} 的 {sku} 缺货：订单 {order} 已重新分配；请把周转箱 {tote} 里的商品放回。</translation>
     </message>
     <message>
         <source>Short pick of {sku} at {bin} recorded: order {order} is backordered; put the contents of tote {tote} back.</source>
-        <translation>已记录 {bin} 处 {sku} 缺货：订单 {order} 转为缺货待补；请把周转箱 {tote} 里的商品放回。</translation>
+        <translation>已记录 {bin} 的 {sku} 缺货：订单 {order} 转为缺货待补；请把周转箱 {tote} 里的商品放回。</translation>
     </message>
 </context>
 <context>
     <name>PickScreen</name>
+    <message>
+        <source>The cart of this station is back: %1 stop(s) to go. Scan the bin label of the next stop; units scanned at it before are scanned again.</source>
+        <translation>本工位的拣货车已恢复：还剩 %1 个拣货点。请扫描下一个拣货点的货位标签；之前在该点扫过的商品需要重新扫描。</translation>
+    </message>
     <message>
         <source>Pick</source>
         <translation>拣货</translation>
@@ -762,7 +1125,7 @@
     </message>
     <message>
         <source>This station has no warehouse set.</source>
-        <translation>本工作站未设置仓库。</translation>
+        <translation>本工位未设置仓库。</translation>
     </message>
     <message>
         <source>No allocated order is waiting to be picked.</source>
@@ -774,7 +1137,7 @@
     </message>
     <message>
         <source>Route of %1 m for %2 stop(s), method %3.</source>
-        <translation>路线 %1 米，共 %2 个停靠点，方法：%3。</translation>
+        <translation>路线 %1 米，共 %2 个拣货点，算法：%3。</translation>
     </message>
     <message>
         <source>No cart</source>
@@ -786,11 +1149,11 @@
     </message>
     <message>
         <source>Stop %1 of %2</source>
-        <translation>第 %1 站，共 %2 站</translation>
+        <translation>拣货点 %1/%2</translation>
     </message>
     <message>
         <source>All stops done</source>
-        <translation>全部停靠点已完成</translation>
+        <translation>所有拣货点已完成</translation>
     </message>
     <message>
         <source>Scan order numbers, or take the next batch.</source>
@@ -806,7 +1169,7 @@
     </message>
     <message>
         <source>Aisle %1, %2 m, %3 side, level %4</source>
-        <translation>第 %1 通道，%2 米，%3 侧，第 %4 层</translation>
+        <translation>第 %1 通道，%2 米，%3侧，第 %4 层</translation>
     </message>
     <message>
         <source>Tote %1</source>
@@ -814,11 +1177,11 @@
     </message>
     <message>
         <source>Scan the item</source>
-        <translation>扫描商品</translation>
+        <translation>请扫描商品</translation>
     </message>
     <message>
         <source>Scan the bin label</source>
-        <translation>扫描货位标签</translation>
+        <translation>请扫描货位标签</translation>
     </message>
 </context>
 <context>
@@ -845,6 +1208,25 @@
     </message>
 </context>
 <context>
+    <name>PrinterRow</name>
+    <message>
+        <source>Chinese: printer font</source>
+        <translation>中文：使用打印机字体</translation>
+    </message>
+    <message>
+        <source>Chinese: as bitmaps</source>
+        <translation>中文：以位图发送</translation>
+    </message>
+    <message>
+        <source>ZPL printers without a Chinese font need the text sent as bitmaps</source>
+        <translation>没有中文字体的 ZPL 打印机需要把文字以位图发送</translation>
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+</context>
+<context>
     <name>Priority</name>
     <message>
         <source>normal</source>
@@ -860,10 +1242,139 @@
     </message>
 </context>
 <context>
+    <name>ProductsSection</name>
+    <message>
+        <source>SKU, GTIN or part of the name</source>
+        <translation>SKU、GTIN 或名称中的字词</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>GTINs</source>
+        <translation>GTIN</translation>
+    </message>
+    <message>
+        <source>Weight (g)</source>
+        <translation>重量（克）</translation>
+    </message>
+    <message>
+        <source>Size (mm)</source>
+        <translation>尺寸（毫米）</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Fragile</source>
+        <translation>易碎</translation>
+    </message>
+    <message>
+        <source>High value</source>
+        <translation>高价值</translation>
+    </message>
+    <message>
+        <source>Hazardous</source>
+        <translation>危险品</translation>
+    </message>
+    <message>
+        <source>Liquid</source>
+        <translation>液体</translation>
+    </message>
+    <message>
+        <source>Restricted</source>
+        <translation>限运</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Length × width × height (mm)</source>
+        <translation>长 × 宽 × 高（毫米）</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处理要求</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>These still pack and ship: the parcel takes the carton's size and the scale's weight, and the pack screen says so when the order opens.</source>
+        <translation>这些商品照常打包发货：包裹按所用纸箱的尺寸和电子秤称出的重量计，订单打开时打包界面会提示。</translation>
+    </message>
+    <message>
+        <source>%1 (inactive)</source>
+        <translation>%1（已停用）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Catalogue gaps: %n active product(s) without a weight or a size.</source>
+        <translation>
+            <numerusform>商品资料缺项：%n 个在售商品没有重量或尺寸。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Product %1 saved.</source>
+        <translation>商品 %1 已保存。</translation>
+    </message>
+    <message>
+        <source>Product %1 is active again.</source>
+        <translation>商品 %1 已重新启用。</translation>
+    </message>
+    <message>
+        <source>Product %1 is deactivated.</source>
+        <translation>商品 %1 已停用。</translation>
+    </message>
+</context>
+<context>
     <name>QDockWidget</name>
     <message>
-        <source>Virtual scanner</source>
-        <translation>虚拟扫描枪</translation>
+        <source>Virtual devices (demo)</source>
+        <translation>虚拟设备（演示）</translation>
     </message>
 </context>
 <context>
@@ -894,7 +1405,7 @@
     </message>
     <message>
         <source>Station</source>
-        <translation>工作站</translation>
+        <translation>工位</translation>
     </message>
     <message>
         <source>Placed</source>
@@ -937,39 +1448,39 @@
     </message>
     <message>
         <source>Packing now: %1</source>
-        <translation>正在包装：%1</translation>
+        <translation>正在打包：%1</translation>
     </message>
     <message>
         <source>No order at this station. Press F2 or scan NEXT ORDER.</source>
-        <translation>本工作站暂无订单。按 F2 或扫描“下一单”指令条码。</translation>
+        <translation>本工位暂无订单。按 F2 或扫描“下一单”。</translation>
     </message>
     <message>
         <source>Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.</source>
-        <translation>主管已暂停订单 %1。请停止包装；已包装的进度会保留。</translation>
+        <translation>主管已暂停订单 %1。请停止打包；已装的商品记录会保留。</translation>
     </message>
     <message>
         <source>Order %1 was cancelled. Stop packing it and put the items aside.</source>
-        <translation>订单 %1 已取消。请停止包装并将商品放到一旁。</translation>
+        <translation>订单 %1 已取消。请停止打包并将商品放到一边。</translation>
     </message>
     <message>
         <source>Order %1 was moved to station %2 by a supervisor. Stop packing it; what you packed is kept.</source>
-        <translation>主管已将订单 %1 转到工作站 %2。请停止包装；已包装的进度会保留。</translation>
+        <translation>主管已将订单 %1 转到工位 %2。请停止打包；已装的商品记录会保留。</translation>
     </message>
     <message>
         <source>Order %1 was taken away from this station by a supervisor. What you packed is kept.</source>
-        <translation>主管已将订单 %1 从本工作站撤回。已包装的进度会保留。</translation>
+        <translation>主管已将订单 %1 从本工位撤回。已装的商品记录会保留。</translation>
     </message>
     <message>
-        <source>Order %1 is still open at this station: finish it first.</source>
-        <translation>订单 %1 仍在本工作站处理中：请先完成它。</translation>
+        <source>Order %1 is open at this station: go on packing it.</source>
+        <translation>订单 %1 正在本工位打包：请继续打包。</translation>
     </message>
     <message>
         <source>No order is waiting for this station.</source>
-        <translation>没有等待本工作站处理的订单。</translation>
+        <translation>没有等待本工位处理的订单。</translation>
     </message>
     <message>
         <source>Order %1 is yours: start packing.</source>
-        <translation>订单 %1 已归您：开始包装。</translation>
+        <translation>订单 %1 已分配给您：开始打包。</translation>
     </message>
     <message numerus="yes">
         <source>Found %n order(s).</source>
@@ -990,7 +1501,7 @@
     </message>
     <message>
         <source>Waiting to pack</source>
-        <translation>等待包装</translation>
+        <translation>待打包</translation>
     </message>
     <message>
         <source>Waiting for a person</source>
@@ -998,7 +1509,7 @@
     </message>
     <message>
         <source>Any priority</source>
-        <translation>任意优先级</translation>
+        <translation>全部优先级</translation>
     </message>
     <message>
         <source>All warehouses</source>
@@ -1006,11 +1517,11 @@
     </message>
     <message>
         <source>All stations</source>
-        <translation>全部工作站</translation>
+        <translation>全部工位</translation>
     </message>
     <message>
         <source>No station</source>
-        <translation>未分配工作站</translation>
+        <translation>未分配工位</translation>
     </message>
     <message>
         <source>All channels</source>
@@ -1018,7 +1529,7 @@
     </message>
     <message>
         <source>Any date</source>
-        <translation>任意日期</translation>
+        <translation>全部日期</translation>
     </message>
     <message>
         <source>Placed today</source>
@@ -1037,8 +1548,8 @@
         <translation>30 天以前</translation>
     </message>
     <message>
-        <source>Search: order, customer, SKU or tracking number (Ctrl+F)</source>
-        <translation>搜索：订单号、客户、SKU 或运单号 (Ctrl+F)</translation>
+        <source>Search: order, the shop's number, customer, SKU, tracking number or SSCC (Ctrl+F)</source>
+        <translation>搜索：订单号、商店订单号、客户、SKU、运单号或 SSCC (Ctrl+F)</translation>
     </message>
     <message>
         <source>Status</source>
@@ -1054,7 +1565,7 @@
     </message>
     <message>
         <source>Station</source>
-        <translation>工作站</translation>
+        <translation>工位</translation>
     </message>
     <message>
         <source>Channel</source>
@@ -1083,7 +1594,7 @@
     </message>
     <message>
         <source>Backlog by status</source>
-        <translation>各状态积压</translation>
+        <translation>各状态积压订单</translation>
     </message>
     <message>
         <source>Time spent in each stage</source>
@@ -1091,7 +1602,7 @@
     </message>
     <message>
         <source>Picks and packs per person per hour</source>
-        <translation>每人每小时拣货与包装数</translation>
+        <translation>每人每小时拣货与打包数</translation>
     </message>
     <message>
         <source>Wrong-scan and short-pick rates</source>
@@ -1099,7 +1610,7 @@
     </message>
     <message>
         <source>Where the peak bottleneck is</source>
-        <translation>高峰瓶颈在哪里</translation>
+        <translation>高峰瓶颈所在</translation>
     </message>
     <message>
         <source>Satisfaction survey scores</source>
@@ -1139,11 +1650,11 @@
     </message>
     <message>
         <source>to</source>
-        <translation>到</translation>
+        <translation>至</translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation>处理中…</translation>
+        <translation>正在处理…</translation>
     </message>
     <message>
         <source>hour (local time)</source>
@@ -1155,11 +1666,11 @@
     </message>
     <message>
         <source>PDF (*.pdf)</source>
-        <translation>PDF (*.pdf)</translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
-        <translation>CSV (*.csv)</translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>Export the report</source>
@@ -1182,7 +1693,7 @@
     </message>
     <message>
         <source>wrong item</source>
-        <translation>错发商品</translation>
+        <translation>商品不符</translation>
     </message>
     <message>
         <source>changed mind</source>
@@ -1194,11 +1705,11 @@
     </message>
     <message>
         <source>arrived damaged</source>
-        <translation>到货时已损坏</translation>
+        <translation>到货破损</translation>
     </message>
     <message>
         <source>defective</source>
-        <translation>有缺陷</translation>
+        <translation>质量问题</translation>
     </message>
     <message>
         <source>wrong item sent</source>
@@ -1214,15 +1725,15 @@
     </message>
     <message>
         <source>approved, waiting for the parcel</source>
-        <translation>已批准，等待包裹</translation>
+        <translation>已批准，等待包裹寄回</translation>
     </message>
     <message>
         <source>label issued, waiting for the parcel</source>
-        <translation>面单已开具，等待包裹</translation>
+        <translation>已开具面单，等待包裹寄回</translation>
     </message>
     <message>
         <source>received, inspect the items</source>
-        <translation>已收到，请检验商品</translation>
+        <translation>已收货，请检验商品</translation>
     </message>
     <message>
         <source>inspected, ready to complete</source>
@@ -1244,8 +1755,8 @@
 <context>
     <name>ReturnsDesk</name>
     <message>
-        <source>Order number, return number or scan the return label</source>
-        <translation>订单号、退货单号，或扫描退货面单</translation>
+        <source>Order number, the shop's number, return number or scan the label</source>
+        <translation>订单号、商店订单号、退货单号，或扫描面单</translation>
     </message>
     <message>
         <source>Search</source>
@@ -1257,7 +1768,7 @@
     </message>
     <message>
         <source>Find the order to return, or scan a return parcel</source>
-        <translation>查找要退货的订单，或扫描退货包裹</translation>
+        <translation>查找要退货的订单，或扫描退回的包裹</translation>
     </message>
     <message>
         <source>SKU</source>
@@ -1273,7 +1784,7 @@
     </message>
     <message>
         <source>Return</source>
-        <translation>退货</translation>
+        <translation>退回</translation>
     </message>
     <message>
         <source>Exchange for</source>
@@ -1305,7 +1816,7 @@
     </message>
     <message>
         <source>&amp;Open the return</source>
-        <translation>创建退货(&amp;O)</translation>
+        <translation>创建退货单(&amp;O)</translation>
     </message>
     <message>
         <source>Print the return &amp;label</source>
@@ -1353,15 +1864,15 @@
     </message>
     <message>
         <source>Nothing found for %1</source>
-        <translation>没有找到 %1</translation>
+        <translation>未找到 %1</translation>
     </message>
     <message>
         <source>Return from %1 (%2)</source>
-        <translation>来自 %1 的退货（%2）</translation>
+        <translation>订单 %1 退货（%2）</translation>
     </message>
     <message>
         <source>Units of %1 to return</source>
-        <translation>%1 的退货数量</translation>
+        <translation>%1 的退回数量</translation>
     </message>
     <message>
         <source>same item</source>
@@ -1369,7 +1880,7 @@
     </message>
     <message>
         <source>Refunded %1 and %2 points (coupon share kept: %3)</source>
-        <translation>已退款 %1 和 %2 积分（保留优惠券分摊：%3）</translation>
+        <translation>已退款 %1 和 %2 积分（优惠券分摊不退：%3）</translation>
     </message>
     <message>
         <source>Exchange order %1</source>
@@ -1401,7 +1912,7 @@
     </message>
     <message>
         <source>Return %1 opened</source>
-        <translation>退货 %1 已创建</translation>
+        <translation>退货单 %1 已创建</translation>
     </message>
     <message>
         <source>Return label %1 sent to the label printer</source>
@@ -1409,11 +1920,11 @@
     </message>
     <message>
         <source>Parcel received: scan each item</source>
-        <translation>包裹已收到：请逐件扫描</translation>
+        <translation>包裹已收到：请逐件扫描商品</translation>
     </message>
     <message>
         <source>%1: %2, put in %3</source>
-        <translation>%1：%2，放到 %3</translation>
+        <translation>%1：%2，放入 %3</translation>
     </message>
     <message>
         <source>Select an item first</source>
@@ -1425,7 +1936,7 @@
     </message>
     <message>
         <source>Return %1 refunded</source>
-        <translation>退货 %1 已退款</translation>
+        <translation>退货单 %1 已退款</translation>
     </message>
 </context>
 <context>
@@ -1448,7 +1959,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>收件人</translation>
     </message>
     <message>
         <source>Company</source>
@@ -1488,7 +1999,7 @@
     </message>
     <message>
         <source>Lines</source>
-        <translation>订单行</translation>
+        <translation>商品明细</translation>
     </message>
     <message>
         <source>Timeline</source>
@@ -1526,7 +2037,7 @@
     </message>
     <message>
         <source>Waiting for review: %1 (the %2 most urgent shown)</source>
-        <translation>待审核：%1（显示最紧急的 %2 单）</translation>
+        <translation>待审核：%1（仅显示最紧急的 %2 单）</translation>
     </message>
     <message>
         <source>Waiting for review: %1</source>
@@ -1672,7 +2183,7 @@
     </message>
     <message>
         <source>Pack</source>
-        <translation>包装</translation>
+        <translation>打包</translation>
     </message>
     <message>
         <source>Review desk</source>
@@ -1681,6 +2192,10 @@
     <message>
         <source>Supervisor board</source>
         <translation>主管看板</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1692,7 +2207,7 @@
     </message>
     <message>
         <source>Returns desk</source>
-        <translation>退货台</translation>
+        <translation>退换货台</translation>
     </message>
     <message>
         <source>Reports</source>
@@ -1705,6 +2220,10 @@
     <message>
         <source>Service cases</source>
         <translation>客服工单</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
     </message>
 </context>
 <context>
@@ -1743,23 +2262,23 @@
     </message>
     <message>
         <source>Updated (UTC)</source>
-        <translation>更新时间 (UTC)</translation>
+        <translation>更新时间（UTC）</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation>消息数</translation>
+        <translation>留言数</translation>
     </message>
     <message>
         <source>Last message</source>
-        <translation>最新消息</translation>
+        <translation>最新留言</translation>
     </message>
     <message>
         <source>Choose a case to read its messages</source>
-        <translation>选择一个工单查看消息</translation>
+        <translation>请选择一个工单查看留言</translation>
     </message>
     <message>
         <source>Your answer (sent to the customer by e-mail)</source>
-        <translation>您的回复（通过电子邮件发送给客户）</translation>
+        <translation>回复内容（将通过电子邮件发送给客户）</translation>
     </message>
     <message>
         <source>Send &amp;answer</source>
@@ -1775,15 +2294,49 @@
     </message>
     <message>
         <source>Service</source>
-        <translation>服务</translation>
+        <translation>客服</translation>
     </message>
     <message>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <source>Answer sent to the customer</source>
-        <translation>回复已发送给客户</translation>
+        <source>Reply saved on the case: the customer left no e-mail address, so no e-mail goes.</source>
+        <translation>回复已保存在工单中：客户未留电子邮箱，不会发送邮件。</translation>
+    </message>
+    <message>
+        <source>Reply queued, mail server unreachable: it goes by e-mail when the server answers again.</source>
+        <translation>回复已排队，但邮件服务器无法连接：服务器恢复后将通过电子邮件发出。</translation>
+    </message>
+    <message>
+        <source>Reply queued: it goes to the customer by e-mail.</source>
+        <translation>回复已排队：将通过电子邮件发给客户。</translation>
+    </message>
+    <message>
+        <source>e-mailed %1 UTC</source>
+        <translation>已于 %1 UTC 发出邮件</translation>
+    </message>
+    <message>
+        <source>reply queued, mail server unreachable</source>
+        <translation>回复已排队，邮件服务器无法连接</translation>
+    </message>
+    <message>
+        <source>not e-mailed: %1</source>
+        <translation>邮件未发出：%1</translation>
+    </message>
+    <message>
+        <source>no e-mail address: not e-mailed</source>
+        <translation>无电子邮箱：未发邮件</translation>
+    </message>
+    <message>
+        <source>reply queued</source>
+        <translation>回复已排队</translation>
+    </message>
+    <message numerus="yes">
+        <source>Mail server unreachable since %1: %n e-mail(s) wait in the outbox and go when it answers again.</source>
+        <translation>
+            <numerusform>邮件服务器自 %1 起无法连接：%n 封邮件在发件箱中等待，服务器恢复后发出。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Case closed</source>
@@ -1798,7 +2351,7 @@
     </message>
     <message>
         <source>Any warehouse</source>
-        <translation>任意仓库</translation>
+        <translation>不限仓库</translation>
     </message>
     <message>
         <source>&amp;Save</source>
@@ -1810,11 +2363,11 @@
     </message>
     <message>
         <source>Station name</source>
-        <translation>工作站名称</translation>
+        <translation>工位名称</translation>
     </message>
     <message>
         <source>Warehouse of this station</source>
-        <translation>本工作站所属仓库</translation>
+        <translation>本工位所属仓库</translation>
     </message>
     <message>
         <source>Database</source>
@@ -1826,7 +2379,7 @@
     </message>
     <message>
         <source>A new station name takes effect at the next start.</source>
-        <translation>新的工作站名称在下次启动后生效。</translation>
+        <translation>新的工位名称在下次启动后生效。</translation>
     </message>
     <message>
         <source>Settings saved.</source>
@@ -1841,7 +2394,7 @@
     </message>
     <message>
         <source>Close-out</source>
-        <translation>交接结算</translation>
+        <translation>揽收交接</translation>
     </message>
     <message>
         <source>Printers</source>
@@ -1889,7 +2442,7 @@
     </message>
     <message>
         <source>from catalogue</source>
-        <translation>来自商品目录</translation>
+        <translation>按商品资料</translation>
     </message>
     <message>
         <source>Label and print</source>
@@ -1897,7 +2450,7 @@
     </message>
     <message>
         <source>Label a packed order</source>
-        <translation>为已包装订单生成面单</translation>
+        <translation>为已打包订单生成面单</translation>
     </message>
     <message>
         <source>Weight per parcel</source>
@@ -1909,7 +2462,7 @@
     </message>
     <message>
         <source>Parcels</source>
-        <translation>包裹</translation>
+        <translation>包裹数</translation>
     </message>
     <message>
         <source>Reason (needed to reprint or void)</source>
@@ -1933,7 +2486,7 @@
     </message>
     <message>
         <source>Labelled order</source>
-        <translation>已贴面单的订单</translation>
+        <translation>已生成面单的订单</translation>
     </message>
     <message>
         <source>Order %1: %2</source>
@@ -1941,7 +2494,7 @@
     </message>
     <message>
         <source>Cheapest that keeps the promise</source>
-        <translation>能按时送达的最便宜方案</translation>
+        <translation>满足时效承诺的最低价服务</translation>
     </message>
     <message>
         <source>Labelled: %1</source>
@@ -1953,15 +2506,15 @@
     </message>
     <message>
         <source>Reprint queued.</source>
-        <translation>重打已加入队列。</translation>
+        <translation>重打任务已加入队列。</translation>
     </message>
     <message>
         <source>Labels voided; the order is back to packed.</source>
-        <translation>面单已作废；订单退回已包装状态。</translation>
+        <translation>面单已作废；订单退回“已打包”状态。</translation>
     </message>
     <message>
         <source>Already printed; use Reprint (with a reason) to print again.</source>
-        <translation>已经打印过；如需再打，请使用“重打”（需填写原因）。</translation>
+        <translation>已打印过；如需再次打印，请使用“重打面单”并填写原因。</translation>
     </message>
     <message>
         <source>Carrier</source>
@@ -1969,7 +2522,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Parcels waiting</source>
@@ -1977,7 +2530,7 @@
     </message>
     <message>
         <source>Close out the selected carrier</source>
-        <translation>结算所选承运商</translation>
+        <translation>为所选承运商办理揽收交接</translation>
     </message>
     <message>
         <source>Manifest</source>
@@ -1985,7 +2538,7 @@
     </message>
     <message>
         <source>Closed</source>
-        <translation>结算时间</translation>
+        <translation>交接时间</translation>
     </message>
     <message>
         <source>By</source>
@@ -1997,7 +2550,7 @@
     </message>
     <message>
         <source>Parcels labelled and not yet handed over</source>
-        <translation>已生成面单但尚未交接的包裹</translation>
+        <translation>已生成面单、尚未交接的包裹</translation>
     </message>
     <message>
         <source>Manifests</source>
@@ -2017,7 +2570,7 @@
     </message>
     <message>
         <source>Save the manifest in</source>
-        <translation>交接单保存到</translation>
+        <translation>交接单保存位置</translation>
     </message>
     <message>
         <source>Saved %1</source>
@@ -2025,27 +2578,11 @@
     </message>
     <message>
         <source>Printers of station %1</source>
-        <translation>工作站 %1 的打印机</translation>
+        <translation>工位 %1 的打印机</translation>
     </message>
     <message>
         <source>Packing slips</source>
         <translation>装箱单</translation>
-    </message>
-    <message>
-        <source>Chinese: printer font</source>
-        <translation>中文：使用打印机字体</translation>
-    </message>
-    <message>
-        <source>Chinese: as bitmaps</source>
-        <translation>中文：以位图发送</translation>
-    </message>
-    <message>
-        <source>ZPL printers without a Chinese font need the text sent as bitmaps</source>
-        <translation>没有中文字体的 ZPL 打印机需要把文字以位图发送</translation>
-    </message>
-    <message>
-        <source>Test print</source>
-        <translation>测试打印</translation>
     </message>
     <message>
         <source>Save printers</source>
@@ -2089,7 +2626,7 @@
     </message>
     <message>
         <source>Message</source>
-        <translation>消息</translation>
+        <translation>信息</translation>
     </message>
     <message>
         <source>Send again</source>
@@ -2117,11 +2654,134 @@
     </message>
     <message>
         <source>Choose a job first.</source>
-        <translation>请先选择任务。</translation>
+        <translation>请先选择打印任务。</translation>
     </message>
     <message>
         <source>The job goes to the printer again.</source>
         <translation>任务将重新发送到打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffSection</name>
+    <message>
+        <source>Packer</source>
+        <translation>打包员</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>Shipping</source>
+        <translation>发货员</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation>工牌</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>scan or type a new badge; empty keeps the badge</source>
+        <translation>扫描或输入新工牌；留空则保留原工牌</translation>
+    </message>
+    <message>
+        <source>Take the badge away</source>
+        <translation>收回工牌</translation>
+    </message>
+    <message>
+        <source>4 to 12 digits; empty keeps the PIN</source>
+        <translation>4 到 12 位数字；留空则保留原 PIN 码</translation>
+    </message>
+    <message>
+        <source>The station's</source>
+        <translation>随工位设置</translation>
+    </message>
+    <message>
+        <source>May log in</source>
+        <translation>允许登录</translation>
+    </message>
+    <message>
+        <source>New user</source>
+        <translation>新建用户</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Print badge card…</source>
+        <translation>打印工牌卡…</translation>
+    </message>
+    <message>
+        <source>A card with the badge's barcode, for the badge typed above</source>
+        <translation>为上面输入的工牌生成带条码的工牌卡</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <source>A user who is deactivated is logged out at every station at once.</source>
+        <translation>停用的用户会立即从所有工位登出。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>User %1 added.</source>
+        <translation>已添加用户 %1。</translation>
+    </message>
+    <message>
+        <source>User %1 saved.</source>
+        <translation>已保存用户 %1。</translation>
+    </message>
+    <message>
+        <source>Type or scan the user's badge first: the card prints that code.</source>
+        <translation>请先输入或扫描该用户的工牌：工牌卡上印的就是这个编码。</translation>
+    </message>
+    <message>
+        <source>Save badge card</source>
+        <translation>保存工牌卡</translation>
+    </message>
+    <message>
+        <source>Badge card saved to %1</source>
+        <translation>工牌卡已保存到 %1</translation>
     </message>
 </context>
 <context>
@@ -2132,7 +2792,7 @@
     </message>
     <message>
         <source>watch</source>
-        <translation>关注</translation>
+        <translation>需关注</translation>
     </message>
     <message>
         <source>poor</source>
@@ -2141,6 +2801,141 @@
     <message>
         <source>blocked</source>
         <translation>已封禁</translation>
+    </message>
+</context>
+<context>
+    <name>StationsSection</name>
+    <message>
+        <source>Pack bench</source>
+        <translation>打包台</translation>
+    </message>
+    <message>
+        <source>Picking</source>
+        <translation>拣货</translation>
+    </message>
+    <message>
+        <source>Shipping desk</source>
+        <translation>发货台</translation>
+    </message>
+    <message>
+        <source>Review desk</source>
+        <translation>审核台</translation>
+    </message>
+    <message>
+        <source>Customer service</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>面单</translation>
+    </message>
+    <message>
+        <source>Packing slips</source>
+        <translation>装箱单</translation>
+    </message>
+    <message>
+        <source>Manifests</source>
+        <translation>交接清单</translation>
+    </message>
+    <message>
+        <source>scanner</source>
+        <translation>扫描枪</translation>
+    </message>
+    <message>
+        <source>RFID reader</source>
+        <translation>RFID 读写器</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>当前登录</translation>
+    </message>
+    <message>
+        <source>Printers</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Register station</source>
+        <translation>登记工位</translation>
+    </message>
+    <message>
+        <source>New station</source>
+        <translation>新工位</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Save printers</source>
+        <translation>保存打印机</translation>
+    </message>
+    <message>
+        <source>A test page goes to that station's print queue: the station prints it while it runs.</source>
+        <translation>测试页进入该工位的打印队列：该工位运行时会打印。</translation>
+    </message>
+    <message>
+        <source>not reported yet</source>
+        <translation>尚未上报</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Any warehouse</source>
+        <translation>任意仓库</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>无人</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <source>Printers of station %1</source>
+        <translation>工位 %1 的打印机</translation>
+    </message>
+    <message>
+        <source>Station %1 registered.</source>
+        <translation>已登记工位 %1。</translation>
+    </message>
+    <message>
+        <source>Choose a station first.</source>
+        <translation>请先选择一个工位。</translation>
+    </message>
+    <message>
+        <source>Printers of %1 saved.</source>
+        <translation>已保存 %1 的打印机。</translation>
+    </message>
+    <message>
+        <source>Test page queued for %1.</source>
+        <translation>已为 %1 排入测试页。</translation>
     </message>
 </context>
 <context>
@@ -2179,11 +2974,11 @@
     </message>
     <message>
         <source>packing</source>
-        <translation>包装中</translation>
+        <translation>打包中</translation>
     </message>
     <message>
         <source>packed</source>
-        <translation>已包装</translation>
+        <translation>已打包</translation>
     </message>
     <message>
         <source>labelled</source>
@@ -2210,7 +3005,7 @@
     <name>SupervisorBoard</name>
     <message>
         <source>Station</source>
-        <translation>工作站</translation>
+        <translation>工位</translation>
     </message>
     <message>
         <source>Warehouse</source>
@@ -2230,7 +3025,7 @@
     </message>
     <message>
         <source>Per hour today</source>
-        <translation>今日每小时</translation>
+        <translation>今日时均</translation>
     </message>
     <message>
         <source>Last hour</source>
@@ -2238,15 +3033,15 @@
     </message>
     <message>
         <source>Stations — drop orders on a station to give them to it</source>
-        <translation>工作站 — 将订单拖到工作站上即可分配给它</translation>
+        <translation>工位 — 将订单拖到工位上即可分配给它</translation>
     </message>
     <message>
         <source>Target station</source>
-        <translation>目标工作站</translation>
+        <translation>目标工位</translation>
     </message>
     <message>
         <source>Move to &amp;station</source>
-        <translation>转到工作站(&amp;S)</translation>
+        <translation>转到工位(&amp;S)</translation>
     </message>
     <message>
         <source>Target warehouse</source>
@@ -2278,11 +3073,11 @@
     </message>
     <message>
         <source>No station (back to the queue)</source>
-        <translation>不指定工作站（退回队列）</translation>
+        <translation>不指定工位（退回队列）</translation>
     </message>
     <message>
         <source>The station has not been heard of since %1: it may have crashed or lost its connection.</source>
-        <translation>该工作站自 %1 起没有任何响应：可能已崩溃或断开连接。</translation>
+        <translation>该工位自 %1 起无响应：可能已崩溃或断开连接。</translation>
     </message>
     <message>
         <source>nobody</source>
@@ -2300,7 +3095,7 @@
     </message>
     <message>
         <source>%1 done, %2 refused: %3</source>
-        <translation>%1 个完成，%2 个被拒绝：%3</translation>
+        <translation>%1 个已完成，%2 个被拒绝：%3</translation>
     </message>
     <message>
         <source>%1 order(s) moved to %2.</source>
@@ -2355,15 +3150,15 @@
     </message>
     <message>
         <source>held by the carrier at %1</source>
-        <translation>被承运商扣留于 %1</translation>
+        <translation>被承运商滞留于 %1</translation>
     </message>
     <message>
         <source>handed to %1</source>
-        <translation>已交给 %1</translation>
+        <translation>已交付 %1</translation>
     </message>
     <message>
         <source>labelled, waiting for the carrier's pick-up at %1</source>
-        <translation>已贴面单，等待承运商在 %1 揽收</translation>
+        <translation>已贴面单，在 %1 等待承运商揽收</translation>
     </message>
     <message>
         <source>not yet in work</source>
@@ -2371,7 +3166,7 @@
     </message>
     <message>
         <source>in the warehouse: %1</source>
-        <translation>在仓库中：%1</translation>
+        <translation>仓库处理中：%1</translation>
     </message>
     <message>
         <source>Delayed: the carrier reports a problem (%1)</source>
@@ -2399,14 +3194,18 @@
     </message>
     <message>
         <source>returned</source>
-        <translation>已退货</translation>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>已作废</translation>
     </message>
 </context>
 <context>
     <name>TrackingScreen</name>
     <message>
-        <source>Order number, tracking number, SSCC or scan the label</source>
-        <translation>订单号、运单号、SSCC，或扫描面单</translation>
+        <source>Order number, the shop's number, tracking number, SSCC or scan the label</source>
+        <translation>订单号、商店订单号、运单号、SSCC，或扫描面单</translation>
     </message>
     <message>
         <source>Search</source>
@@ -2422,7 +3221,7 @@
     </message>
     <message>
         <source>Where</source>
-        <translation>位置</translation>
+        <translation>当前位置</translation>
     </message>
     <message>
         <source>Expected delivery</source>
@@ -2434,11 +3233,11 @@
     </message>
     <message>
         <source>Returns</source>
-        <translation>退货次数</translation>
+        <translation>退货</translation>
     </message>
     <message>
         <source>Time (UTC)</source>
-        <translation>时间 (UTC)</translation>
+        <translation>时间（UTC）</translation>
     </message>
     <message>
         <source>Event</source>
@@ -2446,7 +3245,7 @@
     </message>
     <message>
         <source>Station</source>
-        <translation>工作站</translation>
+        <translation>工位</translation>
     </message>
     <message>
         <source>User</source>
@@ -2455,6 +3254,10 @@
     <message>
         <source>Location</source>
         <translation>地点</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Open a &amp;return…</source>
@@ -2466,7 +3269,7 @@
     </message>
     <message>
         <source>not known until the parcel is labelled</source>
-        <translation>包裹生成面单后才能知道</translation>
+        <translation>生成面单后才能确定</translation>
     </message>
     <message>
         <source>none yet</source>
@@ -2478,10 +3281,65 @@
     </message>
 </context>
 <context>
+    <name>VirtualPrinterDialog</name>
+    <message>
+        <source>Virtual label printer</source>
+        <translation>虚拟面单打印机</translation>
+    </message>
+    <message>
+        <source>Nothing printed yet: pack an order, and its label comes out here (%1).</source>
+        <translation>尚未打印任何内容：打包一个订单，面单就会在这里出现（%1）。</translation>
+    </message>
+    <message>
+        <source>The last label printed: %1</source>
+        <translation>最近打印的面单：%1</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+</context>
+<context>
     <name>VirtualScanner</name>
     <message>
-        <source>Virtual scanner</source>
-        <translation>虚拟扫描枪</translation>
+        <source>Next order</source>
+        <translation>下一单</translation>
+    </message>
+    <message>
+        <source>Close box</source>
+        <translation>封箱</translation>
+    </message>
+    <message>
+        <source>Reprint label</source>
+        <translation>重打面单</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Weigh now</source>
+        <translation>立即称重</translation>
+    </message>
+    <message>
+        <source>Tare scale</source>
+        <translation>去皮</translation>
+    </message>
+    <message>
+        <source>Zero scale</source>
+        <translation>置零</translation>
+    </message>
+    <message>
+        <source>Virtual devices (demo)</source>
+        <translation>虚拟设备（演示）</translation>
+    </message>
+    <message>
+        <source>Demo:</source>
+        <translation>演示：</translation>
     </message>
     <message>
         <source>Barcode: GTIN, ]C1 GS1 data, SKU, CMD:...</source>
@@ -2492,12 +3350,40 @@
         <translation>扫描</translation>
     </message>
     <message>
-        <source>Commands</source>
-        <translation>指令</translation>
+        <source>More</source>
+        <translation>更多</translation>
     </message>
     <message>
-        <source>Samples</source>
-        <translation>示例</translation>
+        <source>Take box off</source>
+        <translation>取下箱子</translation>
+    </message>
+    <message>
+        <source>Last label…</source>
+        <translation>最近面单…</translation>
+    </message>
+    <message>
+        <source>Scale:</source>
+        <translation>电子秤：</translation>
+    </message>
+    <message>
+        <source>box on: its weight</source>
+        <translation>放箱：正确重量</translation>
+    </message>
+    <message>
+        <source>box on: a wrong weight</source>
+        <translation>放箱：错误重量</translation>
+    </message>
+    <message>
+        <source>box on: nothing</source>
+        <translation>放箱：不放</translation>
+    </message>
+    <message>
+        <source>What the scale weighs when a box is closed</source>
+        <translation>封箱时秤上称得的重量</translation>
+    </message>
+    <message>
+        <source>%1 g</source>
+        <translation>%1 克</translation>
     </message>
 </context>
 </TS>

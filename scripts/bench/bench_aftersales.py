@@ -38,7 +38,7 @@ from app.aftersales import tracking  # noqa: E402
 from app.context import open_context  # noqa: E402
 from app.errors import StationError  # noqa: E402
 from app.reports import rollup  # noqa: E402
-from app.services.uow import UnitOfWork  # noqa: E402
+from app.uow import UnitOfWork  # noqa: E402
 from db.models import Order  # noqa: E402
 from db.models.shipping import Parcel  # noqa: E402
 
@@ -65,7 +65,7 @@ def copy_sqlite(path: Path) -> str:
 
 
 def demo_db(orders: int) -> str:
-    from app.services import demo
+    from app.demo import seed as demo
 
     target = Path(tempfile.mkdtemp(prefix="bench_aftersales_")) / "demo.db"
     url = f"sqlite:///{target}"
@@ -163,7 +163,7 @@ def bench_db(url: str, repeat: int, lookups: int) -> list[dict]:
 
 def pg_demo_db(factory, orders: int) -> str:
     """A fresh PostgreSQL database on the test server with ``orders`` demo orders."""
-    from app.services import demo
+    from app.demo import seed as demo
 
     url = factory.create("postgresql")
     ctx = open_context(url)

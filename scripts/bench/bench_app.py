@@ -56,7 +56,7 @@ def make_postgres(url: str, orders: int) -> None:
     from sqlalchemy.engine import make_url
 
     from app.context import open_context
-    from app.services.demo import seed
+    from app.demo.seed import seed
     from db import migrate
     from db.session import make_engine
 
@@ -127,7 +127,7 @@ def make_sqlite(url: str, orders: int) -> None:
     from sqlalchemy.engine import make_url
 
     from app.context import open_context
-    from app.services.demo import seed
+    from app.demo.seed import seed
 
     path = Path(make_url(url).database)
     for suffix in ("", "-wal", "-shm"):
@@ -214,12 +214,11 @@ def in_app(url: str, quick: bool) -> dict:
 
 
 def child(url: str, quick: bool) -> dict:
-    from PySide6.QtWidgets import QApplication
     from sqlalchemy import select
 
     from app.config import Settings
     from app.context import open_context
-    from app.services import order_queue as oq
+    from app.orders import queue as oq
     from app.ui.app import create_application, limit_sqlite_cache, release_memory
     from app.ui.feedback import Feedback
     from app.ui.queue.view import QueueScreen, index_of
@@ -330,8 +329,8 @@ def _rss_mb() -> float:
 
 def sync_latency(url: str, runs: int) -> list[float]:
     """A change committed at one station until a listener at another hears it."""
-    from app.context import open_context
     from app.config import Settings
+    from app.context import open_context
     from app.sync import notify_change
     from app.sync.listener import ChangeListener
 

@@ -21,17 +21,17 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.context import open_context  # noqa: E402
+from app.demo import seed as demo  # noqa: E402
 from app.intake.detect import parse_file  # noqa: E402
 from app.intake.model import IncomingOrder  # noqa: E402
-from app.services import demo  # noqa: E402
-from app.services.intake import import_records  # noqa: E402
+from app.intake.service import import_records  # noqa: E402
 
 PG_ADMIN = os.environ.get("STATION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 STATION = str(ROOT / ".venv" / "bin" / "station")
@@ -63,7 +63,7 @@ def to_native(order: IncomingOrder) -> dict:
 
 
 def write_orders_file(path: Path, count: int, ctx) -> None:
-    generator = demo.OrderGenerator(ctx, seed=42, now=datetime.now(timezone.utc))
+    generator = demo.OrderGenerator(ctx, seed=42, now=datetime.now(UTC))
     orders = [{k: v for k, v in to_native(o).items() if v is not None} for o in generator.orders(count, start=5_000_001)]
     for o in orders:
         o["channel"] = "bench"
@@ -130,10 +130,10 @@ def query_ms(url: str, repeats: int = 15) -> tuple[float, float]:
 
 
 def _in_process_query_ms(url: str) -> float:
-    from app.cli.main import main
-
     import contextlib
     import io
+
+    from app.cli.main import main
 
     samples = []
     for _ in range(10):

@@ -151,10 +151,10 @@ def _pg_url() -> str | None:
 
 def bench_handoff(quick: bool, backends: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
     from app.context import open_context
-    from app.services.uow import Actor, UnitOfWork
     from app.shipping import service
     from app.shipping.carriers import seed_carriers
     from app.shipping.rates import ParcelSpec
+    from app.uow import Actor, UnitOfWork
     from tests.helpers.databases import DatabaseFactory
     from tests.shipping.factories import packed_order
 

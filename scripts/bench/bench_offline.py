@@ -31,7 +31,7 @@ def _station(url: str, journal: Path, units: int):
     from app.context import open_context
     from app.packing.offline import OfflineScans, ScanJournal, database_name
     from app.packing.service import PackService
-    from app.services.uow import Actor
+    from app.uow import Actor
     from tests.packing.factories import make_bench, make_order
 
     ctx = open_context(url, migrate_schema=False)

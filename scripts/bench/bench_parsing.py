@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import make_orders_file  # noqa: E402
+
 from app.intake.detect import parse_bytes  # noqa: E402
 from app.intake.formats.native_csv import COLUMNS  # noqa: E402
 from app.intake.model import IncomingOrder  # noqa: E402
-import make_orders_file  # noqa: E402
 
 GOALS = {"json": 20_000}
 

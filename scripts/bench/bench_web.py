@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -243,7 +243,7 @@ def mail_latency(base: str, box: Mailbox, shipped: list[tuple[str, str]], count:
     with httpx.Client(base_url=base, timeout=10) as http:
         for number, tracking in shipped[:count]:
             body = json.dumps({"events": [{"tracking_number": tracking, "event": "delivered",
-                                           "at": datetime.now(timezone.utc).isoformat(), "id": f"bench-{number}"}]}).encode()
+                                           "at": datetime.now(UTC).isoformat(), "id": f"bench-{number}"}]}).encode()
             signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
             started = time.perf_counter()
             answer = http.post("/carrier-events", content=body, headers={"x-station-signature": signature})
@@ -295,7 +295,7 @@ def run(quick: bool = False, db: str | None = None, orders: int | None = None, w
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     config = Path(tempfile.mkdtemp(prefix="bench_web_cfg_")) / "station.json"
-    config.write_text(json.dumps({"tracking_base_url": base, "extra": {"carrier_events_secret": SECRET},
+    config.write_text(json.dumps({"tracking_base_url": base, "web": {"carrier_events_secret": SECRET},
                                   "smtp": {"host": "127.0.0.1", "port": smtp_port, "sender": "bench@example.com"}}))
     env = {**os.environ, "STATION_CONFIG": str(config)}
     server = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--listen", f"127.0.0.1:{port}",

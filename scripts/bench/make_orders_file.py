@@ -12,9 +12,9 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 CN_PLACES = [
     ("广东省", "深圳市", "518057", "南山区科技园科苑路{n}号"),

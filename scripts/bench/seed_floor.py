@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.services.demo import BULK_TABLES  # noqa: E402
+from app.demo.seed import BULK_TABLES  # noqa: E402
 
 TABLES = ("customers", *BULK_TABLES)
 BATCH = 20_000

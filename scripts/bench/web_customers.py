@@ -74,7 +74,7 @@ async def _customer(base: str, tokens: list[str], views: Views, rng: random.Rand
                 try:
                     async with browser.get(f"/t/{token}", headers=sent) as answer:
                         await answer.read()
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError) as exc:
                     views.fail(type(exc).__name__)
                     break
                 took = (time.perf_counter() - started) * 1000

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from biip.checksums import gs1_standard_check_digit
 from sqlalchemy import select
 
+from app.config import Settings
 from app.domain import lifecycle as lc
-from app.services.timeline import add_event
-from app.services.uow import Actor
+from app.orders.timeline import add_event
 from app.shipping.carriers import seed_carriers
 from app.shipping.manifest import closeout
 from app.shipping.service import label_order
+from app.uow import Actor
 from db.models import Bin, Customer, Order, OrderLine, Product, ProductGtin, Stock, Warehouse
 
 _numbers = itertools.count(1)
 ACTOR = Actor(station="STATION-1", user="service1", role="service")
+SETTINGS = Settings()  # a station with the default settings, on purpose: the factories label as one
 
 
 def gtin(n: int) -> str:
@@ -76,7 +78,7 @@ def order(session, status: str = lc.PACKED, lines=(("SKU-TEE-BLK", 2), ("SKU-MUG
         customer = Customer(email=customer_email, name="王芳")
         session.add(customer)
         session.flush()
-    placed = placed_at or datetime.now(timezone.utc) - timedelta(days=2)
+    placed = placed_at or datetime.now(UTC) - timedelta(days=2)
     o = Order(number=f"WS9{n:07d}-{id(session) % 1000}", channel="web", external_id=f"t-{n}-{id(session)}", status=status,
               placed_at=placed, promised_ship_at=placed + timedelta(days=1), warehouse_id=w.warehouse_id,
               customer_id=customer.id, ship_name="王芳", ship_address1="浦东新区世纪大道100号", ship_city="上海市",
@@ -100,7 +102,7 @@ def order(session, status: str = lc.PACKED, lines=(("SKU-TEE-BLK", 2), ("SKU-MUG
 def shipped_order(session, *, shipped_at: datetime | None = None, **kwargs) -> Order:
     """A packed order, labelled and closed out with the real shipping services: status shipped."""
     o = order(session, **kwargs)
-    label_order(session, o, ACTOR, now=shipped_at)
+    label_order(session, o, ACTOR, now=shipped_at, settings=SETTINGS)
     closeout(session, "SF" if _carrier_of(session, o) == "SF" else _carrier_of(session, o), ACTOR, now=shipped_at)
     session.flush()
     assert o.status == lc.SHIPPED, o.status

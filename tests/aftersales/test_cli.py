@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cli.main import main
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from db.models.shipping import Parcel
 from tests.aftersales import factories as f
 

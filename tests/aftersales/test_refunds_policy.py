@@ -1,6 +1,6 @@
 """The refund arithmetic and the returns policy: pure domain code, no database."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from app.aftersales import policy as pol
 from app.aftersales import refunds
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def test_share_out_adds_up_to_the_cent():

@@ -1,7 +1,7 @@
 """Returns and exchanges end to end on SQLite and PostgreSQL: policy, label, receive, inspect, restock,
 refund, exchange order through intake."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from app.aftersales import carrier_events, returns, tracking
 from app.aftersales.policy import ReturnPolicy
 from app.aftersales.returns import ReturnItem, ReturnRefused
 from app.errors import InvalidInput
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from db.models import Bin, Customer, Order, Stock
 from db.models.shipping import Parcel
 from tests.aftersales import factories as f
@@ -37,11 +37,11 @@ def test_refund_flow_restocks_quarantines_and_refunds_pro_rata(ctx):
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session
         order = f.shipped_order(s, coupon_cents=1000, points_used=500)
-        _deliver(s, order, datetime.now(timezone.utc) - timedelta(days=1))
+        _deliver(s, order, datetime.now(UTC) - timedelta(days=1))
         shelf, quarantine = _stock(s, "SKU-TEE-BLK"), _stock(s, "SKU-TEE-BLK", True)
         ret = returns.request_return(s, order.number, [ReturnItem("SKU-TEE-BLK", 2), ReturnItem("SKU-MUG", 1)],
                                      "refund", "changed_mind", A)
-        pdf = returns.issue_label(s, ret, A)
+        pdf = returns.issue_label(s, ret, A, ctx.settings)
         assert pdf.startswith(b"%PDF") and ret.status == "label_issued" and ret.tracking_number and len(ret.sscc) == 18
         uow.commit()
         number, label = ret.number, ret.tracking_number
@@ -101,7 +101,7 @@ def test_merchant_fault_refunds_shipping_and_wrong_item_is_not_refunded(ctx):
 def test_bad_requests_are_refused_with_every_reason(ctx):
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session
-        long_ago = datetime.now(timezone.utc) - timedelta(days=40)
+        long_ago = datetime.now(UTC) - timedelta(days=40)
         old = f.shipped_order(s, shipped_at=long_ago)
         packed = f.order(s)  # never shipped
         food = f.shipped_order(s, lines=(("SKU-TEA", 1),))
@@ -160,3 +160,31 @@ def test_exchange_creates_an_order_through_intake(ctx):
         view = tracking.lookup(s, order.number)
         assert view.status == "returned" and view.returns[0].exchange_order == new_number
         assert "return_exchanged" in [e.kind for e in view.events]
+
+
+def test_a_return_dated_in_the_past_writes_each_step_at_its_own_time(ctx):
+    """Every step takes the time it happened (a desk catching up, the demo's returns): the timeline stays in order."""
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    t1, t2, t3 = t0 + timedelta(hours=20), t0 + timedelta(hours=21), t0 + timedelta(hours=21, minutes=10)
+    with UnitOfWork(ctx.sessions) as uow:
+        s = uow.session
+        order = f.shipped_order(s, lines=(("SKU-MUG", 1),))
+        _deliver(s, order, t0 - timedelta(hours=5))
+        ret = returns.request_return(s, order, [ReturnItem("SKU-MUG", 1)], "refund", "damaged", A, now=t0)
+        returns.issue_label(s, ret, A, ctx.settings, now=t0)
+        returns.receive(s, ret, A, now=t1)
+        returns.inspect(s, ret, "SKU-MUG", "damaged", A, now=t2)
+        returns.complete(s, ret, A, now=t3)
+        uow.commit()
+        order_id, number = order.id, ret.number
+    with ctx.sessions() as s:
+        from db.models import OrderEvent
+
+        timeline = s.execute(select(OrderEvent.kind, OrderEvent.at).where(OrderEvent.order_id == order_id)
+                             .order_by(OrderEvent.id)).all()
+        steps = [(kind, at) for kind, at in timeline if kind.startswith("return") or kind == "returned"]
+        assert steps == [("return_requested", t0), ("return_label_issued", t0), ("return_received", t1),
+                         ("return_inspected", t2), ("return_refunded", t3), ("returned", t3)]
+        ret = returns.find_return(s, number)
+        assert ret.label_issued_at == t0 and ret.received_at == t1 and ret.completed_at == t3
+        assert ret.lines[0].inspections[0]["at"] == t2.isoformat()

@@ -1,12 +1,12 @@
 """The tracking screen, the returns desk and the reports screen: real widgets offscreen over a real database
 (SQLite and PostgreSQL), driven the way a person would (typing, scanning, buttons)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from db.models.shipping import Parcel
 from tests.aftersales import factories as f
 
@@ -32,9 +32,8 @@ def shipped(ctx):
 
 
 def test_screens_are_registered():
-    from app.ui import screens
-
     import app.ui.aftersales.registry  # noqa: F401
+    from app.ui import screens
 
     names = {s.name for s in screens.screens_for("service")}
     assert {"tracking", "returns"} <= names
@@ -94,7 +93,7 @@ def test_returns_desk_shows_policy_problems(env, ctx, qtbot):
     from app.ui.aftersales.returns_desk import ReturnsDesk
 
     with UnitOfWork(ctx.sessions) as uow:
-        old = f.shipped_order(uow.session, shipped_at=datetime.now(timezone.utc) - timedelta(days=30))
+        old = f.shipped_order(uow.session, shipped_at=datetime.now(UTC) - timedelta(days=30))
         uow.commit()
     desk = ReturnsDesk(env)
     qtbot.addWidget(desk)

@@ -4,7 +4,7 @@ import pytest
 
 from app.aftersales import surveys
 from app.errors import InvalidInput
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from tests.aftersales import factories as f
 
 

@@ -1,13 +1,13 @@
 """Tracking lookup and carrier events, on SQLite and PostgreSQL, with orders labelled and closed out by the
 real shipping services."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.aftersales import carrier_events, tracking
 from app.errors import NotFound
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from db.models.aftersales import CarrierEvent
 from tests.aftersales import factories as f
 
@@ -124,5 +124,5 @@ def test_exception_and_overdue_parcels_show_a_delay(ctx, shipped):
     with ctx.sessions() as s:
         view = tracking.lookup(s, shipped, now=at + timedelta(hours=1))
         assert view.delayed and "typhoon" in view.delay_reason and "held by the carrier at 杭州" == view.where
-        late = tracking.lookup(s, shipped, now=datetime.combine(view.expected_delivery + timedelta(days=3), datetime.min.time(), timezone.utc))
+        late = tracking.lookup(s, shipped, now=datetime.combine(view.expected_delivery + timedelta(days=3), datetime.min.time(), UTC))
         assert late.delayed and late.delay_days == 3

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import inspect, select, text
 
-from app.services.demo import BULK_KEEP, BULK_TABLES, seed_reference
+from app.demo.seed import BULK_KEEP, BULK_TABLES, seed_reference
 from db.bulk import indexes_deferred, insert_rows, update_rows
 from db.models import Customer, Replenishment, Stock
 from db.session import fresh_database_load
@@ -36,7 +36,7 @@ def test_json_and_dates_round_trip(ctx):
         product_id, warehouse_id = s.execute(select(Stock.product_id, Stock.warehouse_id).limit(1)).one()
         insert_rows(s, Replenishment.__table__, [
             {"product_id": product_id, "warehouse_id": warehouse_id, "order_id": None, "quantity": 7, "status": "requested",
-             "requested_at": datetime(2026, 11, 20, tzinfo=timezone.utc), "expected_on": date(2026, 12, 1)},
+             "requested_at": datetime(2026, 11, 20, tzinfo=UTC), "expected_on": date(2026, 12, 1)},
         ])
     with ctx.sessions() as s:
         row = s.execute(select(Replenishment.quantity, Replenishment.expected_on).where(Replenishment.quantity == 7)).one()

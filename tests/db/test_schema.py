@@ -1,16 +1,16 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from db import migrate
 from db.models import Order, OrderEvent, OrderLine
 
 
 def _order(**overrides) -> Order:
-    values = dict(number="T-1", channel="web", external_id="1", placed_at=datetime.now(timezone.utc))
+    values = dict(number="T-1", channel="web", external_id="1", placed_at=datetime.now(UTC))
     values.update(overrides)
     return Order(**values)
 

@@ -105,6 +105,25 @@ def test_a_short_fast_burst_is_typing_and_keeps_its_order(qtbot, form, bridge, w
     assert form.field.text() == "abcd" and scanned == []
 
 
+def test_a_one_digit_count_barcode_is_a_scan_with_the_default_settings(qtbot, form, bridge):
+    wedge = KeyboardWedgeFilter(bridge).install()
+    try:
+        with qtbot.waitSignal(bridge.scanned, timeout=2000) as blocker:
+            QTest.keyClicks(form.field, "5")
+            QTest.keyClick(form.field, Qt.Key.Key_Return)
+        assert blocker.args[0].text == "5" and form.field.text() == ""
+        # A person typing the same, at a person's pace, types into the field.
+        returned = []
+        form.field.returnPressed.connect(lambda: returned.append(form.field.text()))
+        QTest.keyClicks(form.field, "5", Qt.KeyboardModifier.NoModifier, 90)
+        qtbot.wait(80)
+        QTest.keyClick(form.field, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 90)
+        qtbot.wait(100)
+        assert returned == ["5"]
+    finally:
+        wedge.uninstall()
+
+
 def test_wedge_gs1_with_ctrl_bracket_as_fnc1(qtbot, form, bridge, wedge):
     with qtbot.waitSignal(bridge.scanned, timeout=2000) as blocker:
         QTest.keyClicks(form.field, "]C10109506000134352" + "10ABC")
@@ -214,7 +233,8 @@ def test_attach_to_window_routes_scans_and_problems(qtbot, scanner_sim):
         scanner_sim.scan("]E04006381333932")
         qtbot.waitUntil(lambda: len(window.scans) == 3 and bool(window.feedback.bad_messages), timeout=3000)
         assert window.scans == ["BADGE-7", "]E04006381333931", "CMD:NEXT-ORDER"]
-        assert window.feedback.bad_messages[0].startswith("Not understood: bad check digit")
+        # In the operator's words; the reader's own ("Invalid GTIN check digit...") never on screen.
+        assert window.feedback.bad_messages[0] == "Misread: the check digit does not match. Scan it again."
         scanner_sim.unplug()
         qtbot.waitUntil(lambda: any("disconnected" in m for m in window.feedback.bad_messages), timeout=2500)
     finally:
@@ -258,9 +278,9 @@ def test_the_virtual_scanner_speaks_the_new_language_after_a_switch(qtbot, qapp)
     demo = bridge.demo_devices
     try:
         dock = window.findChild(QWidget, "virtualScannerDock")
-        assert dock.windowTitle() == "Virtual scanner" and dock.widget().scan_button.text() == "Scan"
+        assert dock.windowTitle() == "Virtual devices (demo)" and dock.widget().scan_button.text() == "Scan"
         window.language_change_requested.emit("zh_CN")
-        assert dock.windowTitle() == "虚拟扫描枪" and dock.widget().scan_button.text() != "Scan"
+        assert dock.windowTitle() == "虚拟设备（演示）" and dock.widget().scan_button.text() != "Scan"
         dock.widget().scan("]E04006381333931")  # the new scanner still reaches the window
         qtbot.waitUntil(lambda: window.scans == ["]E04006381333931"], timeout=3000)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +142,49 @@ def test_protocol_dedupes_inside_the_window_and_settles_a_tote():
     (tote,) = proto.tick(300_001_000)[0]
     assert isinstance(tote, ToteReadEvent) and len(tote.tags) == 5
     assert {t.reads for t in tote.tags} == {2}
+
+
+def test_a_garbled_frame_right_after_a_burst_of_good_ones_is_told_at_once_whatever_byte_is_hit():
+    """Every one-byte corruption of a tag frame that follows 50 good ones is reported in the same read (a garbled
+    length byte used to make the framer wait for bytes that never belonged to it, silently, and swallow the good
+    frames behind it), and no good tag is lost."""
+    good = b"".join(rfid.tag_frame(bytes.fromhex(epc(i))) for i in range(1, 51))
+    last = rfid.tag_frame(bytes.fromhex(epc(999)))
+    for pos in range(len(last)):
+        for value in range(256):
+            if value == last[pos]:
+                continue
+            garbled = bytearray(last)
+            garbled[pos] = value
+            proto = rfid.R2000Protocol()
+            proto.start(0)
+            events = proto.feed(good + bytes(garbled) + rfid.round_end_frame(), 1_000_000)
+            assert any(isinstance(e, RejectedFrame) for e in events), (pos, value)
+            assert sum(isinstance(e, TagEvent) for e in events) >= 50, (pos, value)
+
+
+def test_a_garbled_frame_from_a_real_serial_line_reaches_the_station_at_once(rfid_sim, collector):
+    import time
+
+    from app.config import DeviceConfig
+    from app.devices.reader import DeviceReader
+
+    reader = DeviceReader(DeviceConfig(kind="rfid", port=rfid_sim.port, baudrate=115200, protocol="r2000"),
+                          collector).start()
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not any(getattr(e, "state", "") == "connected" for e in collector.events):
+            time.sleep(0.02)
+        good = b"".join(rfid.tag_frame(bytes.fromhex(epc(i))) for i in range(1, 201))
+        garbled = bytearray(rfid.tag_frame(bytes.fromhex(epc(999))))
+        garbled[1] = 0x40  # a length byte hit by noise
+        sent = time.monotonic()
+        rfid_sim.write(good + bytes(garbled), paced=False)  # and the reader's own inventory answers after it
+        while time.monotonic() < sent + 2 and not any(isinstance(e, RejectedFrame) for e in collector.events):
+            time.sleep(0.005)
+        rejected = [e for e in collector.events if isinstance(e, RejectedFrame)]
+        # Told by the framing the moment the bytes came (not given up later as a frame that never finished).
+        assert rejected and "incomplete" not in rejected[0].reason, [e.reason for e in rejected]
+        assert len({e.epc for e in collector.events if isinstance(e, TagEvent)}) == 200
+    finally:
+        reader.stop()

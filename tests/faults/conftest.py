@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 
 from app.context import open_context
 from app.packing.messages import Message
-from app.packing.offline import OfflineScans, ReplayOutcome, Replayer, ScanJournal, database_name
+from app.packing.offline import OfflineScans, Replayer, ReplayOutcome, ScanJournal, database_name
 from app.packing.service import Answer, PackService
-from app.services.uow import Actor
+from app.uow import Actor
 from db import migrate
 from db.models import Order, OrderLine
 from db.models.packing import PackBoxItem, PackScan

@@ -25,7 +25,7 @@ class Forwarder:
     def _call(self, coroutine, timeout: float = 10.0):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
-    def start(self) -> "Forwarder":
+    def start(self) -> Forwarder:
         self._thread.start()
         self._call(self._listen())
         return self

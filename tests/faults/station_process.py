@@ -14,9 +14,9 @@ import threading
 from pathlib import Path
 
 from app.context import open_context
-from app.packing.offline import OfflineScans, ReplayOutcome, Replayer, ScanJournal, database_name
+from app.packing.offline import OfflineScans, Replayer, ReplayOutcome, ScanJournal, database_name
 from app.packing.service import PackService
-from app.services.uow import Actor
+from app.uow import Actor
 
 _out = threading.Lock()
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.packing.classify import classify
 from app.packing.offline import STORED, OfflineScans, Replayer, ScanJournal, database_name
 from app.packing.service import PackService
-from app.services.uow import Actor
+from app.uow import Actor
 from db.models.packing import PackBox, PackBoxItem, PackScan
 from tests.faults.conftest import pack_state
 
@@ -139,7 +139,7 @@ def test_a_stored_scan_the_database_refuses_never_holds_back_the_ones_after_it(c
         assert refused.answer.reason == "replay_failed" and refused.refused
         assert "call a supervisor" in refused.shown().text()
     else:
-        assert refused.answer.reason == "unknown_product"  # SQLite keeps it: an unknown code, refused as such
+        assert refused.answer.reason == "unknown_code"  # SQLite keeps it: an unknown code, refused as such
     assert noise.answer.verdict == "not_understood"  # line noise stays line noise after the journal
     assert good.answer.reason == "ticked" and offline.waiting() == 0
     assert pack_state(ctx, number)["ticks"] == 1

@@ -16,6 +16,7 @@ from app.devices.simulators import ScannerSimulator
 from db.models import Order
 from db.models.shipping import PrintJob
 from tests.faults.conftest import pack_state
+from tests.helpers.printers import set_station_printers
 from tests.packing.test_pack_screen import station_window  # noqa: F401 - the pack screen's own fixture, reused
 from tests.shipping.test_printing import RawPrinter, free_port
 
@@ -66,8 +67,8 @@ def test_scanner_unplugged_and_plugged_back_mid_order(ctx, bench, order_factory,
 def test_label_printer_offline_the_label_waits_and_prints_once_when_it_is_back(ctx, bench, order_factory, station_window,
                                                                                 qtbot):
     port = free_port()
-    ctx.settings.printers = {"label": f"tcp://127.0.0.1:{port}", "label_format": "zpl",
-                             "packing_slip": f"tcp://127.0.0.1:{port}"}
+    set_station_printers(ctx, bench.station, {"label": f"tcp://127.0.0.1:{port}", "label_format": "zpl",
+                                              "packing_slip": f"tcp://127.0.0.1:{port}"})
     number = order_factory([("P-MUG", 1)])
     window = station_window
     screen = _login_and_take(window, bench)

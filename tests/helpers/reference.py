@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from app.context import Context
 from db.models import Bin, Product, ProductGtin, Replenishment, Stock, Warehouse
 
-
 RESTOCK_DAY = date.today() + timedelta(days=6)
 
 

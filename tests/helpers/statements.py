@@ -20,7 +20,7 @@ class Statements:
         if not statement.lstrip().upper().startswith(CONTROL):
             self.statements.append(" ".join(statement.split()))
 
-    def __enter__(self) -> "Statements":
+    def __enter__(self) -> Statements:
         self.statements.clear()
         event.listen(self.engine, "before_cursor_execute", self._record)
         return self

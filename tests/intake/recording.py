@@ -4,7 +4,7 @@ counts duplicates and rejections as the intake service does, and remembers every
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.errors import DatabaseUnavailable
 from app.intake.model import IncomingOrder, RecordError

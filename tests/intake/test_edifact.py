@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -31,8 +31,8 @@ def test_interchange_with_two_orders(fixture_bytes):
     first, second = list(stream)
     assert first.channel == "edi:4012345000009" and first.external_id == "PO-77001"
     assert first.record == "order PO-77001 (message 1)"
-    assert first.placed_at == datetime(2026, 11, 20, 9, 15, tzinfo=timezone.utc)
-    assert first.promised_ship_at == datetime(2026, 11, 23, tzinfo=timezone.utc)
+    assert first.placed_at == datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
+    assert first.promised_ship_at == datetime(2026, 11, 23, tzinfo=UTC)
     assert [(l.sku, l.gtin, l.quantity, l.unit_price_cents, l.name) for l in first.lines] == [
         ("SKU-00001", "6901234567892", 12, 4550, "保温杯 500ml"),
         ("SKU-00002", "6901234567908", 6, 3200, "竹制砧板"),
@@ -90,7 +90,7 @@ def test_message_level_faults():
     ]
     order = records[-1]
     assert order.priority == 2 and order.channel_status == "cancelled"
-    assert order.placed_at == datetime(2026, 11, 20, 4, 30, tzinfo=timezone.utc)
+    assert order.placed_at == datetime(2026, 11, 20, 4, 30, tzinfo=UTC)
     assert order.lines[0].sku == "SKU-9" and order.lines[0].quantity == 4 and order.lines[0].unit_price_cents == 250
 
 

@@ -40,11 +40,11 @@ def test_rows_are_grouped_by_external_id_and_records_name_their_lines(fixture_by
 
 def test_scattered_rows_semicolons_and_quoted_newlines():
     data = (
-        "external_id;channel;placed_at;sku;quantity;price;note\n"
-        "A;web;2026-11-20T09:00:00+08:00;S1;1;1,50;\"two\nlines\"\n"
-        "B;web;2026-11-20T09:00:00+08:00;S1;2;2.00;\n"
-        "A;;;S2;3;;\n"
-    ).encode()
+        b"external_id;channel;placed_at;sku;quantity;price;note\n"
+        b"A;web;2026-11-20T09:00:00+08:00;S1;1;1,50;\"two\nlines\"\n"
+        b"B;web;2026-11-20T09:00:00+08:00;S1;2;2.00;\n"
+        b"A;;;S2;3;;\n"
+    )
     records = list(native_csv.parse(data, "semi.csv"))
     a, b = records
     assert isinstance(b, IncomingOrder) and b.lines[0].quantity == 2

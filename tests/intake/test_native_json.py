@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -27,7 +27,7 @@ def test_sample_file_maps_every_field(fixture_bytes):
     first, second, third = list(stream)
     assert isinstance(first, IncomingOrder)
     assert first.channel == "web" and first.external_id == "WEB-100234"
-    assert first.placed_at == datetime(2026, 11, 20, 1, 15, tzinfo=timezone.utc)
+    assert first.placed_at == datetime(2026, 11, 20, 1, 15, tzinfo=UTC)
     assert [(l.sku, l.gtin, l.quantity, l.unit_price_cents) for l in first.lines] == [
         ("SKU-00001", "06901234567892", 2, 8900), ("SKU-00017", "", 1, 4550)]
     assert first.lines[0].name == "保温杯 500ml"
@@ -46,7 +46,7 @@ def test_sample_file_maps_every_field(fixture_bytes):
     assert first.currency == "CNY"
 
     assert second.priority == 2 and second.service_level == "next_day"
-    assert second.promised_ship_at == datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    assert second.promised_ship_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     assert second.paid_cents == 38400 and second.ship_to.company == "北京星辰文化传媒有限公司"
 
     assert third.currency == "EUR" and third.payment_status == "pending" and third.paid_cents == 0

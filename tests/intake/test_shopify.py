@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ def test_rest_orders_are_mapped(fixture_bytes):
     first, second = list(stream)
     assert first.channel == "shopify" and first.external_id == "5734681346278" and first.external_ref == "#1001"
     assert first.record == "order #1001"
-    assert first.placed_at == datetime(2026, 11, 20, 2, 32, 45, tzinfo=timezone.utc)
+    assert first.placed_at == datetime(2026, 11, 20, 2, 32, 45, tzinfo=UTC)
     assert [(l.sku, l.gtin, l.quantity, l.unit_price_cents) for l in first.lines] == [
         ("SKU-00001", "06901234567892", 2, 17800), ("SKU-00017", "", 1, 11000)]
     assert first.ship_to.name == "陈静" and first.customer_name == "陈静"

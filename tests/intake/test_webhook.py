@@ -6,6 +6,7 @@ import warnings
 
 import httpx
 import pytest
+
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2 for its TestClient (a StarletteDeprecationWarning, a UserWarning); httpx works
     warnings.simplefilter("ignore")
@@ -13,7 +14,14 @@ with warnings.catch_warnings():
 
 from app.errors import InvalidInput
 from app.intake.webhook import (
-    SHOPIFY_PATH, WOOCOMMERCE_PATH, WebhookServer, create_app, parse_listen, serve, signature, verify,
+    SHOPIFY_PATH,
+    WOOCOMMERCE_PATH,
+    WebhookServer,
+    create_app,
+    parse_listen,
+    serve,
+    signature,
+    verify,
 )
 from tests.intake.conftest import FIXTURES
 from tests.intake.recording import RecordingIngest

@@ -21,7 +21,7 @@ GOOD = {
 
 @pytest.mark.parametrize("name", sorted(GOOD))
 def test_every_parsed_order_passes_the_service_checks(name):
-    from app.services.intake import check_record
+    from app.intake.service import check_record
 
     _, records = parse_file(FIXTURES / name)
     orders = list(records)
@@ -32,7 +32,7 @@ def test_every_parsed_order_passes_the_service_checks(name):
 
 
 def test_import_through_the_service_is_idempotent(ctx):
-    from app.services.intake import import_records
+    from app.intake.service import import_records
 
     def ingest(records, source):
         return import_records(ctx.sessions, ctx.settings, records)
@@ -52,7 +52,7 @@ def test_import_through_the_service_is_idempotent(ctx):
 
 
 def test_watch_folder_with_the_service(ctx, tmp_path):
-    from app.services.intake import import_records
+    from app.intake.service import import_records
 
     def ingest(records, source):
         return import_records(ctx.sessions, ctx.settings, records)

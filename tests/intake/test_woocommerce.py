@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ from app.intake.model import IncomingOrder, RecordError
 def test_rest_orders_are_mapped(fixture_bytes):
     first, second = list(woocommerce.parse(fixture_bytes("woocommerce_orders.json"), "woo.json"))
     assert first.channel == "woocommerce" and first.external_id == "727" and first.record == "order 727"
-    assert first.placed_at == datetime(2026, 11, 20, 7, 28, 2, tzinfo=timezone.utc)  # date_created_gmt
+    assert first.placed_at == datetime(2026, 11, 20, 7, 28, 2, tzinfo=UTC)  # date_created_gmt
     assert [(l.sku, l.gtin, l.quantity, l.unit_price_cents) for l in first.lines] == [
         ("SKU-00001", "06901234567892", 2, 8900), ("SKU-00088", "", 3, 4333)]
     assert first.goods_cents == 30800  # exact sum of line subtotals, not of rounded unit prices

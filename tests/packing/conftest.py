@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.packing.service import PackService
-from app.services.uow import Actor
+from app.uow import Actor
 from tests.packing.factories import make_bench, make_order
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from biip.checksums import gs1_standard_check_digit
 from sqlalchemy import select
 
+from app.admin.auth import hash_pin
 from app.domain import lifecycle
-from app.services.auth import hash_pin
 from app.shipping.carriers import seed_carriers
 from db.models import Bin, Order, OrderLine, Product, ProductGtin, Reservation, Station, Stock, User, Warehouse
 
@@ -93,7 +93,7 @@ def make_order(session, lines, *, status: str = lifecycle.ALLOCATED, number: str
     station_id = session.scalar(select(Station.id).where(Station.name == station)) if station else None
     order = Order(
         number=number, channel="web", external_id=f"ext-{number}", status=status,
-        placed_at=datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc), service_level="standard",
+        placed_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC), service_level="standard",
         ship_name="张伟", ship_address1="浦东新区世纪大道100号", ship_city="上海", ship_region="Shanghai",
         ship_postcode="200120", ship_country="CN", ship_phone="13800138000", warehouse_id=wh.id, station_id=station_id,
         paid_cents=1000, payment_status="paid",

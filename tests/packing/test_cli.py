@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.cli.main import main
 from app.devices.rfid import sgtin96
-from db.models import Order, OrderLine
+from db.models import Order, OrderEvent, OrderLine
 from db.models.packing import PackBoxItem, PackScan
 from tests.packing.factories import gs1
 
@@ -145,8 +145,42 @@ def test_kill_9_mid_pack_loses_nothing_and_a_second_run_goes_on(ctx, bench, orde
 
 def test_a_scale_reading_line_checks_the_weight(ctx, bench, order_factory, tmp_path, capsys):
     number = order_factory([("P-BOOK", 1)])
+    # A reading from before the last item went in is old: the box waits for a weighing of its own.
     scans = _write_scans(tmp_path / "w.txt", ["weight:50g", bench.gtins["P-BOOK"]])
     code, objects = _run(capsys, "pack", number, "--scans", str(scans), "--station", bench.station, "--db", ctx.settings.db_url, "--json")
     assert code == 0
-    assert objects[-2]["reason"] == "weight_mismatch" and objects[-2]["next"] == "weigh"
+    assert (objects[-2]["verdict"], objects[-2]["reason"], objects[-2]["next"]) == ("ok", "weigh", "weigh")
+    expected = objects[-2]["expected_g"]
+    assert expected > 400
     assert objects[-1]["status"] == "packing"
+    # The box on the scale, weighing 50 g: refused once, the order stays packing.
+    scans = _write_scans(tmp_path / "w2.txt", ["weight:50g"])
+    code, objects = _run(capsys, "pack", number, "--scans", str(scans), "--station", bench.station, "--db", ctx.settings.db_url, "--json")
+    assert code == 0
+    assert (objects[-2]["verdict"], objects[-2]["reason"], objects[-2]["next"]) == ("refused", "weight_mismatch", "weigh")
+    assert objects[-1]["status"] == "packing"
+    # Put right, on the scale again: packed and labelled.
+    scans = _write_scans(tmp_path / "w3.txt", [f"weight:{expected + 7}g"])
+    code, objects = _run(capsys, "pack", number, "--scans", str(scans), "--station", bench.station, "--db", ctx.settings.db_url, "--json")
+    assert code == 0
+    assert objects[-2]["verdict"] == "complete" and objects[-1]["status"] == "labelled"
+    with ctx.sessions() as s:
+        order_id = s.scalar(select(Order.id).where(Order.number == number))
+        kinds = [k for k in s.scalars(select(OrderEvent.kind).where(OrderEvent.order_id == order_id))]
+        journal = list(s.scalars(select(PackScan.kind).where(PackScan.order_id == order_id)))
+    assert kinds.count("weight_mismatch") == 1  # told once, for its one weighing
+    assert "weight" not in journal  # weighings are not scans
+
+
+def test_the_command_barcode_sheet_reads_back_every_command_and_count(tmp_path, capsys):
+    from app.devices.commands import Command, command_barcode
+
+    code, objects = _run(capsys, "commands", "-o", str(tmp_path / "sheet.pdf"), "--json")
+    assert code == 0 and objects[0]["file"].endswith("sheet.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "sheet.pdf"), str(tmp_path / "sheet")],
+                   check=True, timeout=60)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "sheet.png")], capture_output=True, text=True,
+                             timeout=60).stdout.split()
+    assert sorted(decoded) == sorted([command_barcode(c) for c in Command] + [str(n) for n in range(1, 11)])
+    text = subprocess.run(["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Next order" in text and "下一单" in text and "去皮" in text

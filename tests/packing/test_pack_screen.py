@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services.supervision import reassign_station
-from app.services.uow import Actor
+from app.orders.supervision import reassign_station
 from app.ui.feedback import BAD_COLOUR, GOOD_COLOUR
+from app.uow import Actor
 from db.models import Order
 from db.models.shipping import PrintJob
+from tests.helpers.printers import set_station_printers
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def station_window(ctx, bench, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "station.json"))
     printer = tmp_path / "printer"
     printer.mkdir()
-    ctx.settings.printers = {"label": f"file://{printer}", "packing_slip": f"file://{printer}"}
+    set_station_printers(ctx, bench.station, {"label": f"file://{printer}", "packing_slip": f"file://{printer}"})
     from app.ui.app import build_window, create_application
     from app.ui.screens import ScreenSpec, register_screen
 

@@ -6,7 +6,7 @@ import json
 
 from app.cli.main import main
 from app.context import open_context
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from tests.picking.helpers import make_order, make_warehouse
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.picking.service import PickService
-from app.services.uow import Actor, UnitOfWork
 from app.ui.pick.screen import PickScreen
+from app.uow import Actor, UnitOfWork
 from db.models import Order
 from tests.picking.helpers import make_order, make_warehouse
 

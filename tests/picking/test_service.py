@@ -6,8 +6,8 @@ from sqlalchemy import select
 from app.errors import InvalidInput, StationError
 from app.picking.service import PickService
 from app.picking.session import DONE, OK, REFUSED, PickSession
-from app.services.uow import Actor, UnitOfWork
-from db.models import Order, OrderEvent, Replenishment, Stock, Bin
+from app.uow import Actor, UnitOfWork
+from db.models import Bin, Order, OrderEvent, Replenishment, Stock
 from tests.picking.helpers import make_order, make_warehouse
 
 ACTOR = Actor(station="PICK-1", user="ann", role="packer")

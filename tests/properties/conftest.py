@@ -5,8 +5,6 @@ folders keep their own settings."""
 
 from __future__ import annotations
 
-import os
-
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from app.devices import rfid
 from app.devices.events import RejectedFrame, TagEvent, ToteReadEvent, WeightEvent
 from app.devices.scale import (
-    MAX_GRAMS, UNITS_IN_GRAMS, ContinuousProtocol, MtSicsProtocol, parse_continuous_line, parse_sics_line, to_grams,
+    MAX_GRAMS,
+    UNITS_IN_GRAMS,
+    ContinuousProtocol,
+    MtSicsProtocol,
+    parse_continuous_line,
+    parse_sics_line,
+    to_grams,
 )
 from tests.properties.strategies import HOSTILE_TEXT, PROFILE, byte_mutations, chunked
 from tests.properties.test_scans import sgtin_epc, valid_gtin

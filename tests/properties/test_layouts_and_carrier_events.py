@@ -12,10 +12,9 @@ import csv
 import io
 import json
 import math
-from datetime import timezone
+from datetime import UTC
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,7 +98,7 @@ def _check_events(parsed) -> None:
         else:
             assert isinstance(item, CarrierScan)
             assert item.tracking_number and item.kind in CARRIER_EVENT_KINDS and item.at.utcoffset() is not None
-            item.at.astimezone(timezone.utc)  # has a UTC instant: storable
+            item.at.astimezone(UTC)  # has a UTC instant: storable
             assert len(item.dedupe_key) <= 200
 
 

@@ -16,8 +16,8 @@ import re
 
 import pytest
 from hypothesis import event, given
-from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from app.errors import InvalidInput
 from app.intake.detect import parse_bytes

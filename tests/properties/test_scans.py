@@ -8,9 +8,9 @@ digit is right; and a scan whose one broken field is a GTIN check digit is never
 
 from __future__ import annotations
 
+from biip.checksums import gs1_standard_check_digit
 from hypothesis import given
 from hypothesis import strategies as st
-from biip.checksums import gs1_standard_check_digit
 
 from app.devices.events import RejectedFrame, ScanEvent
 from app.devices.rfid import decode_epc, sgtin96

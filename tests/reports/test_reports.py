@@ -4,17 +4,17 @@ import csv
 import io
 import shutil
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app import reports
+from app.orders.timeline import add_event
 from app.reports import export, rollup
-from app.services.timeline import add_event
-from app.services.uow import Actor, UnitOfWork
+from app.uow import Actor, UnitOfWork
 from tests.aftersales import factories as f
 
-T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 # kind, minutes after placing, user
 PATH = (("allocated", 1, "system"), ("picking", 10, "packer1"), ("picked", 25, "packer1"), ("claimed", 30, "packer2"),
         ("packed", 40, "packer2"), ("labelled", 41, "packer2"), ("shipped", 300, "ship1"), ("delivered", 1800, "carrier"))
@@ -162,7 +162,7 @@ def test_bad_report_input():
 
     with pytest.raises(InvalidInput, match="not a date"):
         reports.parse_day("yesterday")
-    assert reports.parse_day("2026-11-20", end=True) == datetime(2026, 11, 21, tzinfo=timezone.utc)
+    assert reports.parse_day("2026-11-20", end=True) == datetime(2026, 11, 21, tzinfo=UTC)
 
 
 def test_back_fill_in_small_committed_chunks_equals_one_pass(ctx):

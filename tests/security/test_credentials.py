@@ -20,12 +20,12 @@ import pytest
 from argon2 import Type, extract_parameters
 from sqlalchemy import select
 
+from app.admin.auth import hash_pin, login_by_badge, login_by_pin, verify_pin
+from app.demo import seed as demo
 from app.errors import InvalidInput, PermissionDenied
 from app.intake.webhook import SHOPIFY_PATH, signature
 from app.notify import outbox
 from app.notify.worker import Notifier
-from app.services import demo
-from app.services.auth import hash_pin, login_by_badge, login_by_pin, verify_pin
 from db.models import User
 from db.models.web import OutboxMessage
 from tests.intake.conftest import FIXTURES

@@ -11,22 +11,23 @@ refused in tests/packing/test_service.py::test_partial_shipment_needs_a_supervis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from sqlalchemy import func, select
 
+from app.admin.auth import ROLES, has_role
 from app.aftersales import returns
 from app.aftersales.policy import ReturnPolicy
 from app.aftersales.returns import ReturnItem
 from app.context import open_context
+from app.demo import seed as demo
 from app.errors import PermissionDenied
-from app.services import claim, demo, review, supervision
-from app.services.auth import ROLES, has_role
-from app.services.uow import Actor, UnitOfWork
+from app.orders import claim, review, supervision
 from app.shipping import service as shipping
-from db.models import Order, OrderEvent
+from app.uow import Actor, UnitOfWork
+from db.models import Order, OrderEvent, Station
 from db.models.aftersales import Return
 from db.models.shipping import Parcel
 from tests.conftest import require_backend
@@ -75,6 +76,7 @@ def fingerprint(ctx) -> tuple:
                             .order_by(Order.id)).all()),
             tuple(s.execute(select(Return.number, Return.status).order_by(Return.id)).all()),
             s.scalar(select(func.count()).select_from(Parcel).where(Parcel.voided.is_(True))),
+            tuple(s.execute(select(Station.name, Station.warehouse_id).order_by(Station.id)).all()),
         )
 
 
@@ -110,6 +112,8 @@ ENTRY_POINTS: dict[str, tuple[tuple[str, ...], Callable]] = {
                          lambda w, a: supervision.hold(w.ctx.sessions, w.allocated, "stock check", a)),
     "supervision.release": (("supervisor", "service"), lambda w, a: supervision.release(w.ctx.sessions, w.allocated, a)),
     "claim.claim_next": (("packer",), lambda w, a: claim.claim_next(w.ctx.sessions, "STATION-1", a)),
+    "supervision.set_station_warehouse": (("admin",), lambda w, a: supervision.set_station_warehouse(
+        w.ctx.sessions, "STATION-1", "", a)),
     "shipping.void_labels": (("shipping",), lambda w, a: in_session(
         w.ctx, lambda s: shipping.void_labels(s, _order(s, w.labelled), a, "wrong address"))),
     "returns.receive": (("service",), lambda w, a: in_session(

@@ -1,7 +1,7 @@
 import pytest
 
-from app.services.uow import Actor, UnitOfWork
 from app.shipping.carriers import seed_carriers
+from app.uow import Actor, UnitOfWork
 
 
 @pytest.fixture

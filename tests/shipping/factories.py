@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -42,7 +42,7 @@ def packed_order(session, *, country="CN", region="Shanghai", city="上海", ser
     n = next(_numbers)
     order = Order(
         number=number or f"WS-{n:06d}", channel="web", external_id=f"ext-{n}-{id(session)}", status=status,
-        placed_at=datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc), service_level=service_level,
+        placed_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC), service_level=service_level,
         ship_name="张伟", ship_address1="浦东新区世纪大道100号 25楼", ship_city=city, ship_region=region,
         ship_postcode="200120", ship_country=country, ship_phone="13800138000", warehouse_id=wh.id,
     )

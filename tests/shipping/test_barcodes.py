@@ -74,7 +74,7 @@ def test_zpl_label_carries_the_same_data(dpi, width):
     assert f"^PW{width}" in zpl and "^CI28" in zpl
     assert re.search(r"\^BCN,\d+,N,N,N,A\^FD1Z8V2A410100000019\^FS", zpl)
     assert f"^FD>;>800{label.sscc}^FS" in zpl  # start C, FNC1, AI 00
-    assert f"^BQN,2," in zpl and f"^FDMA,{label.qr_url}^FS" in zpl
+    assert "^BQN,2," in zpl and f"^FDMA,{label.qr_url}^FS" in zpl
     assert "王小明" in zpl and "^AJN" in zpl
     for x, y in re.findall(r"\^FO(\d+),(\d+)", zpl):
         assert 0 <= int(x) < width and 0 <= int(y) < round(1218 * dpi / 203)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from app.services.uow import UnitOfWork
 from app.shipping import service
+from app.uow import UnitOfWork
 from db.models import Order
 from db.models.shipping import CarrierRate, CarrierService, Parcel, PrintJob, ShippingCounter
 from tests.helpers.statements import Statements

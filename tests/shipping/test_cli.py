@@ -3,7 +3,7 @@
 import json
 
 from app.cli.main import main
-from app.services.uow import UnitOfWork
+from app.uow import UnitOfWork
 from tests.shipping.factories import packed_order
 
 

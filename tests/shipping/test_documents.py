@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.services.uow import Actor, UnitOfWork
 from app.shipping import service, slip
 from app.shipping.rates import ParcelSpec
+from app.uow import Actor, UnitOfWork
 from db.models import Order
 from db.models.shipping import Parcel
 from tests.shipping.factories import packed_order
@@ -26,8 +26,9 @@ def test_packing_slip_lists_the_lines_on_the_chosen_paper(shipping_ctx, actor, t
     with UnitOfWork(shipping_ctx.sessions) as uow:
         s = uow.session
         order = packed_order(s, lines=[(f"SKU-{i}", i + 1) for i in range(60)])
-        parcels = service.label_order(s, order, actor, [ParcelSpec(2000, 400, 300, 250, "L")] * 2)
-        data = slip.slip_data(s, order, parcels)
+        parcels = service.label_order(s, order, actor, [ParcelSpec(2000, 400, 300, 250, "L")] * 2,
+                                      settings=shipping_ctx.settings)
+        data = slip.slip_data(s, order, parcels, shipping_ctx.settings)
     path = tmp_path / "slip.pdf"
     path.write_bytes(slip.render(data, paper))
     info = _pdfinfo(path)
@@ -51,7 +52,8 @@ def test_two_stations_label_at_once_without_sharing_a_number(shipping_ctx):
             for number in mine:
                 with UnitOfWork(shipping_ctx.sessions) as uow:
                     order = uow.session.scalar(select(Order).where(Order.number == number))
-                    service.label_order(uow.session, order, actor, [ParcelSpec(900, 200, 150, 100)], "SF-STD")
+                    service.label_order(uow.session, order, actor, [ParcelSpec(900, 200, 150, 100)], "SF-STD",
+                                        settings=shipping_ctx.settings)
                     uow.commit()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -12,16 +12,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.services.uow import UnitOfWork
 from app.shipping import printers, printqueue, service
 from app.shipping.printers import PrinterOffline, PrinterSetupError
+from app.uow import UnitOfWork
 from db.base import utcnow
 from db.models.shipping import PrintJob
 from tests.shipping.factories import packed_order
 
 
 class RawPrinter:
-    """A port-9100 printer: accepts connections and keeps every job it receives (one per connection)."""
+    """A port-9100 printer: accepts connections and keeps every job it receives (one per connection that
+    sent bytes; a connection opened and closed with nothing sent is the station's reachability probe, which
+    a real printer does not print either)."""
 
     def __init__(self, port: int = 0) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -43,7 +45,8 @@ class RawPrinter:
                 data = b""
                 while chunk := conn.recv(65536):
                     data += chunk
-                self.jobs.append(data)
+                if data:
+                    self.jobs.append(data)
 
     def close(self) -> None:
         self.sock.close()
@@ -118,8 +121,8 @@ def test_offline_printer_job_waits_is_retried_and_prints_once(shipping_ctx, acto
         service.set_printer(s, "SHIP-1", "label", f"tcp://127.0.0.1:{port}", "zpl", 203)
         service.set_printer(s, "SHIP-1", "packing_slip", f"tcp://127.0.0.1:{port}", "pdf")
         order = packed_order(s)
-        service.label_order(s, order, actor)
-        service.enqueue_documents(s, order, "SHIP-1")
+        service.label_order(s, order, actor, settings=shipping_ctx.settings)
+        service.enqueue_documents(s, order, "SHIP-1", settings=shipping_ctx.settings)
         uow.commit()
 
     outcomes = printqueue.run_once(shipping_ctx.sessions, "SHIP-1")
@@ -180,7 +183,7 @@ def test_interrupted_send_becomes_uncertain_until_the_operator_resends(shipping_
 def test_test_print_goes_to_the_station_printer(shipping_ctx, tmp_path):
     with UnitOfWork(shipping_ctx.sessions) as uow:
         service.set_printer(uow.session, "SHIP-1", "label", f"file://{tmp_path}", "pdf")
-        service.test_print(uow.session, "SHIP-1", "label")
+        service.test_print(uow.session, "SHIP-1", "label", settings=shipping_ctx.settings)
         uow.commit()
     assert [o.state for o in printqueue.run_once(shipping_ctx.sessions, "SHIP-1")] == ["done"]
     (printed,) = list(tmp_path.glob("*.pdf"))
@@ -190,8 +193,8 @@ def test_test_print_goes_to_the_station_printer(shipping_ctx, tmp_path):
 def test_job_without_printer_waits_for_one(shipping_ctx, actor):
     with UnitOfWork(shipping_ctx.sessions) as uow:
         order = packed_order(uow.session)
-        service.label_order(uow.session, order, actor)
-        jobs = service.enqueue_documents(uow.session, order, "SHIP-2", include_slip=False)
+        service.label_order(uow.session, order, actor, settings=shipping_ctx.settings)
+        jobs = service.enqueue_documents(uow.session, order, "SHIP-2", include_slip=False, settings=shipping_ctx.settings)
         uow.commit()
     (outcome,) = printqueue.run_once(shipping_ctx.sessions, "SHIP-2")
     assert outcome.state == "queued" and "no printer is set up" in outcome.message

@@ -8,11 +8,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from app.config import Settings
 from app.domain import lifecycle
-from app.services.uow import UnitOfWork
 from app.shipping import service
+from app.uow import UnitOfWork
 from db.models import Order, OrderEvent
-from db.models.shipping import Parcel, PrintJob
+from db.models.shipping import Parcel
 from tests.shipping.factories import packed_order
 
 
@@ -115,7 +116,7 @@ def test_closeout_and_manifest(screen, shipping_ctx, tmp_path, actor):
     with UnitOfWork(shipping_ctx.sessions) as uow:
         for i in range(3):
             o = packed_order(uow.session, number=f"UI-C{i}", region="Beijing")
-            service.label_order(uow.session, o, actor, service_code="EMS-STD")
+            service.label_order(uow.session, o, actor, service_code="EMS-STD", settings=shipping_ctx.settings)
         uow.commit()
     screen.tabs.setCurrentIndex(1)
     screen.refresh_closeout()
@@ -135,7 +136,7 @@ def test_closeout_and_manifest(screen, shipping_ctx, tmp_path, actor):
 
 def test_printer_settings_test_print_and_offline_message(screen, shipping_ctx, qtbot, tmp_path):
     screen.tabs.setCurrentIndex(2)
-    uri, fmt, dpi = screen.printer_rows["label"]
+    uri = screen.printer_rows["label"].uri
     assert uri.text().startswith("tcp://127.0.0.1:")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -154,13 +155,15 @@ def test_printer_settings_test_print_and_offline_message(screen, shipping_ctx, q
 
 def test_every_screen_string_has_chinese():
     import re
+    import runpy
     from pathlib import Path
 
-    from app.ui.shipping.zh_CN import SHIPPING_ZH_CN
-
-    folder = Path(__file__).resolve().parents[2] / "app" / "ui" / "shipping"
+    root = Path(__file__).resolve().parents[2]
+    glossary = runpy.run_path(str(root / "resources" / "i18n" / "zh_CN_glossary.py"))["ZH_CN"]  # the one source
+    chinese = {key.split("|", 1)[-1] for key in glossary}
+    folder = root / "app" / "ui" / "shipping"
     strings = {m for f in folder.glob("*.py") for m in re.findall(r'tr\("([^"]*)"\)', f.read_text(encoding="utf-8"))}
-    assert strings and not strings - set(SHIPPING_ZH_CN)
+    assert strings and not strings - chinese
 
 
 def test_the_screen_registers_for_shipping_staff():
@@ -174,14 +177,13 @@ def test_the_screen_registers_for_shipping_staff():
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools needed")
 def test_qt_print_path_produces_a_label_that_scans(qapp, tmp_path):
-    from app.shipping import printers
+    from app.shipping import label_pdf, printers
     from app.shipping.service import sample_label
-    from app.shipping import label_pdf
     from app.ui.shipping import qtprint
 
     qtprint.register()
     out = tmp_path / "printed.pdf"
-    label = sample_label()
+    label = sample_label(Settings())
     printers.send(f"qt:///?file={out}", label_pdf.render(label), "pdf", "test")
     assert out.read_bytes().startswith(b"%PDF")
     subprocess.run(["pdftoppm", "-r", "203", "-png", "-singlefile", str(out), str(tmp_path / "p")], check=True)

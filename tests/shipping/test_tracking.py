@@ -1,9 +1,10 @@
 """Tracking numbers and SSCCs: published examples, and every number we make checks out."""
 
-from hypothesis import given, strategies as st
+from biip.sscc import Sscc
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.shipping import sscc, tracking
-from biip.sscc import Sscc
 
 
 def test_s10_matches_the_upu_example():

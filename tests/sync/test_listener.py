@@ -32,7 +32,6 @@ def test_a_committed_change_is_heard_and_a_rolled_back_one_is_not(ctx):
 def test_lost_connection_is_reported_and_heals(ctx):
     if ctx.backend != "postgresql":
         pytest.skip("killing the server side of the connection is a PostgreSQL thing")
-    import psycopg
     from sqlalchemy import text
 
     heard: queue.Queue = queue.Queue()

@@ -1,6 +1,6 @@
 """Test data made with the ORM: a warehouse, stations, users with badges and PINs, customers, orders.
 
-Small and explicit; the demo seeder (``app.services.demo.seed``) makes the big living warehouse.
+Small and explicit; the demo seeder (``app.demo.seed.seed``) makes the big living warehouse.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.auth import hash_pin
+from app.admin.auth import hash_pin
 from db.base import utcnow
 from db.models import Bin, Customer, Order, OrderLine, Product, ReviewFlag, Station, Stock, User, Warehouse
 

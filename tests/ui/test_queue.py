@@ -1,9 +1,9 @@
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from app.services import order_queue as oq
-from db.models import Order
+from app.orders import queue as oq
 from app.ui.queue.view import index_of
+from db.models import Order
 from tests.ui.conftest import login
 from tests.ui.factories import make_order
 
@@ -91,7 +91,7 @@ def test_next_order_key_claims_for_the_station_one_order_at_a_time(window, qtbot
     window.open_screen("queue")
     queue.next_button.click()
     assert queue.current_number == first and window.current_screen_name() == "pack"
-    assert window.feedback.history[-1] == ("info", f"Order {first} is still open at this station: finish it first.")
+    assert window.feedback.history[-1] == ("info", f"Order {first} is open at this station: go on packing it.")
     with ctx.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Order).where(Order.status == "packing")) == 1
 

@@ -1,11 +1,11 @@
-from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.services.claim import claim_next
-from app.services.uow import Actor
+from app.orders.claim import claim_next
 from app.ui.queue.model import MIME_ORDERS
+from app.uow import Actor
 from db.models import Order, Station
 from tests.ui.conftest import login
 
@@ -90,7 +90,7 @@ def test_a_crashed_station_shows_as_silent_and_a_beating_one_does_not(window, qt
 
     from sqlalchemy import update
 
-    from app.services import supervision as sv
+    from app.orders import supervision as sv
     from db.base import utcnow
     from db.models import User
 
@@ -113,3 +113,67 @@ def test_a_crashed_station_shows_as_silent_and_a_beating_one_does_not(window, qt
     cell = board.stations.item(board.station_row("STATION-2"), 2)
     assert cell.text().startswith("Packer Two — silent since") and "crashed" in cell.toolTip()
     assert board.stations.item(board.station_row("STATION-1"), 2).text() == "Supervisor One"
+
+
+def _select_number(view, number):
+    view.search.setText(number)
+    view.apply_filter()
+    _select_rows(view, [0])
+    assert view.selected_numbers() == [number]
+
+
+def test_back_to_the_queue_from_this_station_confirms_and_raises_no_packers_alarm(window, qtbot, ctx):
+    # The supervisor works at STATION-1, where an order is being packed; they send it back to the queue.
+    claimed = claim_next(ctx.sessions, "STATION-1", Actor(station="STATION-1", user="packer1", role="packer"))
+    board = _board(window, qtbot)
+    queue = window.screens["queue"]
+    assert queue.current_number == claimed.number
+    _select_number(board.orders, claimed.number)
+    board.target_station.setCurrentIndex(board.target_station.findData(None))
+    board.to_station_button.click()
+    assert window.feedback.history[-1] == ("good", "1 order(s) moved to the queue.")
+    assert _station_of(ctx, claimed.number)[:2] == (None, "allocated")
+    window._on_change("station", "STATION-1")  # what the live sync delivers to this station
+    window._on_change("order", claimed.number)
+    qtbot.waitUntil(lambda: queue.current_number is None)
+    qtbot.wait(300)
+    assert window.feedback.history[-1] == ("good", "1 order(s) moved to the queue.")
+    assert not any("taken away" in text for _, text in window.feedback.history)
+    assert not queue.banner.isVisible()
+
+
+def test_a_packer_at_the_station_still_hears_when_someone_else_moves_the_order(window, qtbot, ctx):
+    from app.orders import supervision as sv
+
+    claimed = claim_next(ctx.sessions, "STATION-1", Actor(station="STATION-1", user="packer1", role="packer"))
+    login(window, qtbot, "BADGE-PACKER-1")
+    queue = window.screens["queue"]
+    assert queue.current_number == claimed.number
+    sv.reassign_station(ctx.sessions, claimed.number, None, Actor(station="STATION-9", user="super1", role="supervisor"))
+    window._on_change("station", "STATION-1")
+    qtbot.waitUntil(lambda: queue.current_number is None)
+    assert window.feedback.history[-1][0] == "bad" and "taken away" in window.feedback.history[-1][1]
+
+
+def test_a_packed_order_is_refused_with_the_reason_and_left_whole(window, qtbot, ctx):
+    from db.models import OrderLine
+
+    board = _board(window, qtbot)
+    number = board.orders.model.row_at(0).number
+    with ctx.sessions() as s:
+        order = s.scalar(select(Order).where(Order.number == number))
+        order.status, order.station_id = "packed", s.scalar(select(Station.id).where(Station.name == "STATION-2"))
+        for line in order.lines:
+            line.picked_quantity = line.packed_quantity = line.quantity
+        s.commit()
+    board.orders.model.refresh()
+    _select_number(board.orders, number)
+    board.target_station.setCurrentIndex(board.target_station.findData(None))
+    board.to_station_button.click()
+    kind, text = window.feedback.history[-1]
+    assert kind == "bad" and text.startswith("0 done, 1 refused:") and "its boxes are closed" in text
+    assert _station_of(ctx, number)[:2] == ("STATION-2", "packed")
+    with ctx.sessions() as s:
+        lines = s.execute(select(OrderLine.quantity, OrderLine.picked_quantity, OrderLine.packed_quantity)
+                          .join(Order).where(Order.number == number)).all()
+    assert all(q == picked == packed for q, picked, packed in lines)

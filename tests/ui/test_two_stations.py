@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.sync.qt import SyncBridge
@@ -64,7 +63,7 @@ def test_a_priority_change_shows_in_the_other_queue(two_windows, qtbot, ctx):
     view_a = a.screens["queue"].view
     with ctx.sessions() as s:
         number = s.scalar(select(Order.number).where(Order.priority == 0).order_by(Order.id).limit(1))
-    from app.services.supervision import set_priority
+    from app.orders.supervision import set_priority
 
     set_priority(ctx.sessions, number, 2, b.env.actor)
 
@@ -93,8 +92,8 @@ def test_a_lost_connection_shows_and_heals(two_windows, qtbot, ctx):
 
 
 def test_finishing_an_order_is_not_mistaken_for_losing_it(two_windows, qtbot, ctx):
-    from app.services.timeline import move
-    from app.services.uow import Actor
+    from app.orders.timeline import move
+    from app.uow import Actor
 
     packer_window = two_windows[0]
     login(packer_window, qtbot, "BADGE-PACKER-1")

@@ -5,7 +5,7 @@ survey, and saves screenshots for the README (docs/screenshots/)."""
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -63,7 +63,7 @@ def _delivered_label(live, tmp_path) -> tuple[str, str]:
         pdf = render_labels(s, parcels[:1], settings=live.ctx.settings)
         closeout(s, s.get(Carrier, parcels[0].carrier_id).code, f.ACTOR)
         s.commit()
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         carrier_events.ingest(s, {"events": [
             {"tracking_number": parcels[0].tracking_number, "event": "in_transit", "at": now, "location": "上海转运中心"},
             {"tracking_number": parcels[0].tracking_number, "event": "delivered", "at": now, "location": "上海 浦东"},

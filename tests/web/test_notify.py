@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -15,8 +15,8 @@ from app.context import open_context
 from app.domain import lifecycle as lc
 from app.notify import hooks, outbox, templates
 from app.notify.worker import Notifier
-from app.services.timeline import add_event
-from app.services.uow import Actor
+from app.orders.timeline import add_event
+from app.uow import Actor
 from app.web import customer
 from db.models.web import OutboxMessage
 from tests.aftersales import factories as f
@@ -35,6 +35,19 @@ def _body(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
+def _one_shipped_notice(db_url: str) -> None:
+    """A database whose notifier has started and one order shipped since: one notice to send."""
+    ctx = open_context(db_url, migrate_schema=False)
+    try:
+        with ctx.sessions() as s:
+            hooks.start(s)
+            s.commit()
+            f.shipped_order(s)
+            s.commit()
+    finally:
+        ctx.dispose()
+
+
 def test_every_kind_of_notice_reaches_a_real_smtp_server_in_the_customers_language(ctx, mailbox):
     _smtp(ctx, mailbox)
     notifier = Notifier(ctx)
@@ -50,7 +63,7 @@ def test_every_kind_of_notice_reaches_a_real_smtp_server_in_the_customers_langua
                           "substitutes": ["SKU-TEE-WHT"]}])
         s.commit()
         carrier_events.ingest(s, {"events": [{"tracking_number": shipped.tracking_number, "event": "delivered",
-                                              "at": datetime.now(timezone.utc).isoformat()}]})
+                                              "at": datetime.now(UTC).isoformat()}]})
         s.commit()
         ret = customer.request_return(s, shipped, {"SKU-TEE-BLK": 1}, "wrong_size", ctx.settings)
         s.commit()
@@ -99,7 +112,7 @@ def test_english_templates_and_both_languages_have_every_kind():
 def test_a_notice_waits_while_the_mail_server_is_away_and_goes_when_it_is_back(ctx):
     port = free_port()
     _smtp(ctx, port)
-    ctx.settings.extra = {"notify_language": "en"}
+    ctx.settings.notify.language = "en"
     notifier = Notifier(ctx)
     notifier.prepare()
     with ctx.sessions() as s:
@@ -110,7 +123,7 @@ def test_a_notice_waits_while_the_mail_server_is_away_and_goes_when_it_is_back(c
     with ctx.sessions() as s:
         row = s.scalar(select(OutboxMessage))
         assert row.state == "queued" and row.attempts == 1 and "cannot reach the mail server" in row.last_error
-        assert row.next_attempt_at > datetime.now(timezone.utc)
+        assert row.next_attempt_at > datetime.now(UTC)
     assert notifier.run_once().sent == 0  # not due yet
 
     from aiosmtpd.controller import Controller
@@ -122,7 +135,7 @@ def test_a_notice_waits_while_the_mail_server_is_away_and_goes_when_it_is_back(c
     controller.start()
     try:
         with ctx.sessions() as s:  # time passes: the retry is due
-            s.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+            s.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)))
             s.commit()
         back = notifier.run_once()
         assert back.sent == 1
@@ -149,7 +162,7 @@ def test_the_queue_survives_a_restart(db_url, mailbox):
         outbox.enqueue(s, "manual:1", "survey", "bob@example.com", "Subject", "Body")
         s.flush()
         s.execute(update(OutboxMessage).where(OutboxMessage.idempotency_key == "manual:1").values(
-            state="sending", attempts=1, claimed_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+            state="sending", attempts=1, claimed_at=datetime.now(UTC) - timedelta(minutes=5)))
         s.commit()
     first.dispose()
 
@@ -172,17 +185,57 @@ def test_notify_run_once_from_the_command_line(db_url, mailbox, tmp_path, monkey
     config = tmp_path / "station.json"
     config.write_text(json.dumps({"smtp": {"host": "127.0.0.1", "port": mailbox.port, "sender": "shop@example.com"}}))
     monkeypatch.setenv("STATION_CONFIG", str(config))
-    ctx = open_context(db_url, migrate_schema=False)
-    try:
-        with ctx.sessions() as s:
-            hooks.start(s)
-            s.commit()
-            f.shipped_order(s)
-            s.commit()
-    finally:
-        ctx.dispose()
+    _one_shipped_notice(db_url)
     assert main(["notify", "run", "--once", "--json", "--db", db_url]) == 0
     assert json.loads(capsys.readouterr().out) == {"queued": 1, "sent": 1, "failed": 0}
     assert main(["notify", "status", "--json", "--db", db_url]) == 0
     assert json.loads(capsys.readouterr().out) == {"sent": 1}
     assert len(mailbox.wait_for(1)) == 1
+
+
+def test_notices_held_while_the_server_was_away_go_as_soon_as_it_answers(ctx, mailbox):
+    """Also those that ran out of attempts while it was away; a notice refused for itself stays failed."""
+    _smtp(ctx, mailbox)
+    now = datetime.now(UTC)
+    with ctx.sessions() as s:
+        held = outbox.enqueue(s, "held", "reply", "amy@example.com", "held", "waited for the server")
+        gave_up = outbox.enqueue(s, "gave-up", "reply", "bo@example.com", "gave up", "ran out of attempts")
+        refused = outbox.enqueue(s, "refused", "reply", "nobody@example.com", "refused", "the address is wrong")
+        s.flush()
+        later = now + timedelta(hours=1)
+        for row, state, error in ((held, "queued", f"{outbox.UNREACHABLE} 127.0.0.1:25: ConnectionRefusedError"),
+                                  (gave_up, "failed", f"{outbox.UNREACHABLE} 127.0.0.1:25: TimeoutError"),
+                                  (refused, "failed", "recipient refused (550)")):
+            row.state, row.last_error, row.attempts, row.next_attempt_at, row.claimed_at = state, error, 10, later, now
+        s.commit()
+        trouble = outbox.mail_trouble(s)
+    assert trouble is not None and trouble.waiting == 2 and trouble.error.startswith(outbox.UNREACHABLE)
+    with ctx.sessions() as s:  # something new is due: the notifier connects, and the server answers
+        outbox.enqueue(s, "new", "reply", "cy@example.com", "new", "written just now")
+        s.commit()
+    notifier = Notifier(ctx)
+    assert notifier.run_once().sent == 3
+    assert sorted(rcpt[0] for rcpt, _ in mailbox.wait_for(3)) == ["amy@example.com", "bo@example.com", "cy@example.com"]
+    with ctx.sessions() as s:
+        assert outbox.mail_trouble(s) is None
+        states = dict(s.execute(select(OutboxMessage.idempotency_key, OutboxMessage.state)).all())
+        assert states == {"held": "sent", "gave-up": "sent", "refused": "failed", "new": "sent"}
+        got = outbox.delivery(s, ["held", "refused", "missing"])
+        assert got["held"].state == "sent" and not got["held"].unreachable
+        assert got["refused"].state == "failed" and not got["refused"].unreachable and "missing" not in got
+
+
+def test_the_command_line_says_a_notice_waits_while_the_mail_server_is_unreachable(db_url, tmp_path, monkeypatch, capsys):
+    from app.cli.main import main
+
+    config = tmp_path / "station.json"
+    config.write_text(json.dumps({"smtp": {"host": "127.0.0.1", "port": free_port(), "sender": "shop@example.com"}}))
+    monkeypatch.setenv("STATION_CONFIG", str(config))
+    _one_shipped_notice(db_url)
+    assert main(["notify", "run", "--once", "--db", db_url]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "queued 1, sent 0, not sent 1"
+    assert out[1].startswith("mail server unreachable since ") and "1 notice(s) wait in the outbox" in out[1]
+    assert main(["notify", "status", "--db", db_url]) == 0
+    status = capsys.readouterr().out
+    assert "queued   1" in status and "mail server unreachable since " in status

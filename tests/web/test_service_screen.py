@@ -38,9 +38,8 @@ def env(ctx, qapp):
 
 
 def test_the_screen_is_registered_for_service():
-    from app.ui import screens
-
     import app.ui.service.registry  # noqa: F401
+    from app.ui import screens
 
     assert "service_cases" in {s.name for s in screens.screens_for("service")}
     assert "service_cases" not in {s.name for s in screens.screens_for("packer")}
@@ -69,7 +68,8 @@ def test_read_answer_and_close_a_case(env, ctx, qtbot, tmp_path):
 
     screen.answer.setPlainText("It leaves today; sorry for the wait.")
     screen.send_answer()
-    assert env.feedback.history[-1] == ("good", "Answer sent to the customer")
+    # Queued, not "sent": the notifier sends it from the outbox (no mail server is set up in this test).
+    assert env.feedback.history[-1] == ("good", "Reply queued: it goes to the customer by e-mail.")
     with ctx.sessions() as s:
         case = s.scalar(select(ServiceCase).where(ServiceCase.order_id == order.id))
         assert case.status == "answered"
@@ -77,7 +77,7 @@ def test_read_answer_and_close_a_case(env, ctx, qtbot, tmp_path):
         assert mail.recipient == "amy@example.com" and "It leaves today" in mail.body and case.number in mail.subject
         kinds = [e.kind for e in s.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id))]
         assert "customer_message" in kinds and "service_reply" in kinds
-    assert "Service (service1)" in screen.thread.toPlainText()
+    assert "Service (service1) · reply queued\n" in screen.thread.toPlainText()
 
     screen.close_case()
     assert screen.table.rowCount() == 1  # closed cases are hidden unless asked for
@@ -87,3 +87,88 @@ def test_read_answer_and_close_a_case(env, ctx, qtbot, tmp_path):
     with ctx.sessions() as s:
         case = s.scalar(select(ServiceCase).where(ServiceCase.order_id == order.id))
         assert case.status == "closed" and case.closed_by == "service1"
+
+
+def test_a_reply_says_queued_and_mail_server_unreachable_until_it_is_mended(env, ctx, qtbot):
+    """A real SMTP server (aiosmtpd) down, then up: what the screen says at each step is what happened."""
+    from aiosmtpd.controller import Controller
+
+    from app.notify.worker import Notifier
+    from app.ui.service.cases_view import ServiceCasesScreen
+    from tests.web.conftest import Mailbox, free_port
+
+    port = free_port()  # nothing listens here yet: the mail server is away
+    ctx.settings.smtp = {"host": "127.0.0.1", "port": port, "tls": "none", "sender": "shop@example.com"}
+    ctx.settings.tracking_base_url = "https://track.example.com"
+    with ctx.sessions() as s:
+        order = f.shipped_order(s)
+        customer.post_message(s, order, "Where is my parcel?", "amy@example.com")
+        s.commit()
+    notifier = Notifier(ctx)
+    notifier.prepare()
+    screen = ServiceCasesScreen(env)
+    qtbot.addWidget(screen)
+    screen.resize(1000, 650)
+    screen.show()
+    screen.table.selectRow(0)
+    assert screen.mail_banner.isHidden()
+
+    screen.answer.setPlainText("It leaves today.")
+    screen.send_answer()
+    assert env.feedback.history[-1] == ("good", "Reply queued: it goes to the customer by e-mail.")
+    assert "Service (service1) · reply queued\n" in screen.thread.toPlainText()
+    away = notifier.run_once()  # the notifier tries: the server cannot be reached
+    assert away.sent == 0 and away.failed >= 1
+    screen.check_mail()
+    assert screen.mail_banner.isVisible()
+    assert screen.mail_banner.text().startswith("Mail server unreachable since ")
+    assert "1 e-mail(s) wait in the outbox" in screen.mail_banner.text()
+    assert "Service (service1) · reply queued, mail server unreachable\n" in screen.thread.toPlainText()
+    assert "sent" not in screen.thread.toPlainText()
+
+    screen.answer.setPlainText("And a second thought.")
+    screen.send_answer()  # the last attempt failed: the person who answers is told so at once
+    assert env.feedback.history[-1] == ("bad", "Reply queued, mail server unreachable: it goes by e-mail when the "
+                                               "server answers again.")
+    screen.check_mail()
+    assert screen.mail_banner.isVisible()  # shown until mended, whatever else happens on the screen
+    screen.refresh()
+    assert screen.mail_banner.isVisible()
+
+    box = Mailbox("127.0.0.1", port)
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        back = notifier.run_once()  # the new reply is due; the server answers, so the held one goes too
+        assert back.sent >= 2
+        replies = [m.get_body(preferencelist=("plain",)).get_content() for rcpt, m in box.wait_for(2)
+                   if rcpt == ["amy@example.com"]]
+        assert len(replies) == 2
+        assert any("It leaves today." in b for b in replies) and any("And a second thought." in b for b in replies)
+    finally:
+        controller.stop()
+    screen.check_mail()
+    assert screen.mail_banner.isHidden()
+    thread = screen.thread.toPlainText()
+    assert thread.count("Service (service1) · e-mailed ") == 2 and "queued" not in thread
+
+
+def test_a_reply_to_a_customer_without_an_address_says_no_e_mail_goes(env, ctx, qtbot):
+    from app.ui.service.cases_view import ServiceCasesScreen
+
+    with ctx.sessions() as s:
+        order = f.shipped_order(s)
+        order.customer_id, order.ship_email = None, ""  # a guest order that left no address
+        customer.post_message(s, order, "请问什么时候到？", "", "zh_CN")
+        s.commit()
+    screen = ServiceCasesScreen(env)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.table.selectRow(0)
+    screen.answer.setPlainText("明天发货。")
+    screen.send_answer()
+    with ctx.sessions() as s:
+        assert s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply")) is None
+    assert env.feedback.history[-1] == ("info", "Reply saved on the case: the customer left no e-mail address, so "
+                                                "no e-mail goes.")
+    assert "Service (service1) · no e-mail address: not e-mailed\n" in screen.thread.toPlainText()

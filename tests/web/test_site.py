@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,11 +13,11 @@ from sqlalchemy import select
 from app.aftersales import carrier_events
 from app.aftersales.tracking import view_of
 from app.domain import lifecycle as lc
-from app.services.timeline import add_event
-from app.services.uow import Actor
+from app.intake.webhook import signature as sign
+from app.orders.timeline import add_event
 from app.shipping.rates import ParcelSpec
 from app.shipping.service import label_order, render_labels
-from app.intake.webhook import signature as sign
+from app.uow import Actor
 from db.models import Order, OrderEvent
 from db.models.aftersales import Return, SurveyAnswer
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
@@ -38,7 +38,7 @@ def _delivered(live):
     number, token, tracking = _shipped(live)
     with live.ctx.sessions() as s:
         carrier_events.ingest(s, {"events": [{"tracking_number": tracking, "event": "delivered",
-                                              "at": datetime.now(timezone.utc).isoformat(), "location": "上海 浦东"}]})
+                                              "at": datetime.now(UTC).isoformat(), "location": "上海 浦东"}]})
         s.commit()
     return number, token, tracking
 
@@ -215,7 +215,7 @@ def test_survey_once_after_delivery_feeds_the_reports(live):
 def test_carrier_events_over_http_are_signed_and_show_on_the_page(live):
     number, token, tracking = _shipped(live)
     body = json.dumps({"carrier": "", "events": [{"tracking_number": tracking, "event": "in_transit",
-                                                  "at": datetime.now(timezone.utc).isoformat(),
+                                                  "at": datetime.now(UTC).isoformat(),
                                                   "location": "杭州转运中心 Hangzhou hub", "id": "EV-1"}]}).encode()
     with live.client() as http:
         assert http.post("/carrier-events", content=body).status_code == 401
@@ -236,7 +236,7 @@ def test_a_multi_parcel_order_shows_every_parcel_and_a_late_one_its_delay(live):
     with live.ctx.sessions() as s:
         order = f.order(s)
         parcels = label_order(s, order, f.ACTOR, parcels=[ParcelSpec(800, 300, 200, 100), ParcelSpec(600, 300, 200, 100)],
-                              settings=live.ctx.settings, now=datetime.now(timezone.utc) - timedelta(days=12))
+                              settings=live.ctx.settings, now=datetime.now(UTC) - timedelta(days=12))
         s.commit()
         token, numbers = parcels[1].tracking_token, [p.tracking_number for p in parcels]
     with live.client() as http:
@@ -245,7 +245,7 @@ def test_a_multi_parcel_order_shows_every_parcel_and_a_late_one_its_delay(live):
     assert "Parcel 1 of 2" in page.text and "Parcel 2 of 2" in page.text
     assert all(n in page.text for n in numbers)
     with live.ctx.sessions() as s:
-        late = f.shipped_order(s, shipped_at=datetime.now(timezone.utc) - timedelta(days=12))
+        late = f.shipped_order(s, shipped_at=datetime.now(UTC) - timedelta(days=12))
         s.commit()
         late_token = token_of(s, late)
     with live.client() as http:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+from typing import Any, Literal, overload
 
 import orjson
-from datetime import datetime, timezone
-from typing import Any
 
 from app.errors import InvalidInput
 from app.intake.model import to_cents
@@ -100,6 +100,10 @@ def whole_number(value: Any, field: str, *, minimum: int | None = None) -> int:
     return number
 
 
+@overload
+def timestamp(value: Any, field: str, *, required: Literal[True] = True) -> datetime: ...
+@overload
+def timestamp(value: Any, field: str, *, required: bool) -> datetime | None: ...
 def timestamp(value: Any, field: str, *, required: bool = True) -> datetime | None:
     """ISO 8601 with an offset (``2026-11-20T09:15:00+08:00`` or ``...Z``) to an aware UTC datetime."""
     if value is None or value == "":
@@ -119,11 +123,15 @@ def timestamp(value: Any, field: str, *, required: bool = True) -> datetime | No
 
 def _in_utc(parsed: datetime, value: str, field: str) -> datetime:
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00+08:00 lies before the first representable UTC instant
         raise FieldError(f"{field}: {value!r} is out of range") from None
 
 
+@overload
+def utc_naive(value: Any, field: str, *, required: Literal[True] = True) -> datetime: ...
+@overload
+def utc_naive(value: Any, field: str, *, required: bool) -> datetime | None: ...
 def utc_naive(value: Any, field: str, *, required: bool = True) -> datetime | None:
     """A timestamp that a channel documents as UTC but writes without an offset (WooCommerce ``*_gmt``)."""
     if value is None or value == "":
@@ -137,7 +145,7 @@ def utc_naive(value: Any, field: str, *, required: bool = True) -> datetime | No
     except ValueError:
         raise FieldError(f"{field}: {value!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     return _in_utc(parsed, value, field)
 
 

@@ -23,8 +23,9 @@ EDI orders are bought on account and paid on invoice: payment_status ``authorize
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
 from pydifact.parser import Parser
@@ -227,22 +228,22 @@ def _edi_time(value: str, form: str, field: str) -> datetime:
     digits = value.strip()
     try:
         if form == "102" and len(digits) == 8:
-            return datetime.strptime(digits, "%Y%m%d").replace(tzinfo=timezone.utc)
+            return datetime.strptime(digits, "%Y%m%d").replace(tzinfo=UTC)
         if form == "203" and len(digits) == 12:
-            return datetime.strptime(digits, "%Y%m%d%H%M").replace(tzinfo=timezone.utc)
+            return datetime.strptime(digits, "%Y%m%d%H%M").replace(tzinfo=UTC)
         if form == "204" and len(digits) == 14:
-            return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
         if form in ("303", "304"):
             size = 12 if form == "303" else 14
             base = datetime.strptime(digits[:size], "%Y%m%d%H%M%S"[: 10 if size == 12 else 12])
             zone = digits[size:].upper()
             if zone in ("", "Z", "UTC", "GMT"):
-                return base.replace(tzinfo=timezone.utc)
+                return base.replace(tzinfo=UTC)
             sign = {"+": 1, "-": -1}.get(zone[:1])
             if sign and zone[1:].isdigit() and len(zone) in (3, 5):
                 hours, minutes = int(zone[1:3]), int(zone[3:5] or 0)
                 return base.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(
-                    timezone.utc
+                    UTC
                 )
     except (ValueError, OverflowError):  # OverflowError: year 1 with an offset east of UTC
         pass

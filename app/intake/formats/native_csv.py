@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from app.errors import InvalidInput
 from app.intake.formats import _common as f

@@ -7,7 +7,8 @@ the order and the field; the others go through.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from app.errors import InvalidInput
 from app.intake.formats import _common as f
@@ -81,7 +82,7 @@ def parse_order(raw: Any, index: int, *, default_channel: str = "") -> IncomingO
 _PRIORITY = {None: 0, "": 0, "normal": 0, "high": 1, "urgent": 2, 0: 0, 1: 1, 2: 2}
 _SERVICE = {None: "standard", "": "standard", "standard": "standard", "next_day": "next_day",
             "scheduled": "scheduled"}
-_PAYMENT = {None: "pending", "": "pending", **{s: s for s in f.PAYMENT_STATUSES}}
+_PAYMENT: dict[str | None, str] = {None: "pending", "": "pending", **{s: s for s in f.PAYMENT_STATUSES}}
 _CURRENCY = {None: "CNY", "": "CNY", "CNY": "CNY", "USD": "USD", "EUR": "EUR", "HKD": "HKD", "JPY": "JPY"}
 _PAID = ("paid", "refunded", "partially_refunded")
 _SIMPLE = (str, int, type(None))

@@ -25,7 +25,8 @@ list of order objects. Mapping (docs/intake-formats.md):
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from app.errors import InvalidInput
 from app.intake.formats import _common as f

@@ -22,8 +22,9 @@ object. Mapping (docs/intake-formats.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from app.errors import InvalidInput
 from app.intake.formats import _common as f

@@ -1,10 +1,15 @@
 """Reports with Qt Charts (seed 5.1): choose a report and a period, see the chart and the table, export the
 same result as CSV or PDF. The report runs on a worker thread (the first run over a big database rolls the
-timeline up once), and comes back as a signal."""
+timeline up once), and comes back as a signal; choosing another report runs it, so the chart and the table
+always show the chosen one.
+
+What is shown is the result as :func:`app.reports.texts.present` says it: in the screen's language, statuses,
+stages and yes/no as words, days and hours in this station's local time (the period says which), counts on
+whole-number axes."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -12,8 +17,8 @@ from PySide6.QtCharts import (
     QBarSeries,
     QBarSet,
     QChart,
-    QDateTimeAxis,
     QChartView,
+    QDateTimeAxis,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
@@ -40,9 +45,10 @@ from PySide6.QtWidgets import (
 from app import reports
 from app.errors import StationError
 from app.reports import export
-from app.reports.export import PALETTE
+from app.reports.export import PALETTE, count_axis
 from app.reports.model import ReportResult
-from app.services.uow import UnitOfWork
+from app.reports.texts import local_zone, present
+from app.ui.texts import ui_language
 
 # Report titles for the translation files (the report names come from app.reports in English).
 TITLES = (
@@ -58,10 +64,14 @@ TITLES = (
 )
 
 
-def _msecs(label: str) -> float:
-    """Epoch milliseconds of an ``YYYY-MM-DD HH:MM`` (UTC) label, for the time axis."""
+# The app font's Latin families (app.ui.app.create_application); the others carry the Chinese glyphs.
+LATIN_FAMILIES = ("DejaVu Sans", "Noto Sans")
+
+
+def _msecs(label: str, tz=UTC) -> float:
+    """Epoch milliseconds of an ``YYYY-MM-DD HH:MM`` label in ``tz``, for the time axis (which shows local time)."""
     try:
-        return datetime.strptime(label, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).timestamp() * 1000
+        return datetime.strptime(label, "%Y-%m-%d %H:%M").replace(tzinfo=tz).timestamp() * 1000
     except ValueError:
         return 0.0
 
@@ -77,9 +87,7 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            with UnitOfWork(self.sessions) as uow:
-                result = reports.run(uow.session, self.name, self.date_from, self.date_to)
-                uow.commit()
+            result = reports.produce(self.sessions, self.name, self.date_from, self.date_to)
         except StationError as exc:
             self.done.finished.emit(None, exc.message)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as one line, never a traceback
@@ -99,11 +107,13 @@ class ReportsScreen(QWidget):
         self.pool.setMaxThreadCount(1)
         self._done = _Done(self)
         self._done.finished.connect(self._finished)
+        self._running = 0  # reports asked for and not back yet
 
         self.choice = QComboBox()
         for name in reports.names():
             self.choice.addItem(self.tr(reports.title(name)), name)
         self.choice.setAccessibleName(self.tr("Report"))
+        self.choice.currentIndexChanged.connect(lambda _index: self.run_report())  # the chart follows the choice
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-30))
         self.date_to = QDateEdit(today)
@@ -158,28 +168,43 @@ class ReportsScreen(QWidget):
 
     # --- running -----------------------------------------------------------------------------------------
     def period(self) -> tuple[datetime | None, datetime | None]:
+        """The chosen days, whole, in this station's local time (as every time on the screen)."""
         if self.all_time.isChecked():
             return None, None
         a = self.date_from.date().toPython()
         b = self.date_to.date().toPython()
-        return (datetime.combine(a, time(0), timezone.utc), datetime.combine(b, time(0), timezone.utc) + timedelta(days=1))
+        tz = local_zone()
+        return datetime.combine(a, time(0), tz), datetime.combine(b, time(0), tz) + timedelta(days=1)
 
     def run_report(self, name: str | None = None) -> None:
         if name:
+            self.choice.blockSignals(True)  # one run for this choice, not a second from the change signal
             self.choice.setCurrentIndex(max(0, self.choice.findData(name)))
+            self.choice.blockSignals(False)
         date_from, date_to = self.period()
+        self._running += 1
         self.run_button.setEnabled(False)
         self.notes.setText(self.tr("Working…"))
         self.pool.start(_Job(self.env.ctx.sessions, self.choice.currentData(), date_from, date_to, self._done))
 
     def _finished(self, result: ReportResult | None, error: str) -> None:
-        self.run_button.setEnabled(True)
+        self._running -= 1
+        self.run_button.setEnabled(self._running == 0)
         if result is None:
             self.notes.setText("")
             self.env.feedback.bad(error)
             return
+        if result.name != self.choice.currentData():
+            return  # another report was chosen meanwhile: its own run is on its way
+        result = present(result, ui_language(), local_zone())
         self.show_result(result)
         self.report_ready.emit(result)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Opened for the first time: the chosen report shows at once, not an empty chart under its name."""
+        super().showEvent(event)
+        if self.result is None and self._running == 0:
+            self.run_report()
 
     def shutdown(self) -> None:
         self.pool.waitForDone(30000)
@@ -187,7 +212,7 @@ class ReportsScreen(QWidget):
     # --- showing -----------------------------------------------------------------------------------------
     def show_result(self, result: ReportResult) -> None:
         self.result = result
-        self.notes.setText(f"{self.tr(result.title)} — {result.period_text()}\n" + "\n".join("• " + n for n in result.notes))
+        self.notes.setText(f"{result.title} — {result.period_text()}\n" + "\n".join("• " + n for n in result.notes))
         self.table.setColumnCount(len(result.columns))
         self.table.setHorizontalHeaderLabels(result.column_titles())
         data = result.table()
@@ -218,14 +243,20 @@ class ReportsScreen(QWidget):
 
         top = max([num(r.get(s)) for r in chart_rows for s in spec.series] + [1.0])
         values = QValueAxis()
-        values.setRange(0, top * 1.1)
+        if spec.whole:  # counts: whole numbers only, no "2.5 orders"
+            upper, step = count_axis(top)
+            values.setRange(0, upper)
+            values.setTickCount(upper // step + 1)
+            values.setLabelFormat("%d")
+        else:
+            values.setRange(0, top * 1.1)
         values.setTitleText(spec.y_title)
         small = QFont(self.font())
         small.setPointSize(9)
         values.setLabelsFont(small)
         if spec.kind == "line":
             series_list = []
-            stamps = [_msecs(lbl) for lbl in labels]
+            stamps = [_msecs(lbl, result.tz) for lbl in labels]
             for i, key in enumerate(spec.series):
                 line = QLineSeries()
                 line.setName(titles.get(key, key))
@@ -267,6 +298,14 @@ class ReportsScreen(QWidget):
                 chart.addAxis(values, Qt.AlignLeft)
             bars.attachAxis(categories)
             bars.attachAxis(values)
+        # Axis titles in a font whose first family has the Chinese glyphs: with a Latin family first, Qt Charts
+        # measured a Chinese title wrongly and cut it to "…" beside small whole-number labels.
+        title_font = QFont(self.font())
+        if result.language.startswith("zh"):
+            families = title_font.families()
+            title_font.setFamilies([f for f in families if f not in LATIN_FAMILIES] + [f for f in families if f in LATIN_FAMILIES])
+        for axis in chart.axes():
+            axis.setTitleFont(title_font)
         chart.legend().setVisible(len(spec.series) > 1)
         chart.legend().setFont(small)
         return chart

@@ -24,17 +24,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from app.aftersales import policy as pol
 from app.aftersales import returns, tracking
 from app.aftersales.policy import REASONS, ReturnPolicy
-from app.errors import InvalidInput, NotFound, StationError
-from app.services.uow import UnitOfWork
+from app.devices.scanner import scan_text
+from app.domain.error_texts import operator_text
+from app.errors import StationError
 from app.ui.aftersales.texts import condition_name, reason_name, return_status_name
 from app.ui.common import run_action
 from app.ui.feedback import colour
-from app.ui.texts import money, status_name
-from db.models import Order
+from app.ui.texts import money, status_name, ui_language
 
 
 class ReturnsDesk(QWidget):
@@ -47,7 +47,7 @@ class ReturnsDesk(QWidget):
         self.return_status: str | None = None
 
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Order number, return number or scan the return label"))
+        self.query.setPlaceholderText(self.tr("Order number, the shop's number, return number or scan the label"))
         self.query.setAccessibleName(self.tr("Search"))
         self.query.returnPressed.connect(lambda: self.load(self.query.text()))
         find = QPushButton(self.tr("&Find"))
@@ -185,45 +185,37 @@ class ReturnsDesk(QWidget):
         if not query:
             return False
         self.banner.hide()
-        with self.env.ctx.sessions() as s:
-            try:
-                order, _ = tracking.resolve(s, query)
-                matched_order = True
-            except NotFound:
-                order, matched_order = None, False
-            try:
-                ret = returns.find_return(s, query)
-            except StationError:
-                ret = None
-            if ret is not None and not (prefer_order and matched_order):
-                self._show_return(s, ret)
-                return True
-            if order is None:
-                self.env.feedback.bad(self.tr("Nothing found for %1").replace("%1", query))
-                return False
-            self._show_request(s, order)
+        try:  # the one look-up: the order, and the return it names
+            found = returns.desk_find(self.env.ctx.sessions, query, self.env_language(), prefer_order)
+        except StationError as exc:  # a shop's number two orders share: both named
+            self.env.feedback.bad(operator_text(exc.message, ui_language()))
+            return False
+        if found is None:
+            self.env.feedback.bad(self.tr("Nothing found for %1").replace("%1", query))
+            return False
+        if isinstance(found, returns.DeskReturn):
+            self._show_return(found)
+        else:
+            self._show_request(found)
         return True
 
-    def _show_request(self, s, order: Order) -> None:
-        self.order_number, self.return_number, self.return_status = order.number, None, None
-        self.title.setText(self.tr("Return from %1 (%2)").replace("%1", order.number).replace("%2", status_name(order.status)))
-        already = returns.returned_units(s, order)
-        shipped = order.status in ("shipped", "delivered")
+    def _show_request(self, order: returns.RequestView) -> None:
+        self.order_number, self.return_number, self.return_status = order.order_number, None, None
+        self.title.setText(self.tr("Return from %1 (%2)").replace("%1", order.order_number)
+                           .replace("%2", status_name(order.order_status)))
         self.lines.setRowCount(len(order.lines))
         for row, line in enumerate(order.lines):
-            left = (line.quantity - already.get(line.id, 0)) if shipped else 0
             self.lines.setItem(row, 0, QTableWidgetItem(line.sku))
-            self.lines.setItem(row, 1, QTableWidgetItem(line.product.name(self.env_language()) if line.product else line.name))
-            self.lines.setItem(row, 2, QTableWidgetItem(str(max(left, 0))))
+            self.lines.setItem(row, 1, QTableWidgetItem(line.name))
+            self.lines.setItem(row, 2, QTableWidgetItem(str(line.returnable)))
             spin = QSpinBox()
-            spin.setRange(0, max(left, 0))
+            spin.setRange(0, line.returnable)
             spin.setAccessibleName(self.tr("Units of %1 to return").replace("%1", line.sku))
             self.lines.setCellWidget(row, 3, spin)
             combo = QComboBox()
             combo.addItem(self.tr("same item"), "")
-            if line.product is not None:
-                for sub in line.product.substitutes:
-                    combo.addItem(f"{sub.sku} {sub.name(self.env_language())}", sub.sku)
+            for sku, name in line.substitutes:
+                combo.addItem(f"{sku} {name}", sku)
             self.lines.setCellWidget(row, 4, combo)
         self.problems.setText("")
         self.pages.setCurrentIndex(0)
@@ -232,17 +224,16 @@ class ReturnsDesk(QWidget):
     def env_language(self) -> str:
         return getattr(self.env.ctx.settings, "language", "en")
 
-    def _show_return(self, s, ret) -> None:
-        order = s.get(Order, ret.order_id)
-        self.order_number, self.return_number, self.return_status = order.number, ret.number, ret.status
-        self.title.setText(f"{ret.number} · {order.number}")
+    def _show_return(self, ret: returns.DeskReturn) -> None:
+        self.order_number, self.return_number, self.return_status = ret.order_number, ret.number, ret.status
+        self.title.setText(f"{ret.number} · {ret.order_number}")
         money_text = ""
         if ret.status == "refunded":
             money_text = self.tr("Refunded %1 and %2 points (coupon share kept: %3)").replace(
-                "%1", money(ret.refund_cents, order.currency)).replace("%2", str(ret.points_refunded)).replace(
-                "%3", money(ret.coupon_cents, order.currency))
-        elif ret.exchange_order_id:
-            money_text = self.tr("Exchange order %1").replace("%1", s.get(Order, ret.exchange_order_id).number)
+                "%1", money(ret.refund_cents, ret.currency)).replace("%2", str(ret.points_refunded)).replace(
+                "%3", money(ret.coupon_cents, ret.currency))
+        elif ret.exchange_order:
+            money_text = self.tr("Exchange order %1").replace("%1", ret.exchange_order)
         kind = self.tr("exchange") if ret.kind == "exchange" else self.tr("refund")
         self.info.setText(
             self.tr("%1 · reason: %2 · %3").replace("%1", kind).replace("%2", reason_name(ret.reason))
@@ -252,9 +243,8 @@ class ReturnsDesk(QWidget):
         self.result.setText(money_text)
         self.items.setRowCount(len(ret.lines))
         for row, rl in enumerate(ret.lines):
-            where = ", ".join(f"{e['quantity']}→{e['bin'] or '-'}" for e in rl.inspections)
             values = (rl.sku + (f" → {rl.exchange_sku}" if rl.exchange_sku else ""), str(rl.quantity),
-                      str(rl.inspected_quantity), condition_name(rl.condition), where)
+                      str(rl.inspected), condition_name(rl.condition), rl.where)
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.UserRole, rl.sku)
@@ -263,14 +253,13 @@ class ReturnsDesk(QWidget):
         self.label_button.setEnabled(open_)
         self.receive_button.setEnabled(open_)
         self.complete_button.setEnabled(ret.status == "inspected")
-        self.new_button.setEnabled(ret.status in ("refunded", "exchanged", "cancelled") and order.status in ("shipped", "delivered"))
+        self.new_button.setEnabled(ret.status in ("refunded", "exchanged", "cancelled") and ret.order_status in ("shipped", "delivered"))
         self.pages.setCurrentIndex(1)
         self.pages.show()
 
     def _reload(self) -> None:
         if self.return_number:
-            with self.env.ctx.sessions() as s:
-                self._show_return(s, returns.find_return(s, self.return_number))
+            self._show_return(returns.desk_return(self.env.ctx.sessions, self.return_number))
 
     # --- request -----------------------------------------------------------------------------------------
     def chosen_items(self) -> list[returns.ReturnItem]:
@@ -294,12 +283,10 @@ class ReturnsDesk(QWidget):
                 combo.setCurrentIndex(max(index, 0))
 
     def check_policy(self) -> list[str]:
-        with self.env.ctx.sessions() as s:
-            order = s.scalar(select(Order).where(Order.number == self.order_number))
-            problems = returns.policy_check(s, order, self.chosen_items(), self.kind.currentData(),
-                                            self.reason.currentData(), self.policy)
+        problems = returns.check_order_request(self.env.ctx.sessions, self.order_number, self.chosen_items(),
+                                               self.kind.currentData(), self.reason.currentData(), self.policy)
         if problems:
-            self.problems.setText("\n".join(problems))
+            self.problems.setText("\n".join(pol.problem_text(p, ui_language()) for p in problems))
             self.env.feedback.bad(self.tr("Outside the returns policy"))
         else:
             self.problems.setText("")
@@ -308,11 +295,9 @@ class ReturnsDesk(QWidget):
 
     def open_return(self) -> bool:
         def action():
-            with UnitOfWork(self.env.ctx.sessions) as uow:
-                ret = returns.request_return(uow.session, self.order_number, self.chosen_items(), self.kind.currentData(),
-                                             self.reason.currentData(), self.env.actor, self.policy, self.note.text())
-                uow.commit()
-                return ret.number
+            return returns.open_return(self.env.ctx.sessions, self.order_number, self.chosen_items(),
+                                       self.kind.currentData(), self.reason.currentData(), self.env.actor, self.policy,
+                                       self.note.text()).number
 
         ok, number = run_action(self.env.feedback, action)
         if not ok:
@@ -328,33 +313,21 @@ class ReturnsDesk(QWidget):
 
     # --- the parcel --------------------------------------------------------------------------------------
     def _with_return(self, fn, success: str | None = None):
-        def action():
-            with UnitOfWork(self.env.ctx.sessions) as uow:
-                ret = returns.find_return(uow.session, self.return_number)
-                out = fn(uow.session, ret)
-                uow.commit()
-                return out
-
-        ok, out = run_action(self.env.feedback, action, success)
+        """Run a return use case on the return shown; the desk reads it again after."""
+        ok, out = run_action(self.env.feedback, fn, success)
         if ok:
             self._reload()
         return ok, out
 
     def issue_label(self) -> bool:
-        settings = self.env.ctx.settings
-
-        def fn(s, ret):
-            returns.issue_label(s, ret, self.env.actor, settings)
-            returns.queue_label(s, ret, self.env.station, self.env.actor, settings)
-            return ret.tracking_number
-
-        ok, number = self._with_return(fn)
+        ok, out = self._with_return(lambda: returns.label_return(self.env.ctx.sessions, self.return_number, self.env.actor,
+                                                                 self.env.ctx.settings, station=self.env.station))
         if ok:
-            self.env.feedback.good(self.tr("Return label %1 sent to the label printer").replace("%1", number))
+            self.env.feedback.good(self.tr("Return label %1 sent to the label printer").replace("%1", out[0].tracking_number))
         return ok
 
     def receive(self) -> bool:
-        ok, _ = self._with_return(lambda s, ret: returns.receive(s, ret, self.env.actor),
+        ok, _ = self._with_return(lambda: returns.receive_return(self.env.ctx.sessions, self.return_number, self.env.actor),
                                   self.tr("Parcel received: scan each item"))
         return ok
 
@@ -368,10 +341,9 @@ class ReturnsDesk(QWidget):
         condition = self.condition
         bin_code = self.bin.text().strip() or None
 
-        def fn(s, ret):
-            return returns.inspect(s, ret, item, condition, self.env.actor, 1, bin_code)
-
-        ok, result = self._with_return(fn)
+        ok, out = self._with_return(lambda: returns.inspect_return(self.env.ctx.sessions, self.return_number, item,
+                                                                   condition, self.env.actor, 1, bin_code))
+        result = out[1] if ok else None
         if ok:
             where = result.bin_code or "-"
             self.env.feedback.good(self.tr("%1: %2, put in %3").replace("%1", result.sku)
@@ -388,12 +360,11 @@ class ReturnsDesk(QWidget):
         return self.inspect_item(self.items.item(row, 0).data(Qt.UserRole))
 
     def complete(self) -> bool:
-        ok, _ = self._with_return(lambda s, ret: returns.complete(s, ret, self.env.actor, self.policy))
+        ok, done = self._with_return(lambda: returns.complete_return(self.env.ctx.sessions, self.return_number,
+                                                                     self.env.actor, self.policy))
         if not ok:
             return False
-        with self.env.ctx.sessions() as s:
-            ret = returns.find_return(s, self.return_number)
-            kind = ret.kind
+        kind = done.kind
         if kind == "exchange":
             ok, number = run_action(self.env.feedback, lambda: returns.create_exchange_order(
                 self.env.ctx.sessions, self.env.ctx.settings, self.return_number, self.env.actor))
@@ -406,33 +377,21 @@ class ReturnsDesk(QWidget):
         return True
 
     # --- scans and live updates --------------------------------------------------------------------------
+    def take_scan(self, event) -> bool:
+        """A scan, parsed by its reader: what a person would type to find it (an order, a parcel, a return)."""
+        return self.handle_scan(scan_text(event))
+
     def handle_scan(self, text: str) -> bool:
-        if self.return_number and self.return_status == "received":
-            with self.env.ctx.sessions() as s:
-                ret = returns.find_return(s, self.return_number)
-                try:
-                    returns.line_for_item(s, ret, text)
-                    is_item = True
-                except InvalidInput:
-                    is_item = False
-            if is_item:
-                self.inspect_item(text)
-                return True
-        if self.return_number and self.return_status in ("approved", "label_issued"):
-            with self.env.ctx.sessions() as s:
-                try:
-                    same = returns.find_return(s, text).number == self.return_number
-                except StationError:
-                    same = False
-            if same:
-                self.receive()
-                return True
-        self.query.setText(tracking.normalise_query(text))
-        loaded = self.load(text)
-        if loaded and self.return_number and self.return_status in ("approved", "label_issued"):
-            with self.env.ctx.sessions() as s:
-                label = returns.find_return(s, self.return_number).tracking_number
-            if label and tracking.normalise_query(text).upper() == label:
+        ok, step = run_action(self.env.feedback, lambda: returns.desk_scan(self.env.ctx.sessions, self.return_number, text))
+        if not ok:
+            return True
+        if step.action == "inspect":
+            self.inspect_item(text)
+        elif step.action == "receive":
+            self.receive()
+        else:
+            self.query.setText(tracking.normalise_query(text))
+            if self.load(text) and returns.label_scanned(self.env.ctx.sessions, self.return_number, text):
                 self.receive()  # the return label scanned: the parcel is here
         return True
 

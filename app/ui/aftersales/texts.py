@@ -1,6 +1,6 @@
 """Names of the aftersales timeline events and return words, translatable (the "Event" and "Returns" contexts)."""
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from app.ui.texts import event_name as _base_event_name
 
@@ -95,6 +95,7 @@ PARCEL_STATUSES = {
     "shipped": QT_TRANSLATE_NOOP("Tracking", "shipped"),
     "delivered": QT_TRANSLATE_NOOP("Tracking", "delivered"),
     "returned": QT_TRANSLATE_NOOP("Tracking", "returned"),
+    "voided": QT_TRANSLATE_NOOP("Tracking", "voided"),
 }
 
 
@@ -103,7 +104,12 @@ def where_text(view) -> str:
     source = WHERE.get(view.where_code)
     if source is None:
         return view.where
-    return QCoreApplication.translate("Tracking", source).replace("%1", view.where_place or "-")
+    place = view.where_place or "-"
+    if getattr(view, "where_place_zh", "") and QLocale().name().startswith("zh"):
+        place = view.where_place_zh  # 上海浦东配送中心, not Shanghai Pudong DC
+    if view.where_code == "with_carrier" and view.parcels and QLocale().name().startswith("zh"):
+        place = getattr(view.parcels[0], "carrier_name_zh", "") or place  # 顺丰速运, not SF Express
+    return QCoreApplication.translate("Tracking", source).replace("%1", place)
 
 
 def delay_text(view) -> str:

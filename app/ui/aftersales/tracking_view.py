@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.aftersales import tracking
+from app.devices.scanner import scan_text
+from app.ui.aftersales.texts import delay_text, event_name, parcel_status_name, return_status_name, where_text
 from app.ui.common import run_action
-from db.models import Order
 from app.ui.feedback import colour
-from app.ui.aftersales.texts import delay_text, return_status_name, event_name, parcel_status_name, where_text
-from app.ui.texts import status_name
+from app.ui.texts import actor_word, event_detail, status_name, ui_language
 
 
 class TrackingScreen(QWidget):
@@ -33,7 +33,7 @@ class TrackingScreen(QWidget):
         self.view: tracking.TrackingView | None = None
 
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Order number, tracking number, SSCC or scan the label"))
+        self.query.setPlaceholderText(self.tr("Order number, the shop's number, tracking number, SSCC or scan the label"))
         self.query.setAccessibleName(self.tr("Search"))
         self.query.returnPressed.connect(self.search)
         self.search_button = QPushButton(self.tr("&Find"))
@@ -59,9 +59,9 @@ class TrackingScreen(QWidget):
         form.addRow(self.tr("Parcels"), self.parcels)
         form.addRow(self.tr("Returns"), self.returns)
 
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([self.tr("Time (UTC)"), self.tr("Event"), self.tr("Station"),
-                                              self.tr("User"), self.tr("Location")])
+                                              self.tr("User"), self.tr("Location"), self.tr("Detail")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -90,15 +90,15 @@ class TrackingScreen(QWidget):
         if not query:
             return False
 
-        def find():
-            with self.env.ctx.sessions() as session:
-                return tracking.lookup(session, query)
-
-        ok, view = run_action(self.env.feedback, find)
+        ok, view = run_action(self.env.feedback, lambda: tracking.find(self.env.ctx.sessions, query))
         if ok:
             self.show_view(view)
             self.query.selectAll()
         return ok
+
+    def take_scan(self, event) -> bool:
+        """A scan, parsed by its reader: what a person would type to find it (an order, a parcel, a return)."""
+        return self.handle_scan(scan_text(event))
 
     def handle_scan(self, text: str) -> bool:
         self.query.setText(tracking.normalise_query(text))
@@ -107,8 +107,7 @@ class TrackingScreen(QWidget):
 
     def on_change(self, topic: str, key: str) -> None:
         if self.view is not None and topic in ("order", "*") and (key in ("", str(self.view.order_id)) or topic == "*"):
-            with self.env.ctx.sessions() as session:
-                self.show_view(tracking.view_of(session, session.get(Order, self.view.order_id), self.view.matched))
+            self.show_view(tracking.view_again(self.env.ctx.sessions, self.view.order_id, self.view.matched))
 
     def open_return(self) -> None:
         if self.view is None:
@@ -137,7 +136,8 @@ class TrackingScreen(QWidget):
         else:
             self.delay.hide()
         self.parcels.setText("\n".join(
-            f"{p.seq}/{p.count}  {p.carrier_name}  {p.tracking_number}  SSCC {p.sscc}  ({parcel_status_name(p.status)})"
+            f"{p.seq}/{p.count}  {(p.carrier_name_zh if ui_language() == 'zh_CN' else '') or p.carrier_name}  "
+            f"{p.tracking_number}  SSCC {p.sscc}  ({parcel_status_name(p.status)})"
             for p in view.parcels
         ) or self.tr("none yet"))
         self.returns.setText("\n".join(
@@ -146,7 +146,8 @@ class TrackingScreen(QWidget):
         ) or self.tr("none"))
         self.table.setRowCount(len(view.events))
         for row, e in enumerate(view.events):
-            values = (e.at.strftime("%Y-%m-%d %H:%M:%S"), event_name(e.kind), e.station or "", e.user or "", e.location or "")
+            values = (e.at.strftime("%Y-%m-%d %H:%M:%S"), event_name(e.kind), actor_word(e.station), actor_word(e.user),
+                      e.location or "", event_detail(e.kind, e.data, ui_language()))
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.UserRole, e.kind)

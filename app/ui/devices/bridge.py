@@ -26,7 +26,8 @@ Signals (each carries the event object of :mod:`app.devices.events`):
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -34,13 +35,15 @@ from app.devices.events import (
     DeviceEvent,
     DeviceStatus,
     RejectedFrame,
+    ScaleReply,
     ScanEvent,
     TagEvent,
     ToteReadEvent,
     WeightEvent,
 )
 from app.devices.reader import DeviceReader
-from app.devices.scanner import parse_scan
+from app.devices.scanner import parse_scan, scan_text
+from app.ui.scan_router import rejected_text
 
 
 class DeviceBridge(QObject):
@@ -48,6 +51,7 @@ class DeviceBridge(QObject):
     tag_read = Signal(object)
     tote_read = Signal(object)
     weighed = Signal(object)
+    scale_replied = Signal(object)  # ScaleReply: the scale's answer to a tare or zero
     rejected = Signal(object)
     status_changed = Signal(object)
     event = Signal(object)
@@ -62,6 +66,7 @@ class DeviceBridge(QObject):
             TagEvent: self.tag_read,
             ToteReadEvent: self.tote_read,
             WeightEvent: self.weighed,
+            ScaleReply: self.scale_replied,
             RejectedFrame: self.rejected,
             DeviceStatus: self.status_changed,
         }
@@ -93,6 +98,36 @@ class DeviceBridge(QObject):
             reader.stop()
         self.readers.clear()
 
+    def has(self, kind: str) -> bool:
+        """Does this station have a device of ``kind`` (scanner, rfid, scale), connected or not?"""
+        return any(reader.config.kind == kind for reader in self.readers)
+
+    def state(self, kind: str) -> str:
+        """``connected``, ``disconnected``, ``searching`` (set up, not found yet) or ``none`` (not set up)."""
+        readers = [r for r in self.readers if r.config.kind == kind]
+        if not readers:
+            return "none"
+        states = [self.statuses[r.name].state for r in readers if r.name in self.statuses]
+        if "connected" in states:
+            return "connected"
+        return "disconnected" if "disconnected" in states else "searching"
+
+    def scale_command(self, name: str) -> str | None:
+        """Ask the station's scale to ``tare`` or ``zero``; its answer comes as ``scale_replied``. Returns None
+        when the command is on its way, else why it cannot be sent (no scale, not connected, a scale that
+        takes no commands)."""
+        readers = [r for r in self.readers if r.config.kind == "scale"]
+        if not readers:
+            return "none"
+        reader = next((r for r in readers if r.connected), None)
+        if reader is None:
+            return "disconnected"
+        try:
+            reader.send(reader.protocol.command_bytes(name))
+        except (ValueError, AttributeError):
+            return "no_commands"
+        return None
+
     # -- events -------------------------------------------------------------------------------------
 
     def post(self, event: DeviceEvent) -> None:
@@ -122,15 +157,6 @@ class DeviceBridge(QObject):
         return event
 
 
-def scan_text(event: ScanEvent) -> str:
-    """The text a text-taking scan handler should get: the scan as sent for items and SSCCs (AIM identifier
-    and GS separators kept, so GS1 data can be read again), the bare text for everything else (a badge,
-    an order number, a command)."""
-    if event.kind in ("item", "sscc"):
-        return event.raw
-    return event.text if event.text is not None else event.raw
-
-
 def wedge_options(settings) -> dict:
     """Keyboard-wedge tuning from a ``DeviceConfig(kind="scanner", protocol="wedge")`` entry, if any."""
     from PySide6.QtCore import Qt as _Qt
@@ -155,7 +181,7 @@ def attach_to_window(window, settings, *, demo: bool | None = None) -> DeviceBri
     filter; scans go to ``window.handle_scan_event(ScanEvent)`` when the window has it, else to
     ``window.handle_scan(text)`` (see :func:`scan_text`); input that was not understood and devices coming
     and going are shown through ``window.feedback`` when there is one. In demo mode (``demo``, or
-    ``settings.extra["demo"]``) the simulated devices of :class:`app.ui.devices.demo.DemoDevices` are
+    ``settings.demo.enabled``) the simulated devices of :class:`app.ui.devices.demo.DemoDevices` are
     started too, with the on-screen virtual scanner in a dock (built again in the new language when the window
     emits ``language_change_requested``). The bridge is kept as
     ``window.device_bridge``; everything stops when the application quits."""
@@ -166,25 +192,28 @@ def attach_to_window(window, settings, *, demo: bool | None = None) -> DeviceBri
     bridge = DeviceBridge(window)
     window.device_bridge = bridge
     on_event = getattr(window, "handle_scan_event", None)
+    feedback = getattr(window, "feedback", None)
     if on_event is not None:
+        # The window's router takes every scan, read or misread, parsed once here.
         bridge.scanned.connect(on_event)
+        bridge.rejected.connect(on_event)
     else:
         bridge.scanned.connect(lambda event: window.handle_scan(scan_text(event)))
-    feedback = getattr(window, "feedback", None)
+        if feedback is not None:
+            bridge.rejected.connect(lambda event: feedback.bad(rejected_text(event, getattr(window, "language", "en"))))
     if feedback is not None:
-        bridge.rejected.connect(
-            lambda event: feedback.bad(QCoreApplication.translate("Devices", "Not understood: %1").replace("%1", event.reason))
-        )
         bridge.status_changed.connect(lambda event: _show_status(feedback, event))
     bridge.wedge = KeyboardWedgeFilter(bridge, parent=bridge, **wedge_options(settings)).install()
     bridge.wedge.window = window
     bridge.start(settings.devices)
-    demo = bool(settings.extra.get("demo")) if demo is None else demo
+    demo = settings.demo.enabled if demo is None else demo
     bridge.demo_devices = None
     if demo:
         from app.ui.devices.demo import DemoDevices
 
-        bridge.demo_devices = DemoDevices(bridge, company_prefix=settings.gs1_company_prefix)
+        folder = settings.demo.printer_folder
+        bridge.demo_devices = DemoDevices(bridge, company_prefix=settings.gs1_company_prefix,
+                                          printer_folder=Path(folder) if folder else None)
         _add_virtual_scanner_dock(window, bridge.demo_devices)
 
     def shutdown() -> None:
@@ -213,32 +242,26 @@ def _show_status(feedback, event: DeviceStatus) -> None:
 
 
 def _add_virtual_scanner_dock(window, demo_devices) -> None:
-    from PySide6.QtWidgets import QDockWidget, QMainWindow
+    """The demo's virtual devices in one row along the bottom of the window: docked there, they cover no
+    button of any screen (a floating panel over a 1366 x 768 monitor always covers something)."""
+    from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
     if not isinstance(window, QMainWindow):
         return
     dock = QDockWidget(window)
     dock.setObjectName("virtualScannerDock")
+    dock.setTitleBarWidget(QWidget(dock))  # no title bar: the row says "Demo:" itself
+    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
 
     def fill(_language: str = "") -> None:
         old = dock.widget()
-        dock.setWindowTitle(QDockWidget.tr("Virtual scanner"))
+        dock.setWindowTitle(QDockWidget.tr("Virtual devices (demo)"))
         dock.setWidget(demo_devices.virtual_scanner(parent=dock))
         if old is not None:
             old.deleteLater()
 
     fill()
     if hasattr(window, "language_change_requested"):
-        # Connected after the window's own switch, so the scanner is built again once the new language is in.
+        # Connected after the window's own switch, so the row is built again once the new language is in.
         window.language_change_requested.connect(fill)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    from app.ui.main_window import PREFERRED_SIZE
-
-    screen = window.screen().availableGeometry()
-    if screen.width() < PREFERRED_SIZE.width() + dock.sizeHint().width():
-        # Docked, it would squeeze the screens below their width on a small monitor: it floats over the
-        # window's bottom right corner instead, where the operator can move it or dock it again.
-        dock.setFloating(True)
-        size = dock.sizeHint()
-        dock.setGeometry(screen.right() - size.width() - 20, screen.bottom() - size.height() - 60,
-                         size.width(), size.height())
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)

@@ -7,18 +7,23 @@ port name), serial framing, and for scanners prefix, suffix and terminator (esca
 understood). *Test* opens the port with the form's settings and shows every event live - understood ones
 as what they mean, others as "Not understood" with the reason - until *Stop*. *Save* writes the station
 config with :func:`app.config.save_settings`.
+
+In the station app the screen is the "Devices" tab of supervisors and administrators
+(:func:`device_setup_screen`, registered in :mod:`app.ui.devices.registry`): while *Test* runs, the
+station's own readers let go of their ports; *Save* starts them again with the saved devices at once.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -47,9 +52,12 @@ class DeviceSetupScreen(QWidget):
     saved = Signal(object)  # the Settings, after they were written
 
     def __init__(self, settings: Settings, *, config_path: Path | None = None, lister: PortLister = list_serial_ports,
-                 parent: QWidget | None = None) -> None:
+                 station_bridge: Callable[[], DeviceBridge | None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
+        # The station's own device bridge (the main window's), if any: paused while a device is tested.
+        self.station_bridge = station_bridge or (lambda: None)
+        self._paused: DeviceBridge | None = None
         self.devices: list[DeviceConfig] = [copy.deepcopy(d) for d in settings.devices]
         self.config_path = config_path
         self.lister = lister
@@ -91,14 +99,17 @@ class DeviceSetupScreen(QWidget):
         left_layout.addLayout(row)
 
         form_box = QGroupBox(self.tr("Settings"))
-        form = QFormLayout(form_box)
+        # Two label-field pairs a row, so the form and a useful live log fit a 768-pixel-high bench monitor.
+        form = QGridLayout(form_box)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         self.kind = QComboBox()
         for kind, label in (("scanner", self.tr("Barcode scanner")), ("rfid", self.tr("RFID reader")), ("scale", self.tr("Scale"))):
             self.kind.addItem(label, kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        form.addRow(self.tr("Kind"), self.kind)
         self.protocol = QComboBox()
-        form.addRow(self.tr("Protocol"), self.protocol)
+        self._pair(form, 0, 0, self.tr("Kind"), self.kind)
+        self._pair(form, 0, 2, self.tr("Protocol"), self.protocol)
         port_row = QHBoxLayout()
         self.port = QComboBox()
         self.port.setEditable(True)
@@ -109,33 +120,33 @@ class DeviceSetupScreen(QWidget):
         self.refresh_button.clicked.connect(self.refresh_ports)
         port_row.addWidget(self.port, 1)
         port_row.addWidget(self.refresh_button)
-        form.addRow(self.tr("Port"), port_row)
+        form.addWidget(QLabel(self.tr("Port")), 1, 0)
+        form.addLayout(port_row, 1, 1, 1, 3)
         self.match_usb = QCheckBox(self.tr("Find it by USB id, under any port name"))
-        form.addRow("", self.match_usb)
+        form.addWidget(self.match_usb, 2, 0, 1, 2)
         self.usb_label = QLabel("")
-        form.addRow(self.tr("USB id"), self.usb_label)
+        self._pair(form, 2, 2, self.tr("USB id"), self.usb_label)
         self.baud = QComboBox()
         self.baud.setEditable(True)
         self.baud.addItems(BAUD_RATES)
-        form.addRow(self.tr("Baud rate"), self.baud)
         self.bytesize = QComboBox()
         self.bytesize.addItems(["8", "7"])
-        form.addRow(self.tr("Data bits"), self.bytesize)
+        self._pair(form, 3, 0, self.tr("Baud rate"), self.baud)
+        self._pair(form, 3, 2, self.tr("Data bits"), self.bytesize)
         self.parity = QComboBox()
         for code, label in (("N", self.tr("None")), ("E", self.tr("Even")), ("O", self.tr("Odd"))):
             self.parity.addItem(label, code)
-        form.addRow(self.tr("Parity"), self.parity)
         self.stopbits = QComboBox()
         self.stopbits.addItems(["1", "2"])
-        form.addRow(self.tr("Stop bits"), self.stopbits)
+        self._pair(form, 4, 0, self.tr("Parity"), self.parity)
+        self._pair(form, 4, 2, self.tr("Stop bits"), self.stopbits)
         self.prefix = QLineEdit()
         self.suffix = QLineEdit()
         self.terminator = QLineEdit()
         self.terminator.setPlaceholderText(self.tr("empty: a pause ends a scan"))
-        self.prefix_label, self.suffix_label, self.terminator_label = QLabel(self.tr("Prefix")), QLabel(self.tr("Suffix")), QLabel(self.tr("Terminator"))
-        form.addRow(self.prefix_label, self.prefix)
-        form.addRow(self.suffix_label, self.suffix)
-        form.addRow(self.terminator_label, self.terminator)
+        self.prefix_label = self._pair(form, 5, 0, self.tr("Prefix"), self.prefix)
+        self.suffix_label = self._pair(form, 5, 2, self.tr("Suffix"), self.suffix)
+        self.terminator_label = self._pair(form, 6, 0, self.tr("Terminator"), self.terminator)
 
         buttons = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Test"))
@@ -146,19 +157,19 @@ class DeviceSetupScreen(QWidget):
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        form.addLayout(buttons, 6, 2, 1, 2)  # beside the terminator: one row less than a row of its own
 
         self.counts_label = QLabel("")
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
-        self.log.setMinimumHeight(180)
+        self.log.setMinimumHeight(120)
         self.log.setPlaceholderText(self.tr("Press Test, then scan, read a tag or put something on the scale."))
         self.status_label = QLabel("")
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(form_box)
-        right_layout.addLayout(buttons)
         right_layout.addWidget(self.counts_label)
         right_layout.addWidget(self.log, 1)
         right_layout.addWidget(self.status_label)
@@ -169,6 +180,14 @@ class DeviceSetupScreen(QWidget):
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    @staticmethod
+    def _pair(grid: QGridLayout, row: int, column: int, text: str, field: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(field)
+        grid.addWidget(label, row, column)
+        grid.addWidget(field, row, column + 1)
+        return label
 
     # -- ports --------------------------------------------------------------------------------------
 
@@ -308,6 +327,7 @@ class DeviceSetupScreen(QWidget):
         self.log.clear()
         self.understood = self.not_understood = 0
         self._show_counts()
+        self._pause_station_devices()
         self.test_bridge = DeviceBridge(self)
         self.test_bridge.event.connect(self._test_event)
         try:
@@ -338,10 +358,24 @@ class DeviceSetupScreen(QWidget):
             self.test_bridge.stop()
             self.test_bridge.deleteLater()
         self.test_bridge = self.test_reader = None
+        self._resume_station_devices()
         self.test_button.blockSignals(True)
         self.test_button.setChecked(False)
         self.test_button.setText(self.tr("Test"))
         self.test_button.blockSignals(False)
+
+    def _pause_station_devices(self) -> None:
+        """The station's readers let go of their ports while one is tested here (two readers on one serial
+        port would each get half of what it sends)."""
+        bridge = self.station_bridge()
+        if bridge is not None and self._paused is None:
+            bridge.stop()
+            self._paused = bridge
+
+    def _resume_station_devices(self) -> None:
+        bridge, self._paused = self._paused, None
+        if bridge is not None:
+            bridge.start(self.settings.devices)
 
     def _test_event(self, event) -> None:
         if isinstance(event, RejectedFrame):
@@ -359,6 +393,7 @@ class DeviceSetupScreen(QWidget):
     # -- saving -------------------------------------------------------------------------------------
 
     def save(self) -> Path:
+        self.stop_test()
         config = self.current_config()
         row = self.editing
         if row is not None and 0 <= row < len(self.devices):
@@ -374,9 +409,37 @@ class DeviceSetupScreen(QWidget):
         self.device_list.item(row).setSelected(True)
         self.device_list.blockSignals(False)
         self.status_label.setText(self.tr("Saved to {0}").format(path))
+        bridge = self.station_bridge()
+        if bridge is not None:  # the station reads with the saved devices from now on
+            bridge.stop()
+            bridge.start(self.settings.devices)
         self.saved.emit(self.settings)
         return path
+
+    def shutdown(self) -> None:
+        """At log-out: a test still running stops and the station's readers come back."""
+        self.stop_test()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.stop_test()
         super().closeEvent(event)
+
+
+def device_setup_screen(env) -> DeviceSetupScreen:
+    """The factory for the main window (``app.ui.screens``): the station's devices, saved in its config file
+    (the database address only if the file already named one, as the settings screen does) and taken into
+    use by the running station at once."""
+    from app.admin.sites import report_devices
+    from app.config import config_path
+    from app.ui.common import run_action
+    from app.ui.settings import settings_for_file
+
+    screen = DeviceSetupScreen(settings_for_file(env.ctx.settings), config_path=config_path())
+    screen.station_bridge = lambda: getattr(screen.window(), "device_bridge", None)
+
+    def saved(settings: Settings) -> None:
+        env.ctx.settings.devices = [copy.deepcopy(d) for d in settings.devices]
+        run_action(env.feedback, lambda: report_devices(env.ctx.sessions, env.station, settings.devices))
+
+    screen.saved.connect(saved)
+    return screen

@@ -32,7 +32,9 @@ from app.devices.events import RejectedFrame, ScanEvent
 from app.devices.scanner import parse_scan
 
 DEFAULT_MAX_GAP_MS = 35
-DEFAULT_MIN_LENGTH = 4
+# One character is enough: a count barcode ("5") is a scan too. A person cannot type a key and Enter within
+# ``max_gap_ms`` of each other, so the timing, not the length, tells a scan from typing.
+DEFAULT_MIN_LENGTH = 1
 # Pressing a modifier alone is part of typing a character (Shift for capitals, Ctrl for Ctrl+] = GS).
 _MODIFIER_KEYS = {int(k) for k in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta)}
 _BLOCKING_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
@@ -69,7 +71,7 @@ class KeyboardWedgeFilter(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.release)
 
-    def install(self, app: QCoreApplication | None = None) -> "KeyboardWedgeFilter":
+    def install(self, app: QCoreApplication | None = None) -> KeyboardWedgeFilter:
         (app or QCoreApplication.instance()).installEventFilter(self)
         return self
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from app.domain.error_texts import operator_text
+from app.ui.texts import ui_language
+
 TEMPLATES = (
     QT_TRANSLATE_NOOP("PickMessages", "Every stop is done."),
     QT_TRANSLATE_NOOP("PickMessages", "Empty scan: nothing read."),
@@ -32,9 +35,15 @@ TEMPLATES = (
 def translated(feedback) -> str:
     """The feedback's sentence in the current language, its fields filled in."""
     template = feedback.template
+    params = dict(feedback.params)
+    chinese = ui_language() == "zh_CN"
     if template in TEMPLATES:
         template = QCoreApplication.translate("PickMessages", template)
+    if chinese and params.get("item_zh"):  # the catalogue's Chinese name where it has one
+        params["item"] = params["item_zh"]
+    if template == "{error}":
+        params["error"] = operator_text(str(params.get("error", "")), ui_language())
     try:
-        return template.format(**feedback.params)
+        return template.format(**params)
     except (KeyError, IndexError, ValueError):  # a translation that lost a field: fall back to English
         return feedback.message

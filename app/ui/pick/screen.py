@@ -6,27 +6,43 @@ source can be wired to it (the device bridge, a keyboard wedge, the scan field o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
+from app.domain.error_texts import operator_text
 from app.errors import StationError
 from app.picking.service import PickService
 from app.picking.session import DONE, OK, REFUSED, Feedback, PickSession
 from app.ui.pick.map_view import WarehouseMap
 from app.ui.pick.messages import translated
+from app.ui.texts import ui_language
 
 COLOURS = {OK: "#2e7d32", DONE: "#1f4e9c", REFUSED: "#b3261e", "info": "#546e7a"}
 
 
 class PickScreen(QWidget):
-    """``PickScreen(service)``; ``open_cart(["SO-1", "SO-2"])`` or scan order numbers and press Start."""
+    """``PickScreen(service)``; ``open_cart(["SO-1", "SO-2"])`` or scan order numbers and press Start.
+
+    ``warehouse`` is the code "Next batch" takes its orders from, or a function that reads it when asked (the
+    station's own, so a station moved to another warehouse picks there at once). A cart the station had open
+    (the picker logged out, the station restarted) is taken up again where it was."""
 
     message_shown = Signal(str, str)  # verdict, message
 
-    def __init__(self, service: PickService, warehouse: str | None = None, feedback=None, parent=None) -> None:
+    def __init__(self, service: PickService, warehouse: str | Callable[[], str | None] | None = None, feedback=None,
+                 parent=None) -> None:
         super().__init__(parent)
         self.service = service
         self.warehouse = warehouse
@@ -34,7 +50,26 @@ class PickScreen(QWidget):
         self.session: PickSession | None = None
         self.pending: list[str] = []
         self._build()
+        self.resume()
         self._refresh()
+
+    def current_warehouse(self) -> str | None:
+        return self.warehouse() if callable(self.warehouse) else self.warehouse
+
+    def resume(self) -> bool:
+        """Take up the cart this station left open, if any; True if there was one."""
+        try:
+            pick_list = self.service.open_cart()
+        except StationError as exc:
+            self._say(REFUSED, exc.message)
+            return False
+        if pick_list is None:
+            return False
+        self.session = PickSession(self.service, pick_list)
+        self._say("info", self.tr("The cart of this station is back: %1 stop(s) to go. Scan the bin label of the "
+                                  "next stop; units scanned at it before are scanned again.")
+                  .replace("%1", str(len(pick_list.stops))))
+        return True
 
     # -- layout --------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -118,8 +153,7 @@ class PickScreen(QWidget):
         start_row.addWidget(self.start_button, 1)
         panel.addLayout(start_row)
         side = QFrame()
-        side.setLayout(panel)
-        side.setMinimumWidth(380)
+        side.setLayout(panel)  # as wide as its buttons need, whole (a fixed minimum width let them be cut)
 
         body = QHBoxLayout()
         body.addWidget(self.map, 3)
@@ -133,22 +167,36 @@ class PickScreen(QWidget):
         outer.addLayout(body, 1)
 
     # -- scans and actions ---------------------------------------------------------------------------
+    def take_scan(self, event) -> bool:
+        """A scan, parsed by its reader: an order to put on the cart, or a bin or item at the current stop."""
+        from app.devices.scanner import scan_text
+        from app.picking.scans import from_event
+
+        if self.session is None or self.session.complete:
+            return self._add_order(scan_text(event))
+        self._show(self.session.handle(from_event(event)))
+        self._refresh()
+        return True
+
     @Slot(str)
     def handle_scan(self, text: str) -> bool:
-        """A raw scan from any source. Returns True when the screen used it."""
+        """A scan given as text (the screen's own field). Returns True when the screen used it."""
         if self.session is None or self.session.complete:
-            number = text.strip()
-            if not number:
-                return False
-            if number in self.pending:
-                self._say(REFUSED, self.tr("Order %1 is already on the cart.").replace("%1", number))
-            else:
-                self.pending.append(number)
-                self._say("info", self.tr("Order %1 added: tote %2. Press Start when the cart is full.")
-                                    .replace("%1", number).replace("%2", str(len(self.pending))))
-            self._refresh()
-            return True
+            return self._add_order(text)
         self._show(self.session.handle_scan(text))
+        self._refresh()
+        return True
+
+    def _add_order(self, text: str) -> bool:
+        number = text.strip()
+        if not number:
+            return False
+        if number in self.pending:
+            self._say(REFUSED, self.tr("Order %1 is already on the cart.").replace("%1", number))
+        else:
+            self.pending.append(number)
+            self._say("info", self.tr("Order %1 added: tote %2. Press Start when the cart is full.")
+                                .replace("%1", number).replace("%2", str(len(self.pending))))
         self._refresh()
         return True
 
@@ -177,13 +225,18 @@ class PickScreen(QWidget):
 
     @Slot()
     def next_batch(self) -> None:
-        if not self.warehouse:
+        try:
+            warehouse = self.current_warehouse()
+        except StationError as exc:
+            self._say(REFUSED, exc.message)
+            return
+        if not warehouse:
             self._say(REFUSED, self.tr("This station has no warehouse set."))
             return
         try:
-            carts = self.service.suggest_batches(self.warehouse)
+            carts = self.service.suggest_batches(warehouse)
         except StationError as exc:
-            self._say(REFUSED, exc.message)
+            self._say(REFUSED, operator_text(exc.message, ui_language()))
             return
         if not carts:
             self._say("info", self.tr("No allocated order is waiting to be picked."))
@@ -201,7 +254,7 @@ class PickScreen(QWidget):
         try:
             pick_list = self.service.start(list(numbers))
         except StationError as exc:
-            self._say(REFUSED, exc.message)
+            self._say(REFUSED, operator_text(exc.message, ui_language()))
             self._refresh()
             return False
         self.session = PickSession(self.service, pick_list)
@@ -285,5 +338,6 @@ def pick_screen(env) -> PickScreen:
     """The factory for the main window (``app.ui.screens``)."""
     from app.picking.service import PickService
 
-    warehouse = env.ctx.settings.warehouse or None
-    return PickScreen(PickService(env.ctx.sessions, env.actor), warehouse, env.feedback)
+    service = PickService(env.ctx.sessions, env.actor)
+    # The station's warehouse as the database has it now (Settings writes it there), else the config's.
+    return PickScreen(service, lambda: service.station_warehouse() or env.ctx.settings.warehouse or None, env.feedback)

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QMimeData, QModelIndex, Qt, QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.services import order_queue as oq
-from app.ui.texts import priority_name, status_name
-from db.base import utcnow
-from db.models import Station, Warehouse
+from app.orders import queue as oq
+from app.ui.texts import channel_name, priority_name, status_name
 
 MIME_ORDERS = "application/x-station-orders"
 
@@ -64,7 +60,7 @@ class OrderQueueModel(QAbstractTableModel):
     _counted = Signal(int, int)  # generation, exact count (from the counting thread)
     count_changed = Signal()
 
-    def __init__(self, sessions: sessionmaker[Session], window_size: int = 200, max_windows: int = 16,
+    def __init__(self, sessions, window_size: int = 200, max_windows: int = 16,
                  columns: tuple[str, ...] = oq.COLUMNS, parent=None) -> None:
         super().__init__(parent)
         self.sessions = sessions
@@ -86,9 +82,7 @@ class OrderQueueModel(QAbstractTableModel):
 
     # --- loading --------------------------------------------------------------------------------
     def load_lookups(self) -> None:
-        with self.sessions() as s:
-            self.warehouses = dict(s.execute(select(Warehouse.id, Warehouse.code)).all())
-            self.stations = dict(s.execute(select(Station.id, Station.name)).all())
+        self.warehouses, self.stations = oq.lookups(self.sessions)
 
     def set_filter(self, f: oq.QueueFilter) -> None:
         self.beginResetModel()
@@ -96,13 +90,12 @@ class OrderQueueModel(QAbstractTableModel):
         self._windows.clear()
         self._cell_cache.clear()
         self._generation += 1
-        with self.sessions() as s:
-            count = oq.count(s, f, cap=self.count_cap + 1)
-            self.exact = count <= self.count_cap
-            self._count = min(count, self.count_cap)
-            if self._count:
-                self._windows[0] = oq.window(s, f, 0, self.window_size)
-                self.queries += 1
+        count, first = oq.first_page(self.sessions, f, self.count_cap + 1, self.window_size)
+        self.exact = count <= self.count_cap
+        self._count = min(count, self.count_cap)
+        if self._count:
+            self._windows[0] = first[: self.window_size]
+            self.queries += 1
         self.endResetModel()
         if not self.exact:
             self._count_in_background(self._generation, f)
@@ -111,8 +104,7 @@ class OrderQueueModel(QAbstractTableModel):
     def _count_in_background(self, generation: int, f: oq.QueueFilter) -> None:
         def work() -> None:
             try:
-                with self.sessions() as s:
-                    total = oq.count(s, f)
+                total = oq.count_in(self.sessions, f)
             except Exception:  # noqa: BLE001 - the capped count stays; the next change tries again
                 return
             self._counted.emit(generation, total)
@@ -139,8 +131,7 @@ class OrderQueueModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Reread after a change elsewhere, keeping the view's position and selection."""
         self._generation += 1
-        with self.sessions() as s:
-            count = oq.count(s, self.filter, cap=self.count_cap + 1)
+        count = oq.count_in(self.sessions, self.filter, cap=self.count_cap + 1)
         self._windows.clear()
         self._cell_cache.clear()
         if count <= self.count_cap:
@@ -158,8 +149,7 @@ class OrderQueueModel(QAbstractTableModel):
         start = row - row % self.window_size
         window = self._windows.get(start)
         if window is None:
-            with self.sessions() as s:
-                window = oq.window(s, self.filter, start, self.window_size)
+            window = oq.window_in(self.sessions, self.filter, start, self.window_size)
             self.queries += 1
             self._windows[start] = window
             while len(self._windows) > self.max_windows:
@@ -243,7 +233,7 @@ class OrderQueueModel(QAbstractTableModel):
         if column == "priority":
             return priority_name(row.priority)
         if column == "channel":
-            return row.channel
+            return channel_name(row.channel)
         if column == "customer":
             return row.customer
         if column == "warehouse":
@@ -255,7 +245,7 @@ class OrderQueueModel(QAbstractTableModel):
         if column == "promised_ship_at":
             if row.status in DONE:
                 return ""
-            return time_left_text(row.promised_ship_at, utcnow())
+            return time_left_text(row.promised_ship_at, datetime.now(UTC))
         if column == "tracking_number":
             return row.tracking_number or ""
         return None
@@ -263,7 +253,7 @@ class OrderQueueModel(QAbstractTableModel):
     def _urgency_brush(self, row: oq.QueueRow):
         if row.promised_ship_at is None:
             return None
-        hours = (row.promised_ship_at - utcnow()).total_seconds() / 3600
+        hours = (row.promised_ship_at - datetime.now(UTC)).total_seconds() / 3600
         if hours < 0:
             return QBrush(OVERDUE)
         if hours < 2:

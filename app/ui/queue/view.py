@@ -3,7 +3,7 @@ the station is packing now (and a warning when a supervisor takes it away)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -19,18 +19,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from app.admin.auth import has_role
+from app.devices.scanner import scan_text
 from app.domain.lifecycle import CLAIMABLE, STATUSES, WAITING
-from app.services import order_queue as oq
-from app.services.auth import has_role
-from app.services.claim import claim_next, current_order
+from app.orders import queue as oq
+from app.orders.claim import claim_next
 from app.ui.common import run_action
 from app.ui.feedback import colour
 from app.ui.queue.model import OrderQueueModel
-from app.ui.texts import priority_name, status_name
-from db.base import utcnow
-from db.models import Order, Station
+from app.ui.texts import channel_name, priority_name, status_name
 
 CHANNELS_RETRY_MS = 5000
 
@@ -87,7 +85,7 @@ class QueueView(QWidget):
         self.placed.addItem(self.tr("Last 30 days"), 30)
         self.placed.addItem(self.tr("Older than 30 days"), -30)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search: order, customer, SKU or tracking number (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Search: order, the shop's number, customer, SKU, tracking number or SSCC (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         for label, combo in ((self.tr("Status"), self.status), (self.tr("Priority"), self.priority),
@@ -158,16 +156,15 @@ class QueueView(QWidget):
         self.channel.blockSignals(True)
         for name in names:
             if self.channel.findData(name) < 0:
-                self.channel.addItem(name, name)
+                self.channel.addItem(channel_name(name), name)
         self.channel.setCurrentIndex(max(0, self.channel.findData(current)))
         self.channel.blockSignals(False)
 
     def _read_channels(self) -> list[str]:
-        with self.env.ctx.sessions() as s:
-            return oq.channels(s)
+        return oq.channels_in(self.env.ctx.sessions)
 
     def current_filter(self) -> oq.QueueFilter:
-        now = utcnow()
+        now = datetime.now(UTC)
         placed_from = placed_to = None
         days = self.placed.currentData()
         if days is not None:
@@ -259,8 +256,7 @@ class QueueScreen(QWidget):
         self.view = QueueView(env, self, statuses=tuple(sorted(CLAIMABLE)) if env.role == "packer" else ())
         if env.role == "packer":
             # ... in this station's warehouse: the orders "Next order" may give.
-            with env.ctx.sessions() as s:
-                warehouse_id = s.scalar(select(Station.warehouse_id).where(Station.name == env.station))
+            warehouse_id = oq.station_warehouse_id(env.ctx.sessions, env.station)
             if warehouse_id is not None:
                 self.view.warehouse.setCurrentIndex(max(0, self.view.warehouse.findData(warehouse_id)))
         layout.addWidget(self.view, 1)
@@ -272,12 +268,7 @@ class QueueScreen(QWidget):
 
     # --- packer ------------------------------------------------------------------------------------
     def _load_current(self, initial: bool = False) -> None:
-        def read():
-            with self.env.ctx.sessions() as s:
-                order = current_order(s, self.env.station)
-                return order.number if order else None
-
-        ok, number = run_action(self.env.feedback, read)
+        ok, number = run_action(self.env.feedback, lambda: oq.current_number(self.env.ctx.sessions, self.env.station))
         if not ok:
             return
         previous = self.current_number
@@ -293,20 +284,20 @@ class QueueScreen(QWidget):
             self.current_label.setText(self.tr("No order at this station. Press F2 or scan NEXT ORDER."))
 
     def _taken_away(self, number: str) -> None:
-        with self.env.ctx.sessions() as s:
-            row = s.execute(select(Order.status, Station.name).outerjoin(Station, Station.id == Order.station_id)
-                            .where(Order.number == number)).first()
-        if row is None or (row.name == self.env.station and row.status not in ("on_hold", "cancelled")):
+        row = oq.holder(self.env.ctx.sessions, number)
+        if row is None or (row.station == self.env.station and row.status not in ("on_hold", "cancelled")):
             return  # still this station's: packed, labelled... work went on, nothing was taken away
+        if (row.last_user, row.last_station) != (None, None) and (row.last_user, row.last_station) == (self.env.username, self.env.station):
+            return  # the supervisor at this station moved it from the board, which confirmed it: no packer's alarm
         if row.status == "on_hold":
             text = self.tr("Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.")
         elif row.status == "cancelled":
             text = self.tr("Order %1 was cancelled. Stop packing it and put the items aside.")
-        elif row.name:
+        elif row.station:
             text = self.tr("Order %1 was moved to station %2 by a supervisor. Stop packing it; what you packed is kept.")
         else:
             text = self.tr("Order %1 was taken away from this station by a supervisor. What you packed is kept.")
-        message = text.replace("%1", number).replace("%2", row.name or "")
+        message = text.replace("%1", number).replace("%2", row.station or "")
         self.show_banner("bad", message)
         self.env.feedback.bad(message)
 
@@ -322,7 +313,7 @@ class QueueScreen(QWidget):
         if self.current_number:
             # One order at a time at a pack bench, as the pack screen's own NEXT ORDER: an unfinished order is
             # packed to the end, or shipped short with a supervisor, before the station takes another.
-            message = self.tr("Order %1 is still open at this station: finish it first.").replace("%1", self.current_number)
+            message = self.tr("Order %1 is open at this station: go on packing it.").replace("%1", self.current_number)
             self.env.feedback.info(message)
             self.env.open_screen("pack")
             return
@@ -342,6 +333,10 @@ class QueueScreen(QWidget):
         self.env.open_screen("pack")
 
     # --- scans and live sync -----------------------------------------------------------------------
+    def take_scan(self, event) -> bool:
+        """A scan, parsed by its reader: what a person would type to find it (an order, a parcel, a return)."""
+        return self.handle_scan(scan_text(event))
+
     def handle_scan(self, text: str) -> bool:
         """A scan that is no command: look the order (or SKU, tracking number) up in the queue."""
         self.view.search.setText(text.strip())

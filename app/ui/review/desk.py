@@ -22,9 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import review
+from app.domain.error_texts import operator_text
+from app.domain.rules import reason_text
+from app.orders import review
 from app.ui.common import run_action
-from app.ui.texts import event_name, flag_title, money, payment_name, priority_name, standing_name, status_name
+from app.ui.texts import (
+    actor_name,
+    event_name,
+    flag_title,
+    money,
+    payment_name,
+    priority_name,
+    standing_name,
+    status_name,
+    ui_language,
+)
 
 ADDRESS_LABELS = (
     ("ship_name", "Name"), ("ship_company", "Company"), ("ship_address1", "Street"), ("ship_address2", "Street (2)"),
@@ -52,6 +64,7 @@ class ReviewDesk(QWidget):
 
         self.header = QLabel()
         self.header.setObjectName("title")
+        self.header.setWordWrap(True)
         self.flags_box = QGroupBox(self.tr("Why this order waits"))
         self.flags_layout = QVBoxLayout(self.flags_box)
         self.customer_box = QGroupBox(self.tr("Customer history"))
@@ -73,7 +86,6 @@ class ReviewDesk(QWidget):
             address_form.addRow(labels[label], edit)
         self.fix_button = QPushButton(self.tr("&Fix address"))
         self.fix_button.clicked.connect(self.fix_address)
-        address_form.addRow("", self.fix_button)
         self.lines_box = QGroupBox(self.tr("Lines"))
         self.lines_layout = QVBoxLayout(self.lines_box)
         self.timeline_box = QGroupBox(self.tr("Timeline"))
@@ -112,7 +124,11 @@ class ReviewDesk(QWidget):
         self.reject_button.clicked.connect(lambda: self.act("reject"))
         self.cancel_button.clicked.connect(lambda: self.act("cancel"))
         QShortcut(QKeySequence(Qt.CTRL | Qt.Key_Return), self, activated=lambda: self.act("approve"))
+        # Every button in one row below the details, never scrolled out of sight on a small monitor: the
+        # address is edited in the details above and fixed from here.
         actions = QHBoxLayout()
+        actions.addWidget(self.fix_button)
+        actions.addSpacing(12)
         actions.addWidget(self.reason, 1)
         for b in (self.approve_button, self.hold_button, self.reject_button, self.cancel_button):
             actions.addWidget(b)
@@ -187,7 +203,9 @@ class ReviewDesk(QWidget):
             return
         with self.env.ctx.sessions() as s:
             case = review.review_case(s, number)
-            case.lines = [(l.sku, l.name, l.quantity, l.unit_price_cents) for l in case.order.lines]
+            language = ui_language()  # the catalogue's Chinese name where it has one
+            case.lines = [(l.sku, l.product.name(language) if l.product else l.name, l.quantity, l.unit_price_cents)
+                          for l in case.order.lines]
         self.case = case
         o = case.order
         self.header.setText(self.tr("Order %1 — %2, %3 priority").replace("%1", o.number).replace(
@@ -196,7 +214,7 @@ class ReviewDesk(QWidget):
         if not open_flags:
             self.flags_layout.addWidget(QLabel(self.tr("No open flags.")))
         for flag in open_flags:
-            label = QLabel(f"<b>{flag_title(flag.code)}</b><br>{_html(flag.message)}")
+            label = QLabel(f"<b>{flag_title(flag.code)}</b><br>{_html(reason_text(flag.message, ui_language()))}")
             label.setWordWrap(True)
             label.setTextFormat(Qt.RichText)
             self.flags_layout.addWidget(label)
@@ -204,8 +222,8 @@ class ReviewDesk(QWidget):
         if c is None:
             self.customer_layout.addRow(QLabel(self.tr("Guest order: no customer record.")))
         else:
-            self.customer_layout.addRow(self.tr("Customer"), QLabel(f"{c.name} ({c.email})"))
-            self.customer_layout.addRow(self.tr("Credit standing"), QLabel(standing_name(c.standing) + (f" ({c.blocked_reason})" if c.blocked_reason else "")))
+            self.customer_layout.addRow(self.tr("Customer"), _value(f"{c.name}\n{_breakable(c.email)}"))
+            self.customer_layout.addRow(self.tr("Credit standing"), _value(standing_name(c.standing) + (f" ({c.blocked_reason})" if c.blocked_reason else "")))
             self.customer_layout.addRow(self.tr("Orders"), QLabel(str(c.orders_count)))
             self.customer_layout.addRow(self.tr("Spent"), QLabel(money(c.spent_cents, o.currency)))
             self.customer_layout.addRow(self.tr("Returns"), QLabel(str(c.returns_count)))
@@ -225,18 +243,18 @@ class ReviewDesk(QWidget):
         if o.paid_cents != o.due_cents:
             paid.setStyleSheet("color: #c62828; font-weight: bold;")
         p.addRow(self.tr("Paid"), paid)
-        p.addRow(self.tr("Payment"), QLabel(f"{payment_name(o.payment_status)} {o.payment_reference}"))
+        p.addRow(self.tr("Payment"), _value(f"{payment_name(o.payment_status)} {o.payment_reference}"))
         for field, edit in self.address_fields.items():
             edit.setText(getattr(o, field) or "")
         for sku, name, qty, price in case.lines:
-            self.lines_layout.addWidget(QLabel(f"{qty} × {sku}  {name}  {money(price, o.currency)}"))
+            self.lines_layout.addWidget(_value(f"{qty} × {sku}  {name}  {money(price, o.currency)}"))
         for e in case.events[-12:]:
-            who = " · ".join(x for x in (e.station, e.user) if x)
+            who = actor_name(e.station, e.user)
             reason = e.data.get("reason") if isinstance(e.data, dict) else None
             text = f"{e.at.astimezone().strftime('%m-%d %H:%M')}  {event_name(e.kind)}  {who}"
             if reason:
-                text += f" — {reason}"
-            self.timeline_layout.addWidget(QLabel(text))
+                text += f" — {operator_text(str(reason), ui_language())}"
+            self.timeline_layout.addWidget(_value(text))
 
     # --- actions -----------------------------------------------------------------------------------
     def act(self, action: str) -> bool:
@@ -276,7 +294,7 @@ class ReviewDesk(QWidget):
         if ok:
             if still:
                 self.env.feedback.bad(self.tr("Address saved, but it still looks wrong: %1").replace(
-                    "%1", "; ".join(f.message for f in still)))
+                    "%1", "; ".join(reason_text(f.message, ui_language()) for f in still)))
             else:
                 self.env.feedback.good(self.tr("Address fixed."))
         self.reload()
@@ -285,6 +303,19 @@ class ReviewDesk(QWidget):
     def on_change(self, topic: str, key: str) -> None:
         if topic in ("order", "*"):
             self._debounce.start()
+
+
+def _value(text: str) -> QLabel:
+    """A value that wraps instead of widening the details past the screen (a long e-mail, a product name)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.PlainText)
+    return label
+
+
+def _breakable(address: str) -> str:
+    """An e-mail address that may wrap after its dots and its @ (a zero-width space there), not run past the edge."""
+    return address.replace("@", "@\u200b").replace(".", ".\u200b")
 
 
 def _clear(layout) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from app.shipping import printers
 from app.shipping.printers import PrinterOffline, PrinterSetupError, PrintUncertain
 
-
 RASTER_DPI = 300  # pages are rasterised at most this fine before they go to the printer
 
 

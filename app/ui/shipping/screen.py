@@ -2,7 +2,7 @@
 (cheapest service that keeps the promise, or one chosen by hand), preview the label, reprint with a reason,
 void; close out a carrier's day; set up the station's printers, test them and watch the print queue.
 
-Thin over :mod:`app.shipping.service`, :mod:`app.shipping.manifest` and :mod:`app.shipping.printqueue`;
+Thin over the shipping desk's use cases (:mod:`app.shipping.desk`);
 printing runs on the print queue's own thread (:mod:`app.ui.shipping.worker`)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,16 +30,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from app.domain import lifecycle
-from app.services.uow import UnitOfWork
-from app.shipping import manifest as manifests
-from app.shipping import printers, printqueue, service
+from app.shipping.handoff import label_and_print
+from app.shipping import desk, printers
 from app.shipping.rates import ParcelSpec
+from app.ui.aftersales.texts import parcel_status_name
+from app.ui.printer_row import PrinterRow
 from app.ui.common import run_action, scrolling
 from app.ui.shipping.preview import PdfPreview
-from db.models.shipping import Carrier, Manifest, Parcel, PrinterAssignment
+from app.ui.texts import status_name
+from app.devices.scanner import scan_text
 
 KINDS = ("label", "packing_slip", "manifest")
 
@@ -117,17 +119,24 @@ class ShippingScreen(QWidget):
         self.label_button = QPushButton(self.tr("Label and print"))
         self.label_button.clicked.connect(self.label_order)
         make = QGroupBox(self.tr("Label a packed order"))
-        form = QFormLayout(make)
-        form.addRow(self.tr("Service"), self.service_box)
-        form.addRow(self.tr("Weight per parcel"), self.weight)
+        # Two fields a row: the form, the parcels and the order fit a 768-pixel-high bench monitor unscrolled.
+        form = QGridLayout(make)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        form.addWidget(QLabel(self.tr("Service")), 0, 0)
+        form.addWidget(self.service_box, 0, 1, 1, 3)
+        form.addWidget(QLabel(self.tr("Weight per parcel")), 1, 0)
+        form.addWidget(self.weight, 1, 1)
+        form.addWidget(QLabel(self.tr("Parcels")), 1, 2)
+        form.addWidget(self.parcel_count, 1, 3)
         dims_row = QHBoxLayout()
         for box in self.dims:
             dims_row.addWidget(box)
-        form.addRow(self.tr("Length x width x height"), dims_row)
-        form.addRow(self.tr("Parcels"), self.parcel_count)
-        form.addRow(self.label_button)
+        form.addWidget(QLabel(self.tr("Length x width x height")), 2, 0)
+        form.addLayout(dims_row, 2, 1, 1, 3)
+        form.addWidget(self.label_button, 3, 0, 1, 4)
 
-        # Reprint, void, print again.
+        # Reprint, void, print again: under the label they act on, two buttons a row.
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("Reason (needed to reprint or void)"))
         self.reprint_button = QPushButton(self.tr("Reprint label"))
@@ -139,12 +148,10 @@ class ShippingScreen(QWidget):
         self.slip_button = QPushButton(self.tr("Show packing slip"))
         self.slip_button.clicked.connect(self.show_slip)
         actions = QGroupBox(self.tr("Labelled order"))
-        act = QVBoxLayout(actions)
-        act.addWidget(self.reason)
-        row = QHBoxLayout()
-        for b in (self.reprint_button, self.void_button, self.print_button, self.slip_button):
-            row.addWidget(b)
-        act.addLayout(row)
+        act = QGridLayout(actions)
+        act.addWidget(self.reason, 0, 0, 1, 2)
+        for i, b in enumerate((self.reprint_button, self.void_button, self.print_button, self.slip_button)):
+            act.addWidget(b, 1 + i // 2, i % 2)
 
         left = QVBoxLayout()
         left.addLayout(top)
@@ -152,14 +159,18 @@ class ShippingScreen(QWidget):
         left.addWidget(self.address)
         left.addWidget(self.parcels, 1)
         left.addWidget(make)
-        left.addWidget(actions)
         left_widget = QWidget()
         left_widget.setLayout(left)
 
         self.preview = PdfPreview()
+        right_widget = QWidget()
+        right = QVBoxLayout(right_widget)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.preview, 1)
+        right.addWidget(actions)
         splitter = QSplitter()
         splitter.addWidget(scrolling(left_widget))
-        splitter.addWidget(self.preview)
+        splitter.addWidget(right_widget)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self._set_mode(None)
@@ -175,6 +186,10 @@ class ShippingScreen(QWidget):
         self.void_button.setEnabled(status == lifecycle.LABELLED)
         self.slip_button.setEnabled(labelled)
 
+    def take_scan(self, event) -> bool:
+        """A scan, parsed by its reader: what a person would type to find it (an order, a parcel, a return)."""
+        return self.handle_scan(scan_text(event))
+
     def handle_scan(self, text: str) -> bool:
         self.tabs.setCurrentIndex(0)
         self.query.setText(text.strip())
@@ -185,12 +200,7 @@ class ShippingScreen(QWidget):
         if not query:
             return False
 
-        def load():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                order = service.find_order(uow.session, query)
-                return order.number
-
-        ok, number = run_action(self.env.feedback, load)
+        ok, number = run_action(self.env.feedback, lambda: desk.order_number(self.ctx.sessions, query))
         if ok:
             self.show_order(number)
         return ok
@@ -206,31 +216,24 @@ class ShippingScreen(QWidget):
             self.preview.set_pdf(None)
             self._set_mode(None)
             return
-        with UnitOfWork(self.ctx.sessions) as uow:
-            s = uow.session
-            order = service.find_order(s, number)
-            status = order.status
-            self.summary.setText(self.tr("Order %1: %2").replace("%1", order.number).replace("%2", status))
-            self.address.setText(" · ".join(p for p in (order.ship_name, order.ship_address1, order.ship_city,
-                                                         order.ship_region, order.ship_postcode, order.ship_country) if p))
-            rows = list(s.scalars(select(Parcel).where(Parcel.order_id == order.id).order_by(Parcel.id)))
-            for p in rows:
-                r = self.parcels.rowCount()
-                self.parcels.insertRow(r)
-                values = (f"{p.seq}/{p.count}", p.tracking_number, p.sscc, p.service.code, f"{p.weight_g / 1000:.2f} kg",
-                          p.status, p.reprints)
-                for c, v in enumerate(values):
-                    self.parcels.setItem(r, c, _item(v))
-                self.parcel_ids.append(p.id)
-            if status == lifecycle.PACKED:
-                self.service_box.addItem(self.tr("Cheapest that keeps the promise"), None)
-                try:
-                    result, _, _ = service.quote_order(s, order)
-                    for q in result.quotes:
-                        self.service_box.addItem(
-                            f"{q.service.name} · {q.price_cents / 100:.2f} · {q.expected_delivery.isoformat()}", q.service.code)
-                except Exception as exc:  # noqa: BLE001 - the catalogue lacks weights: the packer types them
-                    self.env.feedback.info(getattr(exc, "message", str(exc)))
+        order = desk.desk_order(self.ctx.sessions, number)
+        status = order.status
+        self.summary.setText(self.tr("Order %1: %2").replace("%1", order.number).replace("%2", status_name(status)))
+        self.address.setText(order.address)
+        for p in order.parcels:
+            r = self.parcels.rowCount()
+            self.parcels.insertRow(r)
+            values = (f"{p.seq}/{p.count}", p.tracking_number, p.sscc, p.service, f"{p.weight_g / 1000:.2f} kg",
+                      parcel_status_name(p.status), p.reprints)
+            for c, v in enumerate(values):
+                self.parcels.setItem(r, c, _item(v))
+            self.parcel_ids.append(p.id)
+        if order.quotes is not None:
+            self.service_box.addItem(self.tr("Cheapest that keeps the promise"), None)
+            for q in order.quotes:
+                self.service_box.addItem(f"{q.name} · {q.price_cents / 100:.2f} · {q.expected_delivery.isoformat()}", q.service)
+            if order.quote_problem:
+                self.env.feedback.info(order.quote_problem)
         self._set_mode(status)
         active = [i for i, pid in enumerate(self.parcel_ids) if self.parcels.item(i, 5).text() != "voided"]
         if active:
@@ -249,24 +252,12 @@ class ShippingScreen(QWidget):
         if pid is None:
             self.preview.set_pdf(None)
             return
-        with UnitOfWork(self.ctx.sessions) as uow:
-            parcel = uow.session.get(Parcel, pid)
-            self.preview.set_pdf(service.render_labels(uow.session, [parcel], "pdf", settings=self.ctx.settings))
+        self.preview.set_pdf(desk.parcel_label(self.ctx.sessions, pid, self.ctx.settings))
 
     def show_slip(self) -> bool:
         """The packing slip of the order in the preview (paper from the station's ``slip_paper`` setting)."""
-        from app.shipping import slip
-
         number = self.order_number
-
-        def render():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                order = service.find_order(uow.session, number)
-                parcels = service.active_parcels(uow.session, order)
-                data = slip.slip_data(uow.session, order, parcels, self.ctx.settings)
-                return slip.render(data, str(self.ctx.settings.extra.get("slip_paper", "a4")))
-
-        ok, payload = run_action(self.env.feedback, render)
+        ok, payload = run_action(self.env.feedback, lambda: desk.packing_slip(self.ctx.sessions, number, self.ctx.settings))
         if ok:
             self.parcels.clearSelection()
             self.preview.set_pdf(payload)
@@ -284,14 +275,9 @@ class ShippingScreen(QWidget):
         number, code = self.order_number, self.service_box.currentData()
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                order = service.find_order(uow.session, number)
-                parcels = service.label_order(uow.session, order, self.env.actor, self._specs(), code,
-                                              settings=self.ctx.settings)
-                service.enqueue_documents(uow.session, order, self.env.station, settings=self.ctx.settings,
-                                          actor=self.env.actor)
-                uow.commit()
-                return [p.tracking_number for p in parcels]
+            # The use case the pack bench and the command line share; the station's queue worker prints.
+            return label_and_print(self.ctx.sessions, self.ctx.settings, self.env.station, self.env.actor,
+                                   number=number, specs=self._specs(), service_code=code).tracking_numbers
 
         ok, numbers = run_action(self.env.feedback, act)
         if ok:
@@ -309,10 +295,7 @@ class ShippingScreen(QWidget):
         reason = self.reason.text()
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                parcel = uow.session.get(Parcel, pid)
-                service.reprint_label(uow.session, parcel, self.env.actor, reason, self.env.station, settings=self.ctx.settings)
-                uow.commit()
+            desk.reprint_parcel(self.ctx.sessions, pid, self.env.actor, reason, self.env.station, self.ctx.settings)
 
         ok, _ = run_action(self.env.feedback, act, self.tr("Reprint queued."))
         if ok:
@@ -328,10 +311,7 @@ class ShippingScreen(QWidget):
             return False
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                order = service.find_order(uow.session, number)
-                service.void_labels(uow.session, order, self.env.actor, reason)
-                uow.commit()
+            desk.void(self.ctx.sessions, number, self.env.actor, reason)
 
         ok, _ = run_action(self.env.feedback, act, self.tr("Labels voided; the order is back to packed."))
         if ok:
@@ -344,12 +324,7 @@ class ShippingScreen(QWidget):
         number = self.order_number
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                order = service.find_order(uow.session, number)
-                jobs = service.enqueue_documents(uow.session, order, self.env.station, settings=self.ctx.settings,
-                                                 actor=self.env.actor)
-                uow.commit()
-                return [j.state for j in jobs]
+            return desk.print_documents(self.ctx.sessions, number, self.env.station, self.ctx.settings, self.env.actor)
 
         ok, states = run_action(self.env.feedback, act)
         if ok:
@@ -386,30 +361,20 @@ class ShippingScreen(QWidget):
         return splitter
 
     def refresh_closeout(self) -> None:
-        with UnitOfWork(self.ctx.sessions) as uow:
-            s = uow.session
-            waiting = dict(
-                (cid, (n, g)) for cid, n, g in s.execute(
-                    select(Parcel.carrier_id, func.count(), func.coalesce(func.sum(Parcel.weight_g), 0))
-                    .where(Parcel.status == "labelled", Parcel.voided.is_(False), Parcel.manifest_id.is_(None))
-                    .group_by(Parcel.carrier_id)
-                )
-            )
-            carriers = list(s.scalars(select(Carrier).order_by(Carrier.code)))
-            self.carriers.setRowCount(0)
-            for c in carriers:
-                n, g = waiting.get(c.id, (0, 0))
-                r = self.carriers.rowCount()
-                self.carriers.insertRow(r)
-                for col, v in enumerate((c.code, f"{c.name} {c.name_zh}", n, f"{int(g) / 1000:.2f} kg")):
-                    self.carriers.setItem(r, col, _item(v))
-            self.manifest_list.setRowCount(0)
-            for m in s.scalars(select(Manifest).order_by(Manifest.id.desc()).limit(50)):
-                r = self.manifest_list.rowCount()
-                self.manifest_list.insertRow(r)
-                for col, v in enumerate((m.number, m.carrier.code, m.closed_at.strftime("%Y-%m-%d %H:%M"),
-                                         m.parcel_count, m.closed_by or "")):
-                    self.manifest_list.setItem(r, col, _item(v))
+        carriers, manifest_rows = desk.closeout_board(self.ctx.sessions)
+        self.carriers.setRowCount(0)
+        for c in carriers:
+            r = self.carriers.rowCount()
+            self.carriers.insertRow(r)
+            for col, v in enumerate((c.code, f"{c.name} {c.name_zh}", c.parcels, f"{c.weight_g / 1000:.2f} kg")):
+                self.carriers.setItem(r, col, _item(v))
+        self.manifest_list.setRowCount(0)
+        for m in manifest_rows:
+            r = self.manifest_list.rowCount()
+            self.manifest_list.insertRow(r)
+            for col, v in enumerate((m.number, m.carrier, m.closed_at.strftime("%Y-%m-%d %H:%M"), m.parcels,
+                                     m.closed_by or "")):
+                self.manifest_list.setItem(r, col, _item(v))
 
     def close_out(self) -> bool:
         rows = self.carriers.selectionModel().selectedRows()
@@ -419,10 +384,8 @@ class ShippingScreen(QWidget):
         code = self.carriers.item(rows[0].row(), 0).text()
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                m = manifests.closeout(uow.session, code, self.env.actor)
-                uow.commit()
-                return m.number, m.parcel_count
+            m = desk.close_out(self.ctx.sessions, code, self.env.actor)
+            return m.number, m.parcels
 
         ok, result = run_action(self.env.feedback, act)
         if ok:
@@ -440,8 +403,7 @@ class ShippingScreen(QWidget):
         if number is None:
             self.manifest_preview.set_pdf(None)
             return
-        with UnitOfWork(self.ctx.sessions) as uow:
-            self.manifest_preview.set_pdf(manifests.find_manifest(uow.session, number).pdf)
+        self.manifest_preview.set_pdf(desk.manifest_files(self.ctx.sessions, number)[0] or None)
 
     def save_manifest(self) -> list[Path]:
         number = self._selected_manifest()
@@ -454,11 +416,10 @@ class ShippingScreen(QWidget):
             if not chosen:
                 return []
             folder = Path(chosen)
-        with UnitOfWork(self.ctx.sessions) as uow:
-            m = manifests.find_manifest(uow.session, number)
-            pdf, csv_path = folder / f"{m.number}.pdf", folder / f"{m.number}.csv"
-            pdf.write_bytes(m.pdf or b"")
-            csv_path.write_text(m.csv, encoding="utf-8")
+        pdf_bytes, csv_text = desk.manifest_files(self.ctx.sessions, number)
+        pdf, csv_path = folder / f"{number}.pdf", folder / f"{number}.csv"
+        pdf.write_bytes(pdf_bytes)
+        csv_path.write_text(csv_text, encoding="utf-8")
         self.env.feedback.good(self.tr("Saved %1").replace("%1", str(pdf)))
         return [pdf, csv_path]
 
@@ -466,33 +427,13 @@ class ShippingScreen(QWidget):
     def _printers_tab(self) -> QWidget:
         box = QGroupBox(self.tr("Printers of station %1").replace("%1", self.env.station))
         form = QFormLayout(box)
-        self.printer_rows: dict[str, tuple[QLineEdit, QComboBox, QComboBox]] = {}
-        self.cjk_modes: dict[str, QComboBox] = {}
+        self.printer_rows: dict[str, PrinterRow] = {}
         titles = {"label": self.tr("Labels"), "packing_slip": self.tr("Packing slips"), "manifest": self.tr("Manifests")}
         for kind in KINDS:
-            uri = QLineEdit()
-            uri.setPlaceholderText("tcp://192.168.1.50:9100 · serial:///dev/ttyUSB0 · cups://Zebra · qt://Printer · file:///folder")
-            fmt = QComboBox()
-            fmt.addItem("PDF", "pdf")
-            fmt.addItem("ZPL", "zpl")
-            dpi = QComboBox()
-            dpi.addItem("203 dpi", 203)
-            dpi.addItem("300 dpi", 300)
-            cjk = QComboBox()
-            cjk.addItem(self.tr("Chinese: printer font"), "font")
-            cjk.addItem(self.tr("Chinese: as bitmaps"), "graphic")
-            cjk.setToolTip(self.tr("ZPL printers without a Chinese font need the text sent as bitmaps"))
-            self.cjk_modes[kind] = cjk
-            test = QPushButton(self.tr("Test print"))
-            test.clicked.connect(lambda _=False, k=kind: self.test_print(k))
-            row = QHBoxLayout()
-            row.addWidget(uri, 1)
-            row.addWidget(fmt)
-            row.addWidget(dpi)
-            row.addWidget(cjk)
-            row.addWidget(test)
+            row = PrinterRow()
+            row.test_requested.connect(lambda k=kind: self.test_print(k))
             form.addRow(titles[kind], row)
-            self.printer_rows[kind] = (uri, fmt, dpi)
+            self.printer_rows[kind] = row
         self.save_printers_button = QPushButton(self.tr("Save printers"))
         self.save_printers_button.clicked.connect(self.save_printers)
         form.addRow(self.save_printers_button)
@@ -531,25 +472,14 @@ class ShippingScreen(QWidget):
         return w
 
     def load_printers(self) -> None:
-        with UnitOfWork(self.ctx.sessions) as uow:
-            rows = {r.document_kind: (r.uri, r.format, r.dpi, (r.options or {}).get("cjk", "font"))
-                    for r in uow.session.scalars(
-                        select(PrinterAssignment).where(PrinterAssignment.station == self.env.station))}
-        for kind, (uri, fmt, dpi) in self.printer_rows.items():
-            saved_uri, saved_fmt, saved_dpi, saved_cjk = rows.get(kind, ("", "pdf", 203, "font"))
-            self.cjk_modes[kind].setCurrentIndex(max(0, self.cjk_modes[kind].findData(saved_cjk)))
-            uri.setText(saved_uri)
-            fmt.setCurrentIndex(max(0, fmt.findData(saved_fmt)))
-            dpi.setCurrentIndex(max(0, dpi.findData(saved_dpi)))
+        rows = {r["kind"]: (r["uri"], r["format"], r["dpi"], r["cjk"]) for r in desk.printers(self.ctx.sessions, self.env.station)}
+        for kind, row in self.printer_rows.items():
+            row.show_saved(*rows.get(kind, ()))
 
     def save_printers(self) -> bool:
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                for kind, (uri, fmt, dpi) in self.printer_rows.items():
-                    if uri.text().strip():
-                        service.set_printer(uow.session, self.env.station, kind, uri.text().strip(), fmt.currentData(),
-                                            dpi.currentData(), self.cjk_modes[kind].currentData())
-                uow.commit()
+            desk.set_printers(self.ctx.sessions, self.env.station, [
+                (kind, *row.wanted()) for kind, row in self.printer_rows.items() if row.wanted()[0]])
 
         return run_action(self.env.feedback, act, self.tr("Printers saved."))[0]
 
@@ -558,9 +488,7 @@ class ShippingScreen(QWidget):
             return False
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                service.test_print(uow.session, self.env.station, kind, settings=self.ctx.settings, actor=self.env.actor)
-                uow.commit()
+            desk.queue_test_print(self.ctx.sessions, self.env.station, kind, self.ctx.settings, actor=self.env.actor)
 
         ok, _ = run_action(self.env.feedback, act, self.tr("Test page queued."))
         if ok:
@@ -569,15 +497,14 @@ class ShippingScreen(QWidget):
         return ok
 
     def refresh_queue(self) -> None:
-        with UnitOfWork(self.ctx.sessions) as uow:
-            jobs = printqueue.pending(uow.session, self.env.station)
-            self.queue.setRowCount(0)
-            for j in jobs:
-                r = self.queue.rowCount()
-                self.queue.insertRow(r)
-                for c, v in enumerate((j.id, j.description or j.document_kind, j.state, j.attempts,
-                                       printers.describe(j.printer) if j.printer else "-", j.last_error)):
-                    self.queue.setItem(r, c, _item(v))
+        jobs = desk.print_jobs(self.ctx.sessions, self.env.station)
+        self.queue.setRowCount(0)
+        for j in jobs:
+            r = self.queue.rowCount()
+            self.queue.insertRow(r)
+            for c, v in enumerate((j["id"], j["description"] or j["kind"], j["state"], j["attempts"],
+                                   printers.describe(j["printer"]) if j["printer"] else "-", j["last_error"])):
+                self.queue.setItem(r, c, _item(v))
 
     def _selected_job(self) -> int | None:
         rows = self.queue.selectionModel().selectedRows()
@@ -590,9 +517,7 @@ class ShippingScreen(QWidget):
             return False
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                printqueue.resend(uow.session, job_id)
-                uow.commit()
+            desk.resend(self.ctx.sessions, job_id)
 
         ok, _ = run_action(self.env.feedback, act, self.tr("The job goes to the printer again."))
         if ok:
@@ -606,9 +531,7 @@ class ShippingScreen(QWidget):
             return False
 
         def act():
-            with UnitOfWork(self.ctx.sessions) as uow:
-                printqueue.dismiss(uow.session, job_id)
-                uow.commit()
+            desk.dismiss(self.ctx.sessions, job_id)
 
         ok, _ = run_action(self.env.feedback, act)
         self.refresh_queue()

@@ -20,16 +20,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.services import supervision as sv
+from app.orders import supervision as sv
+from app.orders.queries import warehouses
 from app.ui.common import compact_combo, run_action
 from app.ui.feedback import colour
 from app.ui.queue.model import MIME_ORDERS
 from app.ui.queue.view import QueueView
-from app.ui.texts import priority_name
-from db.models import Warehouse
-
+from app.ui.texts import priority_name, ui_language
 
 WHO_COLUMN = 2  # who is logged in
 
@@ -103,9 +101,8 @@ class SupervisorBoard(QWidget):
                                                                             self.target_station.currentData()))
         self.target_warehouse = QComboBox()
         self.target_warehouse.setAccessibleName(self.tr("Target warehouse"))
-        with env.ctx.sessions() as s:
-            for code, name in s.execute(select(Warehouse.code, Warehouse.name).order_by(Warehouse.code)):
-                self.target_warehouse.addItem(f"{code} — {name}", code)
+        for warehouse in warehouses(env.ctx.sessions):
+            self.target_warehouse.addItem(f"{warehouse.code} — {warehouse.display_name(ui_language())}", warehouse.code)
         self.to_warehouse_button = QPushButton(self.tr("Move to &warehouse"))
         self.to_warehouse_button.clicked.connect(self.move_to_warehouse)
         self.priority = QComboBox()
@@ -201,8 +198,7 @@ class SupervisorBoard(QWidget):
         return st.user
 
     def _read_stats(self):
-        with self.env.ctx.sessions() as s:
-            return sv.station_stats(s)
+        return sv.stations_now(self.env.ctx.sessions)
 
     def station_row(self, name: str) -> int:
         for row in range(self.stations.rowCount()):
@@ -223,14 +219,16 @@ class SupervisorBoard(QWidget):
         versions = self.orders.selected_versions()
         done = 0
         problems: list[str] = []
+        from app.domain.error_texts import operator_text
         from app.errors import StationError
+        from app.ui.texts import ui_language
 
         for number in numbers:
             try:
                 call(number, versions.get(number))
                 done += 1
             except StationError as exc:
-                problems.append(exc.message)
+                problems.append(operator_text(exc.message, ui_language()))
         if problems:
             self.env.feedback.bad(self.tr("%1 done, %2 refused: %3").replace("%1", str(done)).replace(
                 "%2", str(len(problems))).replace("%3", problems[0]))

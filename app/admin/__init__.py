@@ -1,0 +1,1 @@
+"""Administration: who may do what (users, badges, PINs, roles)."""

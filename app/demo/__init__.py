@@ -1,0 +1,1 @@
+"""The demo warehouse: seeded through the same services as real work."""

@@ -1,0 +1,1 @@
+"""Orders: intake's rules aside, review, confirmation, claiming, supervision, the queue and the timeline."""
