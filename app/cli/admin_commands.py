@@ -8,17 +8,15 @@ PIN (``STATION_PIN`` or asked), else as ``cli@HOST`` (contracts.md "Who acts").
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import sys
 from pathlib import Path
 
 from app.admin import cards, queries, sites, staff
-from app.admin.acting import NotProved, command_actor
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json, print_rows
-from app.config import pin_from_environment
 from app.context import open_context
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput
 
 
 def register(subparsers) -> None:
@@ -32,7 +30,7 @@ def register(subparsers) -> None:
     add.add_argument("--badge", metavar="CODE", help="the badge code (kept only as a keyed hash)")
     add.add_argument("--language", default="", help="en or zh_CN (default: the station's)")
     add.add_argument("--card", metavar="FILE", help="also write the badge card (PDF) to FILE")
-    _acting(add)
+    acting(add)
     listing = command(users_sub, "list", users_list, help="list the users (never a PIN or a badge)")
     listing.add_argument("--active", action="store_true", help="active users only")
     change = command(users_sub, "set", users_set, help="change a user's name, roles, badge, language or activity")
@@ -47,16 +45,16 @@ def register(subparsers) -> None:
     active.add_argument("--deactivate", action="store_true", help="deactivate: logged out everywhere at once")
     active.add_argument("--activate", action="store_true")
     change.add_argument("--card", metavar="FILE", help="with --badge: also write the badge card (PDF) to FILE")
-    _acting(change)
+    acting(change)
     set_pin = command(users_sub, "set-pin", users_set_pin,
                       help="a new PIN (read from standard input or asked, never an argument)")
     set_pin.add_argument("username", metavar="USER")
-    _acting(set_pin)
+    acting(set_pin)
     card = command(users_sub, "card", users_card, help="a badge card (PDF) for the user's badge CODE")
     card.add_argument("username", metavar="USER")
     card.add_argument("--badge", metavar="CODE", required=True, help="the user's badge code (checked)")
     card.add_argument("-o", "--output", metavar="FILE", required=True)
-    _acting(card)
+    acting(card)
 
     stations = command(subparsers, "stations", _help_of("stations"), help="register and list the stations")
     stations_sub = stations.add_subparsers(dest="stations_command", metavar="ACTION")
@@ -64,7 +62,7 @@ def register(subparsers) -> None:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--warehouse", metavar="CODE")
     add.add_argument("--kind", default="pack", help=f"one of {', '.join(sites.STATION_KINDS)} (default pack)")
-    _acting(add)
+    acting(add)
     command(stations_sub, "list", stations_list, help="the stations, their warehouse, kind, user and printers")
 
     warehouses = command(subparsers, "warehouses", _help_of("warehouses"), help="add and list warehouses")
@@ -80,7 +78,7 @@ def register(subparsers) -> None:
     add.add_argument("--country", default="", help="two letters (CN, US...)")
     add.add_argument("--lat", type=float, help="latitude (optional; allocation weighs distance when known)")
     add.add_argument("--long", dest="lon", type=float, help="longitude")
-    _acting(add)
+    acting(add)
     command(warehouses_sub, "list", warehouses_list, help="the warehouses")
 
 
@@ -88,33 +86,6 @@ def _help_of(name: str):
     def show(args: argparse.Namespace) -> int:
         raise InvalidInput(f"say what to do: station {name} add|list" + ("|set|set-pin|card" if name == "users" else ""))
     return show
-
-
-def _acting(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="NAME", help="act as this user, proved by their PIN (STATION_PIN or asked); "
-                                                       "default: cli@HOST")
-
-
-def _actor(ctx, args: argparse.Namespace):
-    pin = None
-    if args.user:
-        pin = pin_from_environment()
-        if pin is None and sys.stdin.isatty():
-            pin = getpass.getpass(f"PIN of {args.user}: ")
-    return command_actor(ctx.sessions, args.user, pin)
-
-
-def _changes_data(handler):
-    """A user the command acts as whose roles do not allow it: exit 2 and one line (contracts.md "Who acts")."""
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except NotProved:
-            raise
-        except PermissionDenied as exc:
-            raise NotProved(exc.message) from exc
-    return run
 
 
 def _new_pin(username: str) -> str:
@@ -134,10 +105,10 @@ def _write_card(path: str, pdf: bytes) -> None:
     Path(path).write_bytes(pdf)
 
 
-@_changes_data
+@changes_data
 def users_add(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        actor = _actor(ctx, args)
+        actor = actor_of(ctx, args)
         pin = _new_pin(args.username)
         view = staff.add_user(ctx.sessions, args.username, args.name, args.role, pin, actor, badge=args.badge,
                               language=args.language)
@@ -157,7 +128,7 @@ def users_list(args: argparse.Namespace) -> int:
                                             f"{r.language or '-':<6} {'badge' if r.has_badge else '-':<6} {r.name}")
 
 
-@_changes_data
+@changes_data
 def users_set(args: argparse.Namespace) -> int:
     changes: dict = {}
     if args.name is not None:
@@ -176,7 +147,7 @@ def users_set(args: argparse.Namespace) -> int:
         raise InvalidInput(f"user {args.username}: nothing to change (--name, --role, --badge, --language, "
                            "--deactivate, ...)")
     with open_context(args.db) as ctx:
-        actor = _actor(ctx, args)
+        actor = actor_of(ctx, args)
         change = staff.set_user(ctx.sessions, args.username, actor, **changes)
         if args.card and args.badge:
             _write_card(args.card, cards.card_for(ctx.sessions, change.user.username, args.badge, actor))
@@ -188,10 +159,10 @@ def users_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@_changes_data
+@changes_data
 def users_set_pin(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        actor = _actor(ctx, args)
+        actor = actor_of(ctx, args)
         view = staff.set_pin(ctx.sessions, args.username, _new_pin(args.username), actor)
     if args.json:
         print_json({"username": view.username, "pin": "set"})
@@ -200,10 +171,10 @@ def users_set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
-@_changes_data
+@changes_data
 def users_card(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        actor = _actor(ctx, args)
+        actor = actor_of(ctx, args)
         _write_card(args.output, cards.card_for(ctx.sessions, args.username, args.badge, actor))
     if args.json:
         print_json({"username": args.username, "file": args.output})
@@ -212,10 +183,10 @@ def users_card(args: argparse.Namespace) -> int:
     return 0
 
 
-@_changes_data
+@changes_data
 def stations_add(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        added = sites.add_station(ctx.sessions, args.name, _actor(ctx, args), warehouse=args.warehouse, kind=args.kind)
+        added = sites.add_station(ctx.sessions, args.name, actor_of(ctx, args), warehouse=args.warehouse, kind=args.kind)
     if args.json:
         print_json({"name": added.name, "warehouse": added.warehouse, "kind": added.kind, "user": None})
     else:
@@ -230,10 +201,10 @@ def stations_list(args: argparse.Namespace) -> int:
                                             + (", ".join(f"{p.kind}={p.uri}" for p in r.printers) or "no printers"))
 
 
-@_changes_data
+@changes_data
 def warehouses_add(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        added = sites.add_warehouse(ctx.sessions, args.code, args.name, _actor(ctx, args), country=args.country,
+        added = sites.add_warehouse(ctx.sessions, args.code, args.name, actor_of(ctx, args), country=args.country,
                                     address=args.address, city=args.city, region=args.region,
                                     postcode=args.postcode, name_zh=args.name_zh, latitude=args.lat,
                                     longitude=args.lon)

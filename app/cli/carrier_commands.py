@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json
 from app.context import open_context
 from app.errors import InvalidInput, NotFound
@@ -34,6 +35,7 @@ def register(subparsers) -> None:
     add.add_argument("--cutoff-hour", type=int, default=16, metavar="HOUR_UTC",
                      help="a label made after this hour (UTC) ships the next day (default 16)")
     add.add_argument("--station", help="the station acting (default: the configured one)")
+    acting(add)
 
     command(sub, "list", list_cmd, help="each carrier with its connector, services, coverage, rates, table version")
 
@@ -49,6 +51,7 @@ def register(subparsers) -> None:
     imp.add_argument("file", metavar="FILE", nargs="?", help="the rate card (CSV, UTF-8)")
     imp.add_argument("--template", action="store_true", help="print the CSV columns with an example line of each kind")
     imp.add_argument("--station", help="the station acting (default: the configured one)")
+    acting(imp)
     command(rsub, "template", template_cmd, help="print the CSV columns with an example line of each kind")
 
     quote = command(sub, "quote", quote_cmd, help="what each service would charge for one parcel to an address")
@@ -60,9 +63,10 @@ def register(subparsers) -> None:
     quote.add_argument("--carrier", metavar="NAME", help="only this carrier's services")
 
 
+@changes_data
 def add_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
-        actor = ratecard_service.cli_actor(args.station or ctx.settings.station)
+        actor = actor_of(ctx, args, station=args.station)
         added = ratecard_service.add_carrier(
             ctx.sessions, actor, args.name, connector=args.connector, name=args.title, name_zh=args.name_zh,
             mode=args.mode, tracking_format=args.tracking_format, tracking_prefix=args.tracking_prefix,
@@ -127,6 +131,7 @@ def template_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def import_cmd(args: argparse.Namespace) -> int:
     if args.template:
         return template_cmd(args)
@@ -136,7 +141,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
     with open_context(args.db) as ctx:
-        actor = ratecard_service.cli_actor(args.station or ctx.settings.station)
+        actor = actor_of(ctx, args, station=args.station)
         result = ratecard_service.import_rate_card(ctx.sessions, actor, args.name, path)
     if args.json:
         print_json(result.as_json())

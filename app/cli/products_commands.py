@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 
 from app.catalogue import queries
 from app.catalogue.formats import CSV_COLUMNS, FORMATS, template
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json, print_rows
 from app.context import open_context
 from app.errors import InvalidInput
@@ -28,25 +28,6 @@ def register(subparsers) -> None:
     find.add_argument("--limit", type=int, default=50)
 
 
-def acting(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="NAME", default=None,
-                        help="act as this user, proved by their PIN (STATION_PIN or asked); default: cli@HOST")
-
-
-def cli_actor(ctx, args: argparse.Namespace):
-    """Who the command acts as (contracts.md "Who acts"): --user proved by its PIN, else cli@HOST."""
-    from app.admin.acting import command_actor
-    from app.config import pin_from_environment
-
-    user = getattr(args, "user", None)
-    pin = None
-    if user:
-        pin = pin_from_environment()
-        if pin is None and sys.stdin.isatty():
-            pin = getpass.getpass(f"PIN of {user}: ")
-    return command_actor(ctx.sessions, user, pin, station=ctx.settings.station)
-
-
 def list_products(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         rows = queries.all_products(ctx.sessions)
@@ -59,6 +40,7 @@ def list_products(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def import_products(args: argparse.Namespace) -> int:
     if args.template:
         if args.json:
@@ -73,7 +55,7 @@ def import_products(args: argparse.Namespace) -> int:
     from app.catalogue.products import import_products as run
 
     with open_context(args.db) as ctx:
-        result = run(ctx.sessions, args.file, cli_actor(ctx, args), args.format)
+        result = run(ctx.sessions, args.file, actor_of(ctx, args), args.format)
     return _report(args, result)
 
 

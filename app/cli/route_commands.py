@@ -6,6 +6,7 @@ import argparse
 import json
 import time
 
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json
 from app.context import open_context
 from app.errors import InvalidInput
@@ -32,6 +33,7 @@ def register(subparsers) -> None:
     load.add_argument("--warehouse", required=True, metavar="CODE")
     load.add_argument("--create", metavar="NAME", help="create the warehouse with this name if it does not exist")
     load.add_argument("--country", default="CN", help="country of a created warehouse (default CN)")
+    acting(load)
     show = command(layout_sub, "show", layout_show, help="print a warehouse's layout")
     show.add_argument("--warehouse", required=True, metavar="CODE")
 
@@ -125,13 +127,13 @@ def _our_numbers(ctx, references: list[str]) -> list[str]:
     return our_numbers(ctx.sessions, references)
 
 
+@changes_data
 def layout_load(args: argparse.Namespace) -> int:
-    from app.context import Actor
     from app.picking.layouts import load_warehouse_layout
 
     layout = Layout.load(args.file)
     with open_context(args.db) as ctx:
-        result = load_warehouse_layout(ctx.sessions, args.warehouse, layout, Actor(station=ctx.settings.station, user="cli"),
+        result = load_warehouse_layout(ctx.sessions, args.warehouse, layout, actor_of(ctx, args),
                                        create_name=args.create, country=args.country)
     if args.json:
         print_json({"warehouse": result.warehouse, "bins_added": result.bins_added, "bins_moved": result.bins_moved,

@@ -7,8 +7,9 @@ import argparse
 import sys
 
 from app.catalogue import queries
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import add_common_options, command, print_json
-from app.cli.products_commands import _report, acting, cli_actor
+from app.cli.products_commands import _report
 from app.context import open_context
 from app.errors import InvalidInput
 
@@ -42,6 +43,7 @@ def _parser(action: str) -> argparse.ArgumentParser:
     return parser
 
 
+@changes_data
 def run(args: argparse.Namespace) -> int:
     if args.target in ACTIONS:
         sub = _parser(args.target).parse_args(args.rest)
@@ -60,7 +62,7 @@ def import_stock(args: argparse.Namespace, sub: argparse.Namespace) -> int:
     from app.catalogue.stock import import_stock as run_import
 
     with open_context(args.db) as ctx:
-        result = run_import(ctx.sessions, sub.file, cli_actor(ctx, sub))
+        result = run_import(ctx.sessions, sub.file, actor_of(ctx, sub))
     return _report(args, result)
 
 
@@ -68,7 +70,7 @@ def adjust(args: argparse.Namespace, sub: argparse.Namespace) -> int:
     from app.catalogue.stock import adjust as run_adjust
 
     with open_context(args.db) as ctx:
-        done = run_adjust(ctx.sessions, sub.sku, sub.bin, sub.delta, sub.reason, cli_actor(ctx, sub), lot=sub.lot,
+        done = run_adjust(ctx.sessions, sub.sku, sub.bin, sub.delta, sub.reason, actor_of(ctx, sub), lot=sub.lot,
                           warehouse=sub.warehouse)
     if args.json:
         print_json({"sku": done.sku, "bin": done.bin, "lot": done.lot, "before": done.before, "after": done.after})

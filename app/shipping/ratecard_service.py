@@ -13,7 +13,6 @@ A carrier account has a connector: ``table`` is the built-in rate card; the carr
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +42,6 @@ MODES = ("test", "production")
 TRACKING_FORMATS = ("mod7", "s10", "sf", "ups1z")  # app.shipping.tracking.make
 ROLE = "admin"
 _CARRIER_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
-
-
-def cli_actor(station: str | None) -> Actor:
-    """Who a command acts as without ``--user`` (contracts.md, "Who acts"): ``cli@HOST``, with the rights of the
-    database login it runs under."""
-    return Actor(station=station, user=f"cli@{socket.gethostname()}", role="admin")
 
 
 @dataclass(frozen=True)
@@ -353,5 +346,5 @@ def preview_quote(sessions: sessionmaker[Session], *, country: str, postcode: st
     return lines
 
 
-__all__ = ["CONNECTORS", "ImportResult", "ShippingError", "add_carrier", "cli_actor", "import_rate_card",
+__all__ = ["CONNECTORS", "ImportResult", "ShippingError", "add_carrier", "import_rate_card",
            "preview_quote", "set_rate", "set_service", "table_version"]

@@ -52,3 +52,22 @@ def test_a_bad_layout_file_changes_nothing(db_url, capsys, tmp_path):
             assert s.scalar(select(func.count()).select_from(Warehouse)) == 0
     finally:
         ctx.dispose()
+
+
+def test_layout_load_acts_as_a_proved_admin(db_url, capsys, monkeypatch):
+    """contracts.md "Who acts": a packer proved by PIN may not load a layout; an admin may."""
+    from app.admin import staff
+    from app.uow import Actor
+
+    ctx = open_context(db_url)
+    try:
+        staff.add_user(ctx.sessions, "pat", "Pat", "packer", "5937", Actor.system())
+        staff.add_user(ctx.sessions, "lena", "Lena", "admin", "4826", Actor.system())
+    finally:
+        ctx.dispose()
+    two = str(LAYOUTS / "two_blocks.json")
+    monkeypatch.setenv("STATION_PIN", "5937")
+    assert main(["--db", db_url, "layout", "load", two, "--warehouse", "WH9", "--create", "Test", "--user", "pat"]) == 2
+    assert "may not do this" in capsys.readouterr().err
+    monkeypatch.setenv("STATION_PIN", "4826")
+    assert main(["--db", db_url, "layout", "load", two, "--warehouse", "WH9", "--create", "Test", "--user", "lena"]) == 0

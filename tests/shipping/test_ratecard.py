@@ -223,3 +223,25 @@ def test_station_carriers_commands(ctx, capsys, tmp_path):
     assert code == 1 and err.count("\n") == 1 and "karrio" in err and "Traceback" not in err
     code, out, err = run(capsys, "--db", url, "carriers", "rates", "import", "NOPE", str(EXAMPLE))
     assert code == 1 and err.count("\n") == 1 and "no carrier 'NOPE'" in err
+
+
+def test_carrier_commands_act_as_a_proved_user(ctx, capsys, monkeypatch):
+    """contracts.md "Who acts": --user proved by STATION_PIN; a packer may not add a carrier (exit 2, one line)."""
+    from app.admin import staff
+
+    url = ctx.engine.url.render_as_string(hide_password=False)
+    staff.add_user(ctx.sessions, "lena", "Lena", "admin", "4826", Actor.system())
+    staff.add_user(ctx.sessions, "pat", "Pat", "packer", "5937", Actor.system())
+    monkeypatch.setenv("STATION_PIN", "5937")
+    code, out, err = run(capsys, "--db", url, "carriers", "add", "RHEIN", "--connector", "table", "--user", "pat")
+    assert code == 2 and err.count("\n") == 1 and "may not do this" in err
+    code, out, err = run(capsys, "--db", url, "carriers", "add", "RHEIN", "--connector", "table", "--user", "lena")
+    assert code == 2 and err.strip() == "station: --user lena: unknown user or wrong PIN"
+    assert ratecard_queries.list_carriers(ctx.sessions) == []
+    monkeypatch.setenv("STATION_PIN", "4826")
+    code, out, err = run(capsys, "--db", url, "carriers", "add", "RHEIN", "--connector", "table", "--user", "lena")
+    assert code == 0, err
+    monkeypatch.setenv("STATION_PIN", "5937")
+    code, out, err = run(capsys, "--db", url, "carriers", "rates", "import", "RHEIN", str(EXAMPLE), "--user", "pat")
+    assert code == 2 and "may not do this" in err
+    assert ratecard_queries.carrier_detail(ctx.sessions, "RHEIN").services == []
