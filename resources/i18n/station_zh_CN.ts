@@ -45,6 +45,299 @@
         <source>Products</source>
         <translation>商品</translation>
     </message>
+    <message>
+        <source>Carriers</source>
+        <translation>承运商</translation>
+    </message>
+</context>
+<context>
+    <name>CarriersSection</name>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>production</source>
+        <translation>正式</translation>
+    </message>
+    <message>
+        <source>rate card</source>
+        <translation>运价表</translation>
+    </message>
+    <message>
+        <source>fuel</source>
+        <translation>燃油附加费</translation>
+    </message>
+    <message>
+        <source>remote area</source>
+        <translation>偏远地区</translation>
+    </message>
+    <message>
+        <source>oversize</source>
+        <translation>超长附加费</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>承运商</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Connector</source>
+        <translation>接入方式</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Areas</source>
+        <translation>区域数</translation>
+    </message>
+    <message>
+        <source>Rates</source>
+        <translation>运价数</translation>
+    </message>
+    <message>
+        <source>Surcharges</source>
+        <translation>附加费</translation>
+    </message>
+    <message>
+        <source>Import rate card…</source>
+        <translation>导入运价表…</translation>
+    </message>
+    <message>
+        <source>Add carrier</source>
+        <translation>添加承运商</translation>
+    </message>
+    <message>
+        <source>New carrier</source>
+        <translation>新承运商</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <source>Tracking numbers</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>cut-off hour</source>
+        <translation>截单时间</translation>
+    </message>
+    <message>
+        <source>Ships from</source>
+        <translation>发货地</translation>
+    </message>
+    <message>
+        <source>Weight breaks</source>
+        <translation>重量段</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>国家</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>分区</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>时效（天）</translation>
+    </message>
+    <message>
+        <source>Zones</source>
+        <translation>分区</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>当前位置</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Try a parcel</source>
+        <translation>试算包裹</translation>
+    </message>
+    <message>
+        <source>Up to (g)</source>
+        <translation>重量上限（克）</translation>
+    </message>
+    <message>
+        <source>Longest side (mm)</source>
+        <translation>最长边（毫米）</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Rate shopping may choose it</source>
+        <translation>比价时可选用</translation>
+    </message>
+    <message>
+        <source>Save service</source>
+        <translation>保存服务</translation>
+    </message>
+    <message>
+        <source>Heaviest parcel</source>
+        <translation>最大包裹重量</translation>
+    </message>
+    <message>
+        <source>Longest side</source>
+        <translation>最长边</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Weight break</source>
+        <translation>重量段</translation>
+    </message>
+    <message>
+        <source>Save price</source>
+        <translation>保存价格</translation>
+    </message>
+    <message>
+        <source>A new rate card imported for this carrier replaces these prices.</source>
+        <translation>为该承运商导入新的运价表后，这些价格将被替换。</translation>
+    </message>
+    <message>
+        <source>Quote</source>
+        <translation>询价</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>邮编</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>省/地区</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Size (mm)</source>
+        <translation>尺寸（毫米）</translation>
+    </message>
+    <message>
+        <source>Billed weight (g)</source>
+        <translation>计费重量（克）</translation>
+    </message>
+    <message>
+        <source>Why not</source>
+        <translation>不可用原因</translation>
+    </message>
+    <message>
+        <source>Carrier table version %1</source>
+        <translation>承运商价目表版本 %1</translation>
+    </message>
+    <message>
+        <source>(inactive)</source>
+        <translation>（已停用）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>whole country</source>
+        <translation>全国</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Service %1</source>
+        <translation>服务 %1</translation>
+    </message>
+    <message>
+        <source>%1, zone %2, up to %3 g</source>
+        <translation>%1，%2 区，%3 克以内</translation>
+    </message>
+    <message>
+        <source>Carrier %1 added: import its rate card next.</source>
+        <translation>已添加承运商 %1：接下来请导入其运价表。</translation>
+    </message>
+    <message>
+        <source>Rate card</source>
+        <translation>运价表</translation>
+    </message>
+    <message>
+        <source>Rate cards (*.csv)</source>
+        <translation>运价表 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Choose a carrier first.</source>
+        <translation>请先选择承运商。</translation>
+    </message>
+    <message>
+        <source>Nothing imported: %1</source>
+        <translation>未导入任何内容：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more bad lines)</source>
+        <translation>
+            <numerusform>（另有 %n 行有误）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 created, %3 changed, %4 unchanged, %5 removed.</source>
+        <translation>%1：新建 %2 条，修改 %3 条，未变 %4 条，删除 %5 条。</translation>
+    </message>
+    <message>
+        <source>Choose a service first.</source>
+        <translation>请先选择一项服务。</translation>
+    </message>
+    <message>
+        <source>Service %1 saved.</source>
+        <translation>已保存服务 %1。</translation>
+    </message>
+    <message>
+        <source>Choose a weight break first.</source>
+        <translation>请先选择一个重量段。</translation>
+    </message>
+    <message>
+        <source>Price saved.</source>
+        <translation>价格已保存。</translation>
+    </message>
 </context>
 <context>
     <name>Category</name>
