@@ -191,6 +191,36 @@ ERRORS = Wording(
         "admin_wh_range": "warehouse {code}: latitude/longitude: out of range",
         "admin_wh_long": "warehouse {code}: {field}: at most {limit} characters",
         "admin_wh_taken": "warehouse {code}: code: there is already a warehouse {other}",
+        # catalogue and stock (issue 23: app/catalogue)
+        "stock_take": "stock of product {product} in bin {bin}: {before} on hand, cannot take {take}",
+        "stock_reserved": "stock of product {product} in bin {bin}: {reserved} reserved, cannot bring on hand down to "
+                          "{after}",
+        "gtin": "{text} is not a GTIN (8, 12, 13 or 14 digits)",
+        "gtin_check": "{text} has a wrong check digit (it should end in {expected})",
+        "product_name": "product {sku}: name_en: is missing",
+        "product_negative": "product {sku}: {field}: {value} must be 0 or more",
+        "no_product": "no product {sku}",
+        # carriers and rate cards (issue 23: app/shipping/ratecard_service.py)
+        "no_carrier_account": "no carrier {code} (known: {known}); add it with: station carriers add NAME --connector table",
+        "carrier_code": "carrier {code}: a code is 1 to 16 letters, digits, - or _ (e.g. OWNFLEET)",
+        "connector_karrio": "connector {connector}: the carriers' own systems (karrio) are not installed in this "
+                            "station yet; use --connector table with a rate card",
+        "connector_unknown": "connector {connector} is unknown: use one of {known}",
+        "carrier_mode": "mode {mode}: use test or production",
+        "tracking_format": "tracking format {value}: use one of {known}",
+        "origin_country": "origin country {value} is not a two-letter country code",
+        "cutoff": "cut-off hour {value} is not between 0 and 24",
+        "carrier_taken": "carrier {code} exists already: 'station carriers list' shows it",
+        "carrier_connector": "carrier {code} uses the connector {connector}: its rates come from the carrier, not from "
+                             "a rate card",
+        "price_negative": "price {value} is negative",
+        "no_rate": "no rate {rate}: another station may have replaced the card; reload the list",
+        "no_service": "no carrier service {service}",
+        "service_name": "service {service}: the name is empty",
+        "service_limit": "service {service}: {field} {value} is not above 0",
+        "country_code": "country {value} is not a two-letter country code",
+        # packing
+        "rest_of_order": "the rest of the order either stays open or goes to backorder",
     },
     fields={
         "status": lambda value: status_predicate(value, "zh_CN"),

@@ -149,6 +149,22 @@
         <translation>重量段</translation>
     </message>
     <message>
+        <source>standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>next day</source>
+        <translation>次日达</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>预约配送</translation>
+    </message>
+    <message>
+        <source>New carrier…</source>
+        <translation>新建承运商…</translation>
+    </message>
+    <message>
         <source>Service</source>
         <translation>服务</translation>
     </message>
@@ -259,10 +275,6 @@
     <message>
         <source>Why not</source>
         <translation>不可用原因</translation>
-    </message>
-    <message>
-        <source>Carrier table version %1</source>
-        <translation>承运商价目表版本 %1</translation>
     </message>
     <message>
         <source>(inactive)</source>

@@ -1306,7 +1306,6 @@ ZH_CN = {
     "Areas": "区域数",
     "Billed weight (g)": "计费重量（克）",
     "Carrier %1 added: import its rate card next.": "已添加承运商 %1：接下来请导入其运价表。",
-    "Carrier table version %1": "承运商价目表版本 %1",
     "Chinese name": "中文名称",
     "Choose a service first.": "请先选择一项服务。",
     "Choose a weight break first.": "请先选择一个重量段。",
@@ -1321,6 +1320,7 @@ ZH_CN = {
     "CarriersSection|Mode": "模式",
     "CarriersSection|Name": "名称",
     "New carrier": "新承运商",
+    "New carrier…": "新建承运商…",
     "Nothing imported: %1": "未导入任何内容：%1",
     "CarriersSection|Price": "价格",
     "Price saved.": "价格已保存。",
@@ -1355,6 +1355,9 @@ ZH_CN = {
     "CarriersSection|remote area": "偏远地区",
     "CarriersSection|test": "测试",
     "whole country": "全国",
+    "CarriersSection|standard": "标准",
+    "CarriersSection|next day": "次日达",
+    "CarriersSection|scheduled": "预约配送",
     # Administration refusals (app/admin, context "Errors")
     "user {user}: pin: a PIN is 4 to 12 digits": "用户 {user}：PIN 码：PIN 码须为 4 到 12 位数字",
     "user {user}: pin: a PIN of one digit repeated is too easy to guess": "用户 {user}：PIN 码：同一数字重复的 PIN 码太容易被猜中",
@@ -1395,6 +1398,37 @@ ZH_CN = {
     "warehouse {code}: latitude/longitude: out of range": "仓库 {code}：纬度/经度：超出范围",
     "warehouse {code}: {field}: at most {limit} characters": "仓库 {code}：{field}：最多 {limit} 个字符",
     "warehouse {code}: code: there is already a warehouse {other}": "仓库 {code}：代码：已有仓库 {other}",
+    "stock of product {product} in bin {bin}: {before} on hand, cannot take {take}":
+        "商品 {product} 在货位 {bin} 的库存：现有 {before} 件，不能取出 {take} 件",
+    "stock of product {product} in bin {bin}: {reserved} reserved, cannot bring on hand down to {after}":
+        "商品 {product} 在货位 {bin} 的库存：已预留 {reserved} 件，现有数量不能降到 {after}",
+    "{text} is not a GTIN (8, 12, 13 or 14 digits)": "{text} 不是 GTIN（应为 8、12、13 或 14 位数字）",
+    "{text} has a wrong check digit (it should end in {expected})": "{text} 的校验位有误（末位应为 {expected}）",
+    "product {sku}: name_en: is missing": "商品 {sku}：英文名称：未填写",
+    "product {sku}: {field}: {value} must be 0 or more": "商品 {sku}：{field}：{value} 不能小于 0",
+    "no product {sku}": "没有商品 {sku}",
+    "no carrier {code} (known: {known}); add it with: station carriers add NAME --connector table":
+        "没有承运商 {code}（已有：{known}）；请用 station carriers add NAME --connector table 添加",
+    "carrier {code}: a code is 1 to 16 letters, digits, - or _ (e.g. OWNFLEET)":
+        "承运商 {code}：代码须为 1 到 16 个字母、数字或 -、_（如 OWNFLEET）",
+    "connector {connector}: the carriers' own systems (karrio) are not installed in this station yet; use --connector "
+    "table with a rate card": "接入方式 {connector}：本工位尚未安装承运商系统接口（karrio）；请使用运价表（--connector table）",
+    "connector {connector} is unknown: use one of {known}": "未知的接入方式 {connector}：请从 {known} 中选择",
+    "mode {mode}: use test or production": "模式 {mode}：请选择测试或正式",
+    "tracking format {value}: use one of {known}": "运单号格式 {value}：请从 {known} 中选择",
+    "origin country {value} is not a two-letter country code": "发货国家 {value} 不是两位字母的国家代码",
+    "cut-off hour {value} is not between 0 and 24": "截单时间 {value} 不在 0 到 24 之间",
+    "carrier {code} exists already: 'station carriers list' shows it": "承运商 {code} 已存在：'station carriers list' 可查看",
+    "carrier {code} uses the connector {connector}: its rates come from the carrier, not from a rate card":
+        "承运商 {code} 使用接入方式 {connector}：运价来自承运商，不来自运价表",
+    "price {value} is negative": "价格 {value} 为负数",
+    "no rate {rate}: another station may have replaced the card; reload the list":
+        "没有运价 {rate}：其他工位可能已替换运价表；请刷新列表",
+    "no carrier service {service}": "没有承运商服务 {service}",
+    "service {service}: the name is empty": "服务 {service}：名称为空",
+    "service {service}: {field} {value} is not above 0": "服务 {service}：{field} {value} 必须大于 0",
+    "country {value} is not a two-letter country code": "国家 {value} 不是两位字母的国家代码",
+    "the rest of the order either stays open or goes to backorder": "订单的其余部分只能保持未完成或转为缺货待发",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",

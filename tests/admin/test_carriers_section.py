@@ -65,7 +65,7 @@ def test_add_import_read_edit_and_quote(section, ctx):
     assert result is not None and not result.rejected and result.created == 83, section.env.feedback.history
     assert "83 created" in section.env.feedback.history[-1][1]
     row = _column(section.table, 0).index("RHEIN")
-    assert section.table.item(row, 4).text() == "RK-EXPRESS, RK-PAKET"
+    assert section.table.item(row, 7).text() == "RK-EXPRESS, RK-PAKET"
     assert section.detail.isEnabled()
     assert _column(section.services, 0) == ["RK-EXPRESS", "RK-PAKET"]
     assert "50" not in _column(section.zones, 2) and "5*" in _column(section.zones, 2)
@@ -118,3 +118,16 @@ def test_only_an_admin_changes_carriers(ctx, qtbot):
     assert not widget.add_carrier()
     assert widget.env.feedback.history[-1][0] == "bad"
     assert len(ratecard_queries.list_carriers(ctx.sessions)) == _count
+
+
+def test_the_new_carrier_dialog_keeps_a_refused_code_and_says_why(section, ctx):
+    section.new_button.click()
+    assert section.new_dialog.isVisible()
+    section.new_code.setText("no spaces")
+    section.add_button.click()
+    assert section.new_dialog.isVisible() and "a code is 1 to 16 letters" in section.new_problem.text()
+    assert section.new_code.text() == "no spaces"  # nothing typed is lost
+    section.new_code.setText("OWNFLEET")
+    section.add_button.click()
+    assert not section.new_dialog.isVisible()
+    assert section.chosen == "OWNFLEET" and "OWNFLEET" in _column(section.table, 0)

@@ -15,9 +15,12 @@ from app.domain.rules import REASONS, AddressFacts, LineFacts, OrderFacts, RuleS
 
 ROOT = Path(__file__).resolve().parents[2]
 # The services a screen calls: whatever they refuse with reaches a person.
-SERVICES = [*sorted((ROOT / "app" / "services").glob("*.py")), *(ROOT / p for p in (
-    "app/picking/service.py", "app/shipping/service.py", "app/shipping/printers.py", "app/shipping/manifest.py",
-    "app/aftersales/returns.py", "app/aftersales/tracking.py", "app/web/customer.py", "app/aftersales/cases.py"))]
+SERVICES = [*(path for folder in ("orders", "admin", "packing") for path in sorted((ROOT / "app" / folder).glob("*.py"))),
+            *(ROOT / p for p in (
+                "app/picking/service.py", "app/shipping/service.py", "app/shipping/printers.py", "app/shipping/manifest.py",
+                "app/shipping/ratecard_service.py", "app/catalogue/ledger.py", "app/catalogue/queries.py",
+                "app/aftersales/returns.py", "app/aftersales/tracking.py", "app/web/customer.py",
+                "app/aftersales/cases.py"))]
 NOT_SHOWN = ("demo", "intake.py")  # the demo seeder and file intake speak to the CLI only
 ERROR_CLASSES = {"InvalidInput", "NotFound", "ConcurrencyConflict", "PermissionDenied", "StationError"}
 

@@ -11,9 +11,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -36,6 +39,11 @@ MODE_TITLES = {
     "production": QT_TRANSLATE_NOOP("CarriersSection", "production"),
 }
 CONNECTOR_TITLES = {"table": QT_TRANSLATE_NOOP("CarriersSection", "rate card")}
+KIND_TITLES = {
+    "standard": QT_TRANSLATE_NOOP("CarriersSection", "standard"),
+    "next_day": QT_TRANSLATE_NOOP("CarriersSection", "next day"),
+    "scheduled": QT_TRANSLATE_NOOP("CarriersSection", "scheduled"),
+}
 SURCHARGE_TITLES = {
     "fuel": QT_TRANSLATE_NOOP("CarriersSection", "fuel"),
     "remote": QT_TRANSLATE_NOOP("CarriersSection", "remote area"),
@@ -56,13 +64,12 @@ class CarriersSection(QWidget):
         super().__init__(parent)
         self.env = env
         self.table = RecordTable([self.tr("Carrier"), self.tr("Name"), self.tr("Connector"), self.tr("Mode"),
-                                  self.tr("Services"), self.tr("Areas"), self.tr("Rates"), self.tr("Surcharges")],
-                                 stretch=4)
+                                  self.tr("Areas"), self.tr("Rates"), self.tr("Surcharges"), self.tr("Services")],
+                                 stretch=7)
         self.table.itemSelectionChanged.connect(self._selected)
         self.import_button = QPushButton(self.tr("Import rate card…"))
         self.import_button.clicked.connect(self._ask_card)
         self.import_button.setEnabled(False)
-        self.version_label = QLabel()
 
         # Register a carrier.
         self.new_code = QLineEdit()
@@ -82,30 +89,14 @@ class CarriersSection(QWidget):
         self.new_prefix = QLineEdit()
         self.new_origin = QLineEdit("CN")
         self.new_origin.setMaxLength(2)
+        self.new_origin.setMaximumWidth(48)
         self.new_cutoff = QSpinBox()
         self.new_cutoff.setRange(0, 24)
         self.new_cutoff.setValue(16)
         self.new_cutoff.setSuffix(" UTC")
-        self.add_button = QPushButton(self.tr("Add carrier"))
-        self.add_button.clicked.connect(self.add_carrier)
-        add_box = QGroupBox(self.tr("New carrier"))
-        add_form = QFormLayout(add_box)
-        add_form.addRow(self.tr("Code"), self.new_code)
-        add_form.addRow(self.tr("Name"), self.new_name)
-        add_form.addRow(self.tr("Chinese name"), self.new_name_zh)
-        add_form.addRow(self.tr("Connector"), self.new_connector)
-        add_form.addRow(self.tr("Mode"), self.new_mode)
-        tracking = QHBoxLayout()
-        tracking.addWidget(self.new_tracking)
-        tracking.addWidget(QLabel(self.tr("prefix")))
-        tracking.addWidget(self.new_prefix, 1)
-        add_form.addRow(self.tr("Tracking numbers"), tracking)
-        origin = QHBoxLayout()
-        origin.addWidget(self.new_origin)
-        origin.addWidget(QLabel(self.tr("cut-off hour")))
-        origin.addWidget(self.new_cutoff)
-        add_form.addRow(self.tr("Ships from"), origin)
-        add_form.addRow(self.add_button)
+        self.new_button = QPushButton(self.tr("New carrier…"))
+        self.new_button.clicked.connect(self._ask_new)
+        self.new_dialog = self._new_carrier_dialog()
 
         self.detail = QTabWidget()
         self.detail.addTab(self._services_tab(), self.tr("Services"))
@@ -122,21 +113,63 @@ class CarriersSection(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
-        buttons.addWidget(self.version_label, 1)
+        buttons.addStretch(1)
         left.addLayout(buttons)
-        top = QHBoxLayout()
-        top.addLayout(left, 3)
-        top.addWidget(add_box, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(top, 2)
-        layout.addWidget(self.detail, 3)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.detail, 1)
 
         self.rows: list[ratecard_queries.CarrierSummary] = []
         self.rate_rows: list[tuple[str, ratecard_queries.RateRow]] = []
         self.chosen: str | None = None
         self.shown: ratecard_queries.CarrierDetail | None = None
         self.reload()
+
+    def _new_carrier_dialog(self) -> QDialog:
+        """The new carrier's fields, asked in a dialog: the list keeps the screen's width."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("New carrier"))
+        form = QFormLayout(dialog)
+        form.addRow(self.tr("Code"), self.new_code)
+        form.addRow(self.tr("Name"), self.new_name)
+        form.addRow(self.tr("Chinese name"), self.new_name_zh)
+        form.addRow(self.tr("Connector"), self.new_connector)
+        form.addRow(self.tr("Mode"), self.new_mode)
+        tracking = QHBoxLayout()
+        tracking.addWidget(self.new_tracking)
+        tracking.addWidget(QLabel(self.tr("prefix")))
+        tracking.addWidget(self.new_prefix, 1)
+        form.addRow(self.tr("Tracking numbers"), tracking)
+        origin = QHBoxLayout()
+        origin.addWidget(self.new_origin)
+        origin.addWidget(QLabel(self.tr("cut-off hour")))
+        origin.addWidget(self.new_cutoff)
+        origin.addStretch(1)
+        form.addRow(self.tr("Ships from"), origin)
+        self.new_problem = QLabel()
+        self.new_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.new_problem.setWordWrap(True)
+        self.new_problem.setObjectName("problem")
+        form.addRow(self.new_problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button = buttons.addButton(self.tr("Add carrier"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._add_from_dialog)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        return dialog
+
+    def _ask_new(self) -> None:
+        self.new_problem.clear()
+        self.new_code.setFocus()
+        self.new_dialog.open()
+
+    def _add_from_dialog(self) -> None:
+        if self.add_carrier():
+            self.new_dialog.accept()
+        elif self.env.feedback.history:
+            self.new_problem.setText(self.env.feedback.history[-1][1])
 
     # --- the chosen carrier's tabs ---------------------------------------------------------------------------
     def _services_tab(self) -> QWidget:
@@ -145,7 +178,6 @@ class CarriersSection(QWidget):
                                      self.tr("Longest side (mm)"), self.tr("In use")], stretch=1)
         self.services.itemSelectionChanged.connect(self._service_selected)
         self.service_box = QGroupBox(self.tr("Service"))
-        form = QFormLayout(self.service_box)
         self.service_name = QLineEdit()
         self.service_name_zh = QLineEdit()
         self.service_weight = QSpinBox()
@@ -157,12 +189,18 @@ class CarriersSection(QWidget):
         self.service_active = QCheckBox(self.tr("Rate shopping may choose it"))
         self.save_service_button = QPushButton(self.tr("Save service"))
         self.save_service_button.clicked.connect(self.save_service)
-        form.addRow(self.tr("Name"), self.service_name)
-        form.addRow(self.tr("Chinese name"), self.service_name_zh)
-        form.addRow(self.tr("Heaviest parcel"), self.service_weight)
-        form.addRow(self.tr("Longest side"), self.service_length)
-        form.addRow(self.service_active)
-        form.addRow(self.save_service_button)
+        grid = QGridLayout(self.service_box)
+        grid.addWidget(QLabel(self.tr("Name")), 0, 0)
+        grid.addWidget(self.service_name, 0, 1)
+        grid.addWidget(QLabel(self.tr("Chinese name")), 0, 2)
+        grid.addWidget(self.service_name_zh, 0, 3)
+        grid.addWidget(QLabel(self.tr("Heaviest parcel")), 1, 0)
+        grid.addWidget(self.service_weight, 1, 1)
+        grid.addWidget(QLabel(self.tr("Longest side")), 1, 2)
+        grid.addWidget(self.service_length, 1, 3)
+        grid.addWidget(self.service_active, 2, 0, 1, 2)
+        grid.addWidget(self.save_service_button, 2, 2, 1, 2)
+        grid.setRowStretch(3, 1)
         self.service_box.setEnabled(False)
         row = QHBoxLayout(tab)
         row.addWidget(self.services, 3)
@@ -184,8 +222,10 @@ class CarriersSection(QWidget):
         self.save_rate_button = QPushButton(self.tr("Save price"))
         self.save_rate_button.clicked.connect(self.save_rate)
         form.addRow(self.rate_label)
-        form.addRow(self.tr("Price"), self.rate_price)
-        form.addRow(self.save_rate_button)
+        price = QHBoxLayout()
+        price.addWidget(self.rate_price, 1)
+        price.addWidget(self.save_rate_button)
+        form.addRow(self.tr("Price"), price)
         note = QLabel(self.tr("A new rate card imported for this carrier replaces these prices."))
         note.setWordWrap(True)
         form.addRow(note)
@@ -213,16 +253,22 @@ class CarriersSection(QWidget):
             box.setValue(value)
         self.quote_button = QPushButton(self.tr("Quote"))
         self.quote_button.clicked.connect(self.quote)
-        form = QFormLayout()
-        form.addRow(self.tr("Country"), self.quote_country)
-        form.addRow(self.tr("Postcode"), self.quote_postcode)
-        form.addRow(self.tr("Region"), self.quote_region)
-        form.addRow(self.tr("Weight"), self.quote_weight)
+        form = QGridLayout()
+        form.addWidget(QLabel(self.tr("Country")), 0, 0)
+        form.addWidget(self.quote_country, 0, 1)
+        form.addWidget(QLabel(self.tr("Postcode")), 0, 2)
+        form.addWidget(self.quote_postcode, 0, 3)
+        form.addWidget(QLabel(self.tr("Region")), 1, 0)
+        form.addWidget(self.quote_region, 1, 1)
+        form.addWidget(QLabel(self.tr("Weight")), 1, 2)
+        form.addWidget(self.quote_weight, 1, 3)
+        form.addWidget(QLabel(self.tr("Size (mm)")), 2, 0)
         size = QHBoxLayout()
         for box in self.quote_size:
             size.addWidget(box)
-        form.addRow(self.tr("Size (mm)"), size)
-        form.addRow(self.quote_button)
+        form.addLayout(size, 2, 1, 1, 3)
+        form.addWidget(self.quote_button, 3, 0, 1, 4)
+        form.setRowStretch(4, 1)
         self.quotes = RecordTable([self.tr("Service"), self.tr("Price"), self.tr("Zone"), self.tr("Days"),
                                    self.tr("Billed weight (g)"), self.tr("Why not")], stretch=5)
         row = QHBoxLayout(tab)
@@ -241,9 +287,6 @@ class CarriersSection(QWidget):
         self.rows = rows
         self.table.clearSelection()  # choosing the carrier again below refills its tabs
         self.table.fill(self._cells(row) for row in rows)
-        version = rows[0].table_version if rows else None
-        self.version_label.setText(self.tr("Carrier table version %1").replace("%1", str(version))
-                                   if version is not None else "")
         if self.chosen:
             self.choose(self.chosen)
 
@@ -252,7 +295,7 @@ class CarriersSection(QWidget):
         if not c.active:
             name += " " + self.tr("(inactive)")
         return (c.code, name, _t(CONNECTOR_TITLES.get(c.connector, c.connector)), _t(MODE_TITLES.get(c.mode, c.mode)),
-                ", ".join(c.services) or "-", str(c.coverage), str(c.rates), str(c.surcharges))
+                str(c.coverage), str(c.rates), str(c.surcharges), ", ".join(c.services) or "-")
 
     def choose(self, code: str) -> None:
         self.table.choose_first(lambda r: self.rows[r].code == code)
@@ -270,8 +313,8 @@ class CarriersSection(QWidget):
             return
         self.shown = detail
         self.detail.setEnabled(True)
-        self.services.fill((s.code, self._name_of(s.name, s.name_zh), s.kind, str(s.max_weight_g),
-                            str(s.max_length_mm), self.tr("yes") if s.active else self.tr("no"))
+        self.services.fill((s.code, self._name_of(s.name, s.name_zh), _t(KIND_TITLES.get(s.kind, s.kind)),
+                            str(s.max_weight_g), str(s.max_length_mm), self.tr("yes") if s.active else self.tr("no"))
                            for s in detail.services)
         self.rate_rows = [(s.code, r) for s in detail.services for r in s.rates]
         self.rates.fill((code, str(r.zone), str(r.up_to_g), _money(r.price_cents)) for code, r in self.rate_rows)
