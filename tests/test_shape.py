@@ -14,15 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ADAPTERS = ("app/ui", "app/cli", "app/web")
 
 # Adapter imports that are allowed all the same, each with its reason: "path": {"module": "reason"} (a module
-# allows its submodules too). Only the customer site is left: its pages are read through the page cache's stamp
-# on a read-only engine of its own (app/web/server.py) over app/web/customer.py, which is still the customer's
-# service and read model in app/web. NOT YET MOVED (issue 17 item 2, left open): customer.py belongs in
-# app/aftersales (a customer-page service and read model) and the server's reads, ping and commits behind it.
-_CUSTOMER_SITE = "not yet moved: the customer site's service and read model still live in app/web (issue 17 item 2)"
-ALLOWED: dict[str, dict[str, str]] = {
-    "app/web/customer.py": {"sqlalchemy": _CUSTOMER_SITE, "db": _CUSTOMER_SITE, "app.uow": _CUSTOMER_SITE},
-    "app/web/server.py": {"sqlalchemy": _CUSTOMER_SITE, "db": _CUSTOMER_SITE},
-}
+# allows its submodules too). None is left: keep it so.
+ALLOWED: dict[str, dict[str, str]] = {}
 
 
 def _module_name(path: Path) -> str:
@@ -90,6 +83,34 @@ def test_every_allowlist_entry_is_still_needed():
         used = [module for _, module in _imports(ROOT / rel)] if (ROOT / rel).exists() else []
         stale.extend(f"{rel}: {allowed}" for allowed in modules if not any(_hits(m, (allowed,)) for m in used))
     assert not stale, "allowlist entries nothing needs any more:\n" + "\n".join(stale)
+
+
+def _session_calls(path: Path) -> list[int]:
+    """Lines where ``path`` opens a session or a connection itself: ``X.sessions()``, ``X.engine.connect()``,
+    ``X.sessions.begin()``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        name, owner = node.func.attr, node.func.value
+        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if name == "sessions" or (name in ("connect", "begin") and owner_name in ("engine", "sessions")):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_adapters_open_no_session_of_their_own():
+    """A screen, a command or a page hands ``ctx.sessions`` to a service or a read model; it never opens one."""
+    offences = [f"{path.relative_to(ROOT).as_posix()}:{line}: opens a session" for folder in ADAPTERS
+                for path in sorted((ROOT / folder).rglob("*.py")) for line in _session_calls(path)]
+    assert not offences, "adapters run their own transactions:\n" + "\n".join(offences)
+
+
+def test_the_session_check_sees_each_way_of_opening_one(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("with ctx.sessions() as s: pass\nwith self.env.ctx.engine.connect() as c: pass\n"
+                     "with sessions.begin() as s: pass\nservice(ctx.sessions)\n", encoding="utf-8")
+    assert _session_calls(probe) == [1, 2, 3]
 
 
 def test_domain_imports_neither_qt_nor_sqlalchemy():

@@ -7,7 +7,7 @@ import functools
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, PermissionDenied
 from app.uow import Actor
@@ -69,6 +69,22 @@ def require_role(actor: Actor, *needed: str) -> None:
     """Raise unless the actor's role covers one of ``needed``; services call this, not only the UI."""
     if not any(has_role(actor.role, role) for role in needed):
         raise PermissionDenied(f"{actor.user or 'this user'} ({actor.role}) may not do this: it needs {' or '.join(needed)}")
+
+
+def user_by_badge(sessions: sessionmaker[Session], badge_code: str) -> User:
+    """The log-in screen's badge scan: the active user the badge is (PermissionDenied: none), detached."""
+    with sessions() as session:
+        user = login_by_badge(session, badge_code)
+        session.expunge(user)
+        return user
+
+
+def user_by_pin(sessions: sessionmaker[Session], username: str, pin: str) -> User:
+    """The log-in screen's user name and PIN: that active user (PermissionDenied: unknown or wrong), detached."""
+    with sessions() as session:
+        user = login_by_pin(session, username, pin)
+        session.expunge(user)
+        return user
 
 
 def login_by_badge(session: Session, badge_code: str) -> User:

@@ -19,12 +19,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.aftersales.customer_page import MAX_MESSAGE_CHARS, clean_text, page_token, tracking_url
 from app.config import Settings
 from app.errors import InvalidInput, NotFound
 from app.orders.timeline import add_event
 from app.sync import notify_change
 from app.uow import Actor
-from app.web.customer import MAX_MESSAGE_CHARS, clean_text
 from db.base import utcnow
 from db.models import Order
 from db.models.web import CustomerMessage, ServiceCase
@@ -71,8 +71,6 @@ def _case(session: Session, case_id: int) -> tuple[ServiceCase, Order]:
 def reply(session: Session, case_id: int, text: str, actor: Actor, settings: Settings) -> CustomerMessage:
     from app.notify import outbox, templates
     from app.notify.hooks import language_for, recipient_for
-    from app.web.customer import page_token, tracking_url
-
     body = clean_text(text, MAX_MESSAGE_CHARS)
     if not body:
         raise InvalidInput("write the answer first")

@@ -192,3 +192,11 @@ def ledger(sessions: sessionmaker[Session], sku: str | None = None, limit: int =
             query = query.where(L.product_id == pid)
         return [LedgerLine(r.at, r.sku, r.code, r.bin, r.lot, r.before, r.after, r.delta, r.reason, r.reference,
                            r.user, r.station) for r in s.execute(query)]
+
+
+def named_skus(session: Session, skus: list[str], language: str) -> list[str]:
+    """``SKU-3`` -> ``SKU-3 20W 手机充电器（黑色）``: the catalogue's name in the reader's language, where it has one."""
+    if not skus:
+        return []
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    return [f"{sku} {products[sku].name(language)}" if sku in products else sku for sku in skus]

@@ -12,8 +12,8 @@ import sys
 
 from app.admin.acting import NotProved, command_actor
 from app.config import pin_from_environment
+from app.context import Actor
 from app.errors import PermissionDenied
-from app.uow import Actor
 
 
 def acting(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

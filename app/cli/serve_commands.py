@@ -138,13 +138,11 @@ def _notify_run(args: argparse.Namespace) -> int:
 
 def _notify_status(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from app.notify.outbox import counts, mail_trouble
+    from app.notify.outbox import status
 
     ctx = open_context(args.db)
     try:
-        with ctx.sessions() as session:
-            found = counts(session)
-            trouble = mail_trouble(session)
+        found, trouble = status(ctx.sessions)
     finally:
         ctx.dispose()
     if args.json:
@@ -165,9 +163,8 @@ def _unreachable_text(trouble) -> str:
 
 def _tell_unreachable(ctx) -> None:
     """A notice not sent because the server was away is queued, not lost: say so, and that it waits."""
-    from app.notify.outbox import mail_trouble
+    from app.notify.outbox import mail_trouble_now
 
-    with ctx.sessions() as session:
-        trouble = mail_trouble(session)
+    trouble = mail_trouble_now(ctx.sessions)
     if trouble is not None:
         print(_unreachable_text(trouble))

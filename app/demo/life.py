@@ -10,7 +10,7 @@ the tracking pages, the timelines, the reports and the e-mail outbox hold real d
 * :func:`live`: the carrier's scans of the orders shipped in the last days (in transit, out for delivery,
   delivered, a delay; ``app.aftersales.carrier_events``); returns of some of the delivered orders, asked on the
   customer page or at the desk, sent back, received, inspected, refunded or exchanged (``app.aftersales.returns``,
-  ``app.web.customer``); survey answers (``app.aftersales.surveys``); then the notices those events call for, in
+  ``app.aftersales.customer_page``); survey answers (``app.aftersales.surveys``); then the notices those events call for, in
   the outbox (``app.notify.hooks``), where they wait: nothing is sent from a seed.
 
 Deterministic for a seed (times are relative to the seed's "now"), and bounded: a few dozen returns and a few
@@ -254,7 +254,7 @@ def _returns(ctx: Context, rng: random.Random, now: datetime, delivered: list[tu
 def _return(ctx: Context, rng: random.Random, now: datetime, order_id: int, delivered_at: datetime, scenario: Scenario,
             policy: ReturnPolicy, desks: dict[int, str], report: LifeReport) -> bool:
     """One return as far as ``scenario`` goes; False (nothing written) when the policy or the stock refuses it."""
-    from app.web.customer import request_return as ask_on_the_page
+    from app.aftersales.customer_page import request_return as ask_on_the_page
 
     with ctx.sessions() as s, s.begin():
         order = s.get(Order, order_id)

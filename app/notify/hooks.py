@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.catalogue import queries as catalogue_queries
 from app.config import Settings
 from app.domain.money import format_cents
 from app.notify import outbox, templates
 from db.base import utcnow
-from db.models import Customer, Order, OrderEvent, Product
+from db.models import Customer, Order, OrderEvent
 from db.models.aftersales import Return
 from db.models.shipping import Carrier, Parcel
 from db.models.web import NotifyCursor
@@ -71,16 +72,8 @@ def start(session: Session) -> int:
     return _cursor(session)[0].last_event_id
 
 
-def named_skus(session: Session, skus: list[str], language: str) -> list[str]:
-    """``SKU-3`` -> ``SKU-3 20W 手机充电器（黑色）``: the catalogue's name in the reader's language, where it has one."""
-    if not skus:
-        return []
-    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
-    return [f"{sku} {products[sku].name(language)}" if sku in products else sku for sku in skus]
-
-
 def _fields(session: Session, settings: Settings, order: Order, event: OrderEvent, kind: str) -> dict[str, Any]:
-    from app.web.customer import page_token, tracking_url
+    from app.aftersales.customer_page import page_token, tracking_url
 
     data = event.data or {}
     parcel = session.scalar(select(Parcel).where(Parcel.order_id == order.id, Parcel.voided.is_(False)).order_by(Parcel.seq))
@@ -97,7 +90,7 @@ def _fields(session: Session, settings: Settings, order: Order, event: OrderEven
     elif kind == "backordered":
         fields["restock"] = data.get("expected_restock") or ""
         skus = sorted({s for short in data.get("short", []) for s in short.get("substitutes", [])})
-        fields["substitutes"] = named_skus(session, skus, language_for(settings, order))
+        fields["substitutes"] = catalogue_queries.named_skus(session, skus, language_for(settings, order))
     elif kind in ("return_accepted", "refunded"):
         number = data.get("return_number", "")
         fields["return_number"] = number

@@ -165,6 +165,12 @@ def delivery(session: Session, keys: list[str]) -> dict[str, Delivery]:
     return {key: Delivery(state, attempts, last_error or "", sent_at) for key, state, attempts, last_error, sent_at in rows}
 
 
+def status(sessions) -> tuple[dict[str, int], MailTrouble | None]:
+    """``station notify status``: the outbox's counts by state and the mail server's trouble, in one read."""
+    with sessions() as session:
+        return counts(session), mail_trouble(session)
+
+
 def mail_trouble_now(sessions) -> MailTrouble | None:
     """``mail_trouble`` in its own short read, for a screen that asks every few seconds."""
     with sessions() as session:

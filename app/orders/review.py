@@ -61,6 +61,8 @@ class ReviewCase:
     flags: list[ReviewFlag]
     customer: CustomerHistory | None
     events: list[OrderEvent]
+    # (sku, name in the reader's language, quantity, unit price in cents), for the desk
+    lines: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,22 @@ def review_case(session: Session, number: str) -> ReviewCase:
         )
     events = list(session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
     return ReviewCase(order=order, flags=list(order.flags), customer=customer, events=events)
+
+
+def desk_queue(sessions: sessionmaker[Session], limit: int = 500) -> ReviewQueue:
+    """The review desk's list (:func:`review_queue`) in its own read."""
+    with sessions() as session:
+        return review_queue(session, limit)
+
+
+def desk_case(sessions: sessionmaker[Session], number: str, language: str) -> ReviewCase:
+    """One order as the review desk shows it (:func:`review_case`), its lines named in ``language`` (the
+    catalogue's Chinese name where it has one), read whole before the session closes."""
+    with sessions() as session:
+        case = review_case(session, number)
+        case.lines = [(line.sku, line.product.name(language) if line.product else line.name, line.quantity,
+                       line.unit_price_cents) for line in case.order.lines]
+        return case
 
 
 # --- actions --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.admin.auth import login_by_badge, login_by_pin
+from app.admin.auth import user_by_badge, user_by_pin
 from app.ui.common import run_action
 
 LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
@@ -116,7 +116,7 @@ class LoginScreen(QWidget):
         code = text.strip()
         if not code:
             return False
-        ok, user = self._login(lambda s: login_by_badge(s, code))
+        ok, user = self._login(lambda: user_by_badge(self.ctx.sessions, code))
         self.badge.clear()
         return ok
 
@@ -126,16 +126,10 @@ class LoginScreen(QWidget):
             self._fail(self.tr("Enter your user name and PIN."))
             self.feedback.bad(self.message.text())
             return
-        self._login(lambda s: login_by_pin(s, username, pin))
+        self._login(lambda: user_by_pin(self.ctx.sessions, username, pin))
 
     def _login(self, find) -> tuple[bool, object]:
-        def attempt():
-            with self.ctx.sessions() as session:
-                user = find(session)
-                session.expunge(user)
-                return user
-
-        ok, user = run_action(self.feedback, attempt)
+        ok, user = run_action(self.feedback, find)
         if not ok:
             self._fail(self.tr("Not recognised: check the badge, or the user name and PIN."))
             return False, None

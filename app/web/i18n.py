@@ -153,8 +153,6 @@ for _key, _english in CATALOGUE.items():
     i18n.register(context_of(_key), (_english,))
 i18n.register("Separator", (", ",))
 
-VISIBLE_EVENTS = frozenset(k[3:] for k in CATALOGUE if k.startswith("ev."))
-
 
 def normalise(tag: str | None) -> str | None:
     """``zh``, ``zh-CN``, ``zh_cn``, ``zh-Hans`` -> ``zh_CN``; ``en-GB`` -> ``en``; anything else None."""

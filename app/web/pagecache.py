@@ -1,6 +1,6 @@
 """Rendered tracking pages kept in memory, each checked against the database before it is served.
 
-A page is kept by (token, language) with the stamp of what it shows (:func:`app.web.customer.page_stamp`: one
+A page is kept by (token, language) with the stamp of what it shows (:func:`app.aftersales.customer_page.page_stamp`: one
 round trip over indexed look-ups) and the moment it stops being true by the clock alone (the next UTC midnight,
 for the expected day and lateness; the promised ship time, for "not yet shipped"). A request reads the stamp;
 an equal stamp within that time serves the kept page, anything else builds it anew. So a customer never sees an

@@ -30,17 +30,11 @@ import logging
 import os
 import re
 import time
-import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -48,7 +42,8 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.aftersales import carrier_events
+from app.aftersales import customer_page as customer
+from app.aftersales.customer_site import CustomerPages
 from app.aftersales.policy import problem_text
 from app.aftersales.returns import ReturnRefused
 from app.aftersales.surveys import DuplicateAnswer
@@ -57,12 +52,9 @@ from app.context import Context
 from app.domain.error_texts import operator_text
 from app.errors import InvalidInput, StationError
 from app.intake.webhook import verify as verify_signature
-from app.web import customer
 from app.web.i18n import Translator, negotiate
 from app.web.pagecache import CSRF_MARK, KeptPage, PageCache, kept_page, valid_until
 from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, RateLimiter, TooLarge, log_path, read_body, read_form
-from db.base import utcnow
-from db.session import make_engine
 
 log = logging.getLogger("station.web")
 access_log = logging.getLogger("station.web.access")
@@ -193,16 +185,6 @@ def carrier_events_secret(ctx: Context) -> str:
     return ctx.settings.web.carrier_events_secret or ctx.settings.webhook_secret or ""
 
 
-def _read_engine(ctx: Context, connections: int):
-    """PostgreSQL connections of the site's own for the tracking page's reads, in autocommit and without a
-    pre-ping: a kept page costs one round trip instead of four (ping, BEGIN, the stamp, ROLLBACK). None on
-    SQLite, where a round trip is a function call."""
-    if ctx.is_sqlite:
-        return None
-    return make_engine(ctx.engine.url.render_as_string(hide_password=False), pool_pre_ping=False,
-                       isolation_level="AUTOCOMMIT", pool_size=connections, max_overflow=0)
-
-
 DB_THREADS = WebSection.db_threads  # database work at once per worker (web.db_threads), and the site's read connections
 PAGE_CACHE = WebSection.page_cache  # tracking pages kept rendered per worker (web.page_cache)
 WARM_CONNECTIONS = 2  # read connections opened before the first request; the rest open as the load asks
@@ -224,13 +206,10 @@ class CustomerSite:
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
         self.pages = PageCache(page_cache)
-        self.reads = _read_engine(ctx, db_threads)
-        if self.reads is not None:
-            weakref.finalize(self, self.reads.dispose)
+        self.service = CustomerPages(ctx, read_connections=db_threads)
 
     def close(self) -> None:
-        if self.reads is not None:
-            self.reads.dispose()
+        self.service.close()
 
     def warm_up(self) -> None:
         """Before the first customer: the templates compiled, and the first read connections open with the page
@@ -239,15 +218,7 @@ class CustomerSite:
         many workers do not hold the shared server's connections before anyone asks for a page."""
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
-        if self.reads is None:
-            return
-        connections = [self.reads.connect() for _ in range(min(WARM_CONNECTIONS, self.reads.pool.size()))]
-        try:
-            for connection in connections:
-                customer.page_stamp(connection, "warm-up-token-opens-no-page")
-        finally:
-            for connection in connections:
-                connection.close()
+        self.service.warm_up(WARM_CONNECTIONS)
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -293,15 +264,7 @@ class CustomerSite:
     # --- routes ------------------------------------------------------------------------------------------
 
     async def healthz(self, request: Request) -> Response:
-        def ping() -> bool:
-            try:
-                with self.ctx.engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-                return True
-            except Exception:  # noqa: BLE001 - any failure means the database does not answer
-                return False
-
-        ok = await self.run(ping)
+        ok = await self.run(self.service.database_answers)
         return JSONResponse({"ok": ok, "database": self.ctx.backend}, status_code=200 if ok else 503)
 
     async def home(self, request: Request) -> Response:
@@ -322,16 +285,7 @@ class CustomerSite:
         if not self.csrf.check(request.cookies.get(CSRF_COOKIE), "", form.get(CSRF_FIELD)):
             return self.render(request, "find.html", status=403, t=t, error=t("forbidden"))
 
-        def look() -> str | None:
-            with self.ctx.sessions() as session:
-                order = customer.find_order(session, form.get("number", ""), form.get("proof", ""))
-                if order is None:
-                    return None
-                token = customer.page_token(session, order)
-                session.commit()
-                return token
-
-        token = await self.run(look)
+        token = await self.run(self.service.find, form.get("number", ""), form.get("proof", ""))
         if token is None:
             return self.render(request, "find.html", status=404, t=t, error=t("not_found"),
                                number=form.get("number", "")[:40])
@@ -342,14 +296,7 @@ class CustomerSite:
         token = request.path_params["token"]
         t = self.translator(request)
 
-        def build():
-            with self.ctx.sessions() as session:
-                order = customer.order_for_token(session, token)
-                if order is None:
-                    return None
-                return customer.page_view(session, order, t)
-
-        view = await self.run(build)
+        view = await self.run(self.service.view, token, t)
         if view is None:
             return self.missing(request)
         q = request.query_params
@@ -364,54 +311,26 @@ class CustomerSite:
         return self.render(request, "track.html", status=status, t=t, v=view, token=token, notice=notice, error=error,
                            problems=problems or [], section=section, reasons=self.return_reasons())
 
-    def return_reasons(self) -> list[str]:
-        return customer.pol.ReturnPolicy.from_settings(self.settings).reasons
-
-    @contextmanager
-    def _reads(self) -> Iterator[Session]:
-        """A session for the page's reads: on PostgreSQL over the site's own autocommit connection (no ping, no
-        BEGIN, no ROLLBACK: each query is its one round trip), else the context's."""
-        if self.reads is None:
-            with self.ctx.sessions() as session:
-                yield session
-            return
-        with self.reads.connect() as conn, Session(bind=conn) as session:
-            yield session
+    def return_reasons(self) -> tuple[str, ...]:
+        return self.service.return_reasons()
 
     def kept_page(self, token: str, lang: str) -> KeptPage | None:
         """The plain tracking page of ``token`` in ``lang`` (no notice, no error), with :data:`CSRF_MARK` for
         the forms' CSRF field: from the page cache when the database's stamp says it is still true, else built
         and kept. None when the token opens no page. Runs on a database thread."""
-        try:
-            return self._kept_page(token, lang)
-        except DBAPIError as exc:
-            # No pre-ping on the site's connections: one the server dropped fails once, is thrown away, and the
-            # page is read again on a fresh one.
-            if not exc.connection_invalidated:
-                raise
-        return self._kept_page(token, lang)
+        t = Translator(lang)
 
-    def _kept_page(self, token: str, lang: str) -> KeptPage | None:
-        now = utcnow()
-        with self._reads() as session:
-            found = customer.page_stamp(session, token)
-            if found is None:
-                return None
-            page = self.pages.get(token, lang, found.stamp, now)
-            if page is not None:
-                return page
-            order = session.get(customer.Order, found.order_id)
-            if order is None:  # deleted since the stamp was read
-                return None
-            t = Translator(lang)
-            view = customer.page_view(session, order, t, now, stamp=found)
-            # Read without a transaction, the view may be newer than the stamp, never older: a change after the
-            # stamp only makes the next request build the page again.
+        def kept(stamp, now) -> KeptPage | None:
+            return self.pages.get(token, lang, stamp.stamp, now)
+
+        def render(view, stamp, now, promised_ship_at) -> KeptPage:
             html = self.html("track.html", t, CSRF_MARK, v=view, token=token, notice="", error="", problems=[],
                              section="", reasons=self.return_reasons())
-            page = kept_page(found.stamp, valid_until(now, order.promised_ship_at), html)
-        self.pages.put(token, lang, page)
-        return page
+            page = kept_page(stamp.stamp, valid_until(now, promised_ship_at), html)
+            self.pages.put(token, lang, page)
+            return page
+
+        return self.service.kept_page(token, t, kept, render)
 
     async def _form_for(self, request: Request) -> tuple[dict[str, str] | None, Response | None]:
         token = request.path_params["token"]
@@ -437,17 +356,9 @@ class CustomerSite:
         if refusal is not None:
             return refusal
 
-        def write() -> str | None:
-            with self.ctx.sessions() as session:
-                order = customer.order_for_token(session, token)
-                if order is None:
-                    return None
-                case = customer.post_message(session, order, form.get("message", ""), form.get("email", ""), t.lang)
-                session.commit()
-                return case.number
-
         try:
-            number = await self.run(write)
+            number = await self.run(self.service.post_message, token, form.get("message", ""), form.get("email", ""),
+                                    t.lang)
         except InvalidInput as exc:
             empty = not (form.get("message") or "").strip()
             message = t("message_empty") if empty else (
@@ -471,18 +382,9 @@ class CustomerSite:
                 except ValueError:
                     quantities[key[4:][:64]] = 0
 
-        def write() -> str | None:
-            with self.ctx.sessions() as session:
-                order = customer.order_for_token(session, token)
-                if order is None:
-                    return None
-                ret = customer.request_return(session, order, quantities, form.get("reason", ""), self.settings,
-                                              note=form.get("note", ""))
-                session.commit()
-                return ret.number
-
         try:
-            number = await self.run(write)
+            number = await self.run(self.service.request_return, token, quantities, form.get("reason", ""),
+                                    form.get("note", ""))
         except ReturnRefused as exc:
             t = self.translator(request)
             return await self.page(request, error=t("return_refused"), status=422, section="returns",
@@ -498,17 +400,7 @@ class CustomerSite:
         token = request.path_params["token"]
         number = request.path_params["number"]
 
-        def render() -> bytes | None:
-            from app.aftersales.returns import label_bytes
-
-            with self.ctx.sessions() as session:
-                order = customer.order_for_token(session, token)
-                ret = customer.return_of(session, order, number) if order is not None else None
-                if ret is None or ret.tracking_number is None:
-                    return None
-                return label_bytes(session, ret, self.settings)
-
-        pdf = await self.run(render)
+        pdf = await self.run(self.service.return_label, token, number)
         if pdf is None:
             return self.missing(request)
         return Response(pdf, media_type="application/pdf", headers={
@@ -522,18 +414,9 @@ class CustomerSite:
         if refusal is not None:
             return refusal
 
-        def write() -> bool:
-            with self.ctx.sessions() as session:
-                order = customer.order_for_token(session, token)
-                if order is None:
-                    return False
-                customer.answer_survey(session, order, form.get("product"), form.get("delivery"), form.get("service"),
-                                       form.get("comment", ""))
-                session.commit()
-                return True
-
         try:
-            found = await self.run(write)
+            found = await self.run(self.service.answer_survey, token, form.get("product"), form.get("delivery"),
+                                   form.get("service"), form.get("comment", ""))
         except DuplicateAnswer:
             return await self.page(request, error=t("survey_done"), status=409, section="survey")
         except InvalidInput:
@@ -555,14 +438,8 @@ class CustomerSite:
             log.warning("carrier events with a missing or wrong signature")
             return JSONResponse({"error": f"{SIGNATURE_HEADER} missing or wrong"}, status_code=401)
 
-        def write():
-            with self.ctx.sessions() as session:
-                result = carrier_events.ingest(session, body, source="http")
-                session.commit()
-                return result.as_json()
-
         try:
-            result = await self.run(write)
+            result = await self.run(self.service.carrier_events, body)
         except InvalidInput as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         return JSONResponse(result, status_code=200)

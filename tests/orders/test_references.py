@@ -405,7 +405,7 @@ def test_the_customer_look_up_takes_the_shops_number_and_the_sscc(ctx, orders):
 
 
 def test_the_customer_look_up_tells_shared_shop_numbers_apart_by_the_proof(ctx, orders):
-    from app.web import customer
+    from app.aftersales import customer_page as customer
 
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session

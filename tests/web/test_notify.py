@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.aftersales import carrier_events
+from app.aftersales import customer_page as customer
 from app.aftersales import returns as rt
 from app.context import open_context
 from app.domain import lifecycle as lc
@@ -17,7 +18,6 @@ from app.notify import hooks, outbox, templates
 from app.notify.worker import Notifier
 from app.orders.timeline import add_event
 from app.uow import Actor
-from app.web import customer
 from db.models.web import OutboxMessage
 from tests.aftersales import factories as f
 from tests.web.conftest import free_port

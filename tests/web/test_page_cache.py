@@ -182,7 +182,7 @@ def test_a_served_site_is_warm_before_its_first_customer(ctx):
     site = serving_app(ctx, access_log_enabled=False).app.site
     try:
         assert {"base.html", "find.html", "missing.html", "track.html"} <= {name for _, name in site.env.cache.keys()}
-        if site.reads is not None:  # PostgreSQL: the site's own pool, its first connections open and idle
-            assert site.reads.pool.checkedin() == WARM_CONNECTIONS < site.reads.pool.size()
+        if site.service.reads is not None:  # PostgreSQL: the site's own pool, its first connections open and idle
+            assert site.service.reads.pool.checkedin() == WARM_CONNECTIONS < site.service.reads.pool.size()
     finally:
         site.close()

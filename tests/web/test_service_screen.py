@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.web import customer
+from app.aftersales import customer_page as customer
 from db.models import OrderEvent
 from db.models.web import OutboxMessage, ServiceCase
 from tests.aftersales import factories as f

@@ -260,7 +260,7 @@ def test_the_backordered_page_tells_the_restock_date(live):
                   short=[{"sku": "SKU-TEE-BLK", "needed": 2, "available": 0, "expected_restock": "2026-12-03",
                           "substitutes": ["SKU-TEE-WHT"]}])
         s.commit()
-        from app.web.customer import page_token
+        from app.aftersales.customer_page import page_token
 
         token = page_token(s, order)
         s.commit()

@@ -152,8 +152,7 @@ class ReviewDesk(QWidget):
     # --- list --------------------------------------------------------------------------------------
     def reload(self) -> None:
         keep = self.case.order.number if self.case else None
-        with self.env.ctx.sessions() as s:
-            waiting = review.review_queue(s)
+        waiting = review.desk_queue(self.env.ctx.sessions)
         self.list.blockSignals(True)
         self.list.clear()
         for entry in waiting.entries:
@@ -201,11 +200,7 @@ class ReviewDesk(QWidget):
             for edit in self.address_fields.values():
                 edit.clear()
             return
-        with self.env.ctx.sessions() as s:
-            case = review.review_case(s, number)
-            language = ui_language()  # the catalogue's Chinese name where it has one
-            case.lines = [(l.sku, l.product.name(language) if l.product else l.name, l.quantity, l.unit_price_cents)
-                          for l in case.order.lines]
+        case = review.desk_case(self.env.ctx.sessions, number, ui_language())
         self.case = case
         o = case.order
         self.header.setText(self.tr("Order %1 — %2, %3 priority").replace("%1", o.number).replace(

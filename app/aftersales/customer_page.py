@@ -1,4 +1,6 @@
-"""What a customer may do, in plain Python over the after-sales services (no HTTP here).
+"""What a customer may do on the tracking page, and what the page shows: the customer side's domain rules and
+read model, in plain Python over the after-sales services (no HTTP here; :mod:`app.aftersales.customer_site` is
+the service that owns the transactions, :mod:`app.web.server` the HTTP adapter).
 
 A customer reaches exactly one order, through a token nobody can guess: a parcel's ``tracking_token`` (the
 label's QR code), a return label's token, or the order's own page token (:class:`db.models.web.OrderAccess`),
@@ -15,7 +17,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
@@ -31,13 +33,25 @@ from app.orders import references
 from app.orders.timeline import add_event
 from app.sync import notify_change
 from app.uow import Actor
-from app.web.i18n import VISIBLE_EVENTS, Translator
 from db.base import utcnow
 from db.models import Order, OrderEvent, OrderLine, Product
 from db.models.aftersales import Return, SurveyAnswer
 from db.models.shipping import Parcel
 from db.models.web import CustomerMessage, OrderAccess, ServiceCase
 from db.session import plain_reads
+
+
+class PageTexts(Protocol):
+    """The page's words in the customer's language (:class:`app.web.i18n.Translator` is one)."""
+
+    lang: str
+
+    def __call__(self, key: str, **values: object) -> str: ...
+
+    def has(self, key: str) -> bool: ...
+
+    def join(self, words) -> str: ...
+
 
 CUSTOMER = Actor(station="web", user="customer", role="customer")
 MAX_MESSAGE_CHARS = 4000
@@ -230,7 +244,7 @@ class PageView:
     messages: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _event_text(t: Translator, kind: str, data: dict[str, Any]) -> str:
+def _event_text(t: PageTexts, kind: str, data: dict[str, Any]) -> str:
     text = t(f"ev.{kind}")
     if kind == "exception" and data.get("detail"):
         text += f": {data['detail']}"
@@ -241,14 +255,14 @@ def _event_text(t: Translator, kind: str, data: dict[str, Any]) -> str:
     return text
 
 
-def page_view(session: Session, order: Order, t: Translator, now: datetime | None = None,
+def page_view(session: Session, order: Order, t: PageTexts, now: datetime | None = None,
               stamp: PageStamp | None = None) -> PageView:
     """What the tracking page shows. With the order's fresh ``stamp`` its survey and message questions are
     not asked again."""
     view = view_of(session, order, "web", now)
     timeline = [
         {"at": e.at, "text": _event_text(t, e.kind, e.data), "location": e.location or "", "kind": e.kind}
-        for e in view.events if e.kind in VISIBLE_EVENTS
+        for e in view.events if t.has(f"ev.{e.kind}")  # the events the page has words for
     ]
     timeline.reverse()  # newest first, as a parcel tracker reads
     shipped = order.status in (lc.SHIPPED, lc.DELIVERED)
@@ -266,7 +280,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
                 "tracking_number": r.tracking_number or ""} for r in view.returns]
     where = _where(t, order, view)
     delay_text = ""
-    if view.delayed and view.delay_code == "not_shipped":
+    if view.delayed and view.delay_code == "not_shipped" and order.promised_ship_at is not None:
         delay_text = t("late_leave", date=order.promised_ship_at.date().isoformat())
     elif view.delayed:
         delay_text = t("late_days", n=view.delay_days) if view.delay_days else ""
@@ -279,7 +293,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
             restock.append(t("restock", date=last.data["expected_restock"]))
             subs = sorted({s for short in last.data.get("short", []) for s in short.get("substitutes", [])})
             if subs:
-                from app.notify.hooks import named_skus
+                from app.catalogue.queries import named_skus
 
                 restock.append(t("substitutes", skus=t.join(named_skus(session, subs, t.lang))))
     parcels = [
@@ -304,7 +318,7 @@ def page_view(session: Session, order: Order, t: Translator, now: datetime | Non
     )
 
 
-def _where(t: Translator, order: Order, view) -> str:
+def _where(t: PageTexts, order: Order, view) -> str:
     """Where the parcel is, in the customer's words: the last carrier scan's place once it has left."""
     status = order.status
     if status == lc.DELIVERED:
