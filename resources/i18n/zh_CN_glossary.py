@@ -1238,7 +1238,6 @@ ZH_CN = {
     "ProductsSection|Deactivate": "停用",
     "ProductsSection|Activate": "启用",
     "ProductsSection|English name": "英文名称",
-    "ProductsSection|Chinese name": "中文名称",
     "ProductsSection|Length × width × height (mm)": "长 × 宽 × 高（毫米）",
     "ProductsSection|Missing": "缺少",
     "ProductsSection|These still pack and ship: the parcel takes the carton's size and the scale's weight, and the pack screen says so when the order opens.": "这些商品照常打包发货：包裹按所用纸箱的尺寸和电子秤称出的重量计，订单打开时打包界面会提示。",
