@@ -33,6 +33,7 @@ MODULES = (
     "app.domain.rules",
     "app.aftersales.policy",
     "app.packing.messages",
+    "app.goodsin.messages",
     "app.notify.templates",
     "app.web.i18n",
     "app.reports.texts",

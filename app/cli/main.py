@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "app.cli.serve_commands": ("serve", "notify"),
     "app.cli.admin_commands": ("users", "stations", "warehouses"),
     "app.cli.carrier_commands": ("carriers",),
+    "app.cli.goodsin_commands": ("deliveries", "receive"),
 }
 
 

@@ -38,6 +38,11 @@ RETURN_STATUSES = ("approved", "label_issued", "received", "inspected", "refunde
 PRINT_JOB_STATES = ("queued", "sending", "done", "failed", "uncertain", "cancelled")
 # A request for stock: asked for, ordered from the supplier, received (db/models/core.py Replenishment.status).
 REPLENISHMENT_STATUSES = ("requested", "ordered", "received")
+# A supplier's delivery from its announcement to its close (db/models/goodsin.py Delivery.status).
+DELIVERY_STATUSES = ("expected", "receiving", "closed", "cancelled")
+# What became of units received (db/models/goodsin.py ReceiptEntry.state): waiting at the dock for put-away, in
+# a bin (stock), or set apart in quarantine (damaged, refused).
+RECEIPT_STATES = ("received", "put_away", "quarantined")
 
 
 def sql_in(column: str, values: tuple[str, ...]) -> str:

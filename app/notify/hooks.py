@@ -32,6 +32,7 @@ BATCH = 500
 EVENT_NOTICES = {
     "shipped": "shipped",
     "backordered": "backordered",
+    "backorder_released": "back_in_stock",
     "return_requested": "return_accepted",
     "return_refunded": "refunded",
     "delivered": "survey",

@@ -12,7 +12,7 @@ from typing import Any
 
 from app import i18n
 
-KINDS = ("shipped", "backordered", "return_accepted", "refunded", "survey", "reply")
+KINDS = ("shipped", "backordered", "back_in_stock", "return_accepted", "refunded", "survey", "reply")
 
 # kind: (subject, body), in English.
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -26,6 +26,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "and your order will leave as soon as they arrive.\n"
         "{substitutes_line}\nSee your order: {url}\n"
         "Write to us from that page if you would rather change it."),
+    "back_in_stock": ("Order {number}: everything is here",
+        "Hello,\n\n"
+        "the items of your order {number} we were waiting for have arrived. Your order is being prepared and "
+        "leaves soon.\n\nSee your order: {url}"),
     "return_accepted": ("Return {return_number} accepted",
         "Hello,\n\nwe accepted return {return_number} for order {number}.\n"
         "Print the return label and stick it on the parcel: {label_url}\n\nFollow your return: {url}"),

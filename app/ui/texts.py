@@ -57,6 +57,7 @@ EVENT_NAMES = {
     "confirmed": QT_TRANSLATE_NOOP("Event", "confirmed"),
     "allocated": QT_TRANSLATE_NOOP("Event", "allocated"),
     "backordered": QT_TRANSLATE_NOOP("Event", "backordered"),
+    "backorder_released": QT_TRANSLATE_NOOP("Event", "back in stock: released by a delivery"),
     "packing": QT_TRANSLATE_NOOP("Event", "packing"),
     "packed": QT_TRANSLATE_NOOP("Event", "packed"),
     "box_closed": QT_TRANSLATE_NOOP("Event", "box closed"),

@@ -104,6 +104,7 @@ CATALOGUE: dict[str, str] = {
     "ev.received": "We received your order",
     "ev.backordered": "Waiting for stock",
     "ev.allocated": "Your order is being prepared",
+    "ev.backorder_released": "Back in stock",
     "ev.picking": "Items are being picked",
     "ev.packed": "Your order was packed",
     "ev.labelled": "Parcel ready for the carrier",

@@ -645,6 +645,10 @@
         <translation>缺货待补</translation>
     </message>
     <message>
+        <source>back in stock: released by a delivery</source>
+        <translation>已到货：由到货放行</translation>
+    </message>
+    <message>
         <source>packing</source>
         <translation>开始打包</translation>
     </message>
@@ -790,6 +794,153 @@
     <message>
         <source>Cancelled by the sales channel</source>
         <translation>销售渠道已取消</translation>
+    </message>
+</context>
+<context>
+    <name>GoodsInScreen</name>
+    <message>
+        <source>Goods in</source>
+        <translation>收货</translation>
+    </message>
+    <message>
+        <source>Delivery: our number, the supplier's reference or a pallet's SSCC</source>
+        <translation>到货单：本系统单号、供应商单号或托盘 SSCC</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>No delivery open: scan one, or choose it below.</source>
+        <translation>未打开到货单：请扫描，或在下方选择。</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预报</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已收</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>残损</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>到货单</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>供应商单号</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Expected on</source>
+        <translation>预计到货</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Next scan</source>
+        <translation>下一次扫描</translation>
+    </message>
+    <message>
+        <source>as scanned</source>
+        <translation>按扫描</translation>
+    </message>
+    <message>
+        <source>Damaged: to quarantine</source>
+        <translation>残损：放入隔离区</translation>
+    </message>
+    <message>
+        <source>why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>Type a code as the scanner would</source>
+        <translation>像扫描枪一样输入编码</translation>
+    </message>
+    <message>
+        <source>Put away</source>
+        <translation>上架</translation>
+    </message>
+    <message>
+        <source>scan the bin</source>
+        <translation>扫描货位</translation>
+    </message>
+    <message>
+        <source>why another bin than the one shown</source>
+        <translation>改放其他货位的原因</translation>
+    </message>
+    <message>
+        <source>Close delivery</source>
+        <translation>关闭到货单</translation>
+    </message>
+    <message>
+        <source>expected</source>
+        <translation>待到货</translation>
+    </message>
+    <message>
+        <source>receiving</source>
+        <translation>收货中</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Put away to %1</source>
+        <translation>上架到 %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · from %3</source>
+        <translation>%1 · %2 · 供应商 %3</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Write the expiry as YYYY-MM-DD, e.g. 2027-06-30.</source>
+        <translation>有效期请写成 YYYY-MM-DD，例如 2027-06-30。</translation>
     </message>
 </context>
 <context>
@@ -2529,6 +2680,10 @@
     <message>
         <source>Devices</source>
         <translation>设备</translation>
+    </message>
+    <message>
+        <source>Goods in</source>
+        <translation>收货</translation>
     </message>
 </context>
 <context>

@@ -245,6 +245,8 @@ def mail_latency(base: str, box: Mailbox, shipped: list[tuple[str, str]], count:
             body = json.dumps({"events": [{"tracking_number": tracking, "event": "delivered",
                                            "at": datetime.now(UTC).isoformat(), "id": f"bench-{number}"}]}).encode()
             signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+            with box.lock:  # a notice the demo held for this order (sent when serve started) is not this one
+                box.arrived.pop(number, None)
             started = time.perf_counter()
             answer = http.post("/carrier-events", content=body, headers={"x-station-signature": signature})
             if answer.status_code != 200 or answer.json().get("accepted") != 1:

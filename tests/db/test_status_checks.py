@@ -22,6 +22,8 @@ STATUS_COLUMNS = [
     ("returns", "status", lifecycle.RETURN_STATUSES),
     ("print_jobs", "state", lifecycle.PRINT_JOB_STATES),
     ("replenishments", "status", lifecycle.REPLENISHMENT_STATUSES),
+    ("deliveries", "status", lifecycle.DELIVERY_STATUSES),
+    ("receipt_entries", "state", lifecycle.RECEIPT_STATES),
 ]
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = [*(path for folder in ("orders", "admin", "packing") for path in sorted((ROOT / "app" / folder).glob("*.py"))),
             *(ROOT / p for p in (
                 "app/picking/service.py", "app/shipping/service.py", "app/shipping/printers.py", "app/shipping/manifest.py",
-                "app/shipping/ratecard_service.py", "app/catalogue/ledger.py", "app/catalogue/queries.py",
+                "app/shipping/ratecard_service.py", "app/goodsin/service.py", "app/catalogue/ledger.py", "app/catalogue/queries.py",
                 "app/aftersales/returns.py", "app/aftersales/tracking.py", "app/aftersales/customer_page.py",
                 "app/aftersales/cases.py"))]
 NOT_SHOWN = ("demo", "intake.py")  # the demo seeder and file intake speak to the CLI only

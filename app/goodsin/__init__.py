@@ -1,0 +1,1 @@
+"""Goods in: expected deliveries, receiving by scan, put-away and the backorders a receipt releases (issue 18)."""
