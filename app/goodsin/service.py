@@ -51,6 +51,7 @@ class LineState:
     received: int
     damaged: int
     lot: str
+    name_zh: str = ""
 
     @property
     def short(self) -> int:
@@ -156,7 +157,8 @@ def _state(session: Session, delivery: Delivery) -> DeliveryState:
         delivery.number, delivery.reference, delivery.supplier, warehouse.code if warehouse else "", delivery.status,
         delivery.receiving_station,
         [LineState(line.line_no, products[line.product_id].sku, products[line.product_id].name_en, line.expected,
-                   line.received, line.damaged, line.lot) for line in delivery.lines],
+                   line.received, line.damaged, line.lot, products[line.product_id].name_zh or "")
+         for line in delivery.lines],
         waiting)
 
 

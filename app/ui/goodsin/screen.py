@@ -98,6 +98,8 @@ class GoodsInScreen(QWidget):
         self.scan_field.setPlaceholderText(self.tr("Type a code as the scanner would"))
         self.scan_field.returnPressed.connect(self._typed)
         grid.addWidget(self.scan_field, 2, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 2)
 
         bin_box = QGroupBox(self.tr("Put away"))
         bins = QGridLayout(bin_box)
@@ -157,7 +159,9 @@ class GoodsInScreen(QWidget):
         if state is not None:
             self.heading.setText(self.tr("%1 · %2 · from %3").replace("%1", state.number)
                                  .replace("%2", state.reference).replace("%3", state.supplier or "-"))
-            self.lines.fill((str(line.line_no), line.sku, line.name, str(line.expected), str(line.received),
+            chinese = ui_language().startswith("zh")
+            self.lines.fill((str(line.line_no), line.sku, (line.name_zh if chinese and line.name_zh else line.name),
+                             str(line.expected), str(line.received),
                              str(line.damaged), (f"+{line.over}" if line.over else f"-{line.short}" if line.short else "0"))
                             for line in state.lines)
         self.reload()
