@@ -55,7 +55,7 @@ def gtin14(code: str) -> str:
     text = code.strip()
     if not text.isdigit() or len(text) not in (8, 12, 13, 14):
         raise InvalidInput(f"{text[:30]!r} is not a GTIN (8, 12, 13 or 14 digits)")
-    if gs1_standard_check_digit(text[:-1]) == text[-1]:  # the common case: biip's check digit alone
+    if str(gs1_standard_check_digit(text[:-1])) == text[-1]:  # the common case: biip's check digit alone
         return text.zfill(14)
     try:
         return Gtin.parse(text).as_gtin_14()

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.admin.auth import require_role
@@ -388,7 +388,11 @@ def receive(sessions: sessionmaker[Session], actor: Actor, number: str, raw: str
 
 
 def _line_for(s: Session, delivery: Delivery, product: Product, lot: str) -> tuple[DeliveryLine, str]:
-    lines = [line for line in delivery.lines if line.product_id == product.id]
+    """The delivery's line the units count on: the product's line with this lot, else one without a lot, else its
+    first; an item not announced gets a line of its own (expected 0)."""
+    lines = list(s.scalars(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id,
+                                                      DeliveryLine.product_id == product.id)
+                           .order_by(DeliveryLine.line_no)))
     for line in lines:
         if line.lot == lot:
             return line, "ok"
@@ -397,10 +401,10 @@ def _line_for(s: Session, delivery: Delivery, product: Product, lot: str) -> tup
             return line, "ok"
     if lines:
         return lines[0], "ok"  # the product announced with another lot: counted on its line, the lot as scanned
-    line = DeliveryLine(delivery_id=delivery.id, line_no=max((x.line_no for x in delivery.lines), default=0) + 1,
-                        product_id=product.id, expected=0, received=0, damaged=0, lot=lot)
+    last = s.scalar(select(func.max(DeliveryLine.line_no)).where(DeliveryLine.delivery_id == delivery.id)) or 0
+    line = DeliveryLine(delivery_id=delivery.id, line_no=last + 1, product_id=product.id, expected=0, received=0,
+                        damaged=0, lot=lot)
     s.add(line)
-    delivery.lines.append(line)
     s.flush()
     return line, "unexpected"
 
@@ -427,11 +431,12 @@ def propose_bin(s: Session, product: Product, warehouse_id: int, lot: str = "") 
             return code
     if holding:
         return holding[0][0]
-    used = select(Stock.bin_id).where(Stock.on_hand > 0).union(
-        select(ReceiptEntry.bin_id).where(ReceiptEntry.state == "received", ReceiptEntry.bin_id.is_not(None),
-                                          ReceiptEntry.product_id != product.id))
+    # Per bin, by index (ix_stock_bin, ix_receipt_entries_bin): the first free bin is found without reading all stock.
+    stocked = exists().where(Stock.bin_id == Bin.id, Stock.on_hand > 0)
+    promised = exists().where(ReceiptEntry.bin_id == Bin.id, ReceiptEntry.state == "received",
+                              ReceiptEntry.product_id != product.id)
     hazmat = Bin.zone.in_(HAZMAT_ZONES)
-    query = (select(Bin.code).where(Bin.warehouse_id == warehouse_id, Bin.quarantine.is_(False), Bin.id.not_in(used),
+    query = (select(Bin.code).where(Bin.warehouse_id == warehouse_id, Bin.quarantine.is_(False), ~stocked, ~promised,
                                     hazmat if product.hazmat else ~hazmat)
              .order_by(Bin.level, Bin.position, Bin.aisle, Bin.code).limit(1))
     return s.scalar(query) or ""

@@ -83,6 +83,7 @@ class ReceiptEntry(Base):
         CheckConstraint(sql_in("state", RECEIPT_STATES), name="known_state"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_receipt_entries_delivery", "delivery_id", "id"),
+        Index("ix_receipt_entries_bin", "bin_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

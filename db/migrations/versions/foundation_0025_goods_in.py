@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("scan_id", name=op.f("uq_receipt_entries_scan_id")),
     )
     op.create_index("ix_receipt_entries_delivery", "receipt_entries", ["delivery_id", "id"])
+    op.create_index("ix_receipt_entries_bin", "receipt_entries", ["bin_id"])
 
 
 def downgrade() -> None:
