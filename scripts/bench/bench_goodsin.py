@@ -19,14 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
-
-import bench_setup as setup  # noqa: E402
 
 from app.context import open_context  # noqa: E402
 from app.goodsin import service  # noqa: E402
 from app.uow import Actor, UnitOfWork  # noqa: E402
 from db.models import Bin, Station, Warehouse  # noqa: E402
+from scripts.bench import bench_setup as setup  # noqa: E402
 
 DOCK = Actor(station="DOCK-1", user="bench", role="shipping")
 LINES = 200
