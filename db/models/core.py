@@ -61,7 +61,11 @@ class Bin(Base):
     """A storage location, named like ``A03-12-2``: aisle, position along the aisle, level."""
 
     __tablename__ = "bins"
-    __table_args__ = (UniqueConstraint("warehouse_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("warehouse_id", "code"),
+        # Put-away walks a warehouse's bins front to back, low levels first, to the first free one (migration 0025).
+        Index("ix_bins_put_away", "warehouse_id", "level", "position", "aisle", "code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))

@@ -106,9 +106,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_receipt_entries_delivery", "receipt_entries", ["delivery_id", "id"])
     op.create_index("ix_receipt_entries_bin", "receipt_entries", ["bin_id"])
+    op.create_index("ix_bins_put_away", "bins", ["warehouse_id", "level", "position", "aisle", "code"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bins_put_away", table_name="bins")
     op.drop_table("receipt_entries")
     op.drop_table("delivery_lines")
     op.drop_table("delivery_packages")
