@@ -541,10 +541,10 @@ def release_backorders(sessions: sessionmaker[Session], actor: Actor, product_id
     if not ids:
         return []
     with sessions() as s:
-        waiting = list(s.scalars(
-            select(Order.number).where(Order.status == lc.BACKORDERED, Order.id.in_(
-                select(OrderLine.order_id).where(OrderLine.product_id.in_(ids))))
-            .order_by(Order.priority.desc(), Order.placed_at, Order.id)))
+        # From the backordered orders (ix_orders_queue) to their lines by order (order_lines has no index by product).
+        wants = exists().where(OrderLine.order_id == Order.id, OrderLine.product_id.in_(ids))
+        waiting = list(s.scalars(select(Order.number).where(Order.status == lc.BACKORDERED, wants)
+                                 .order_by(Order.priority.desc(), Order.placed_at, Order.id)))
     released = []
     for number in waiting:
         with UnitOfWork(sessions) as uow:

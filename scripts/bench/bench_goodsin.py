@@ -8,8 +8,6 @@ Usage: ``python scripts/bench/bench_goodsin.py [--quick] [--json] [--backend sql
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -100,18 +98,7 @@ def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    args = parser.parse_args()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    figures = run(args.quick, backends)
-    if args.json:
-        print(json.dumps({"figures": figures}, ensure_ascii=False))
-    else:
-        for f in figures:
-            print(f"{f['name']:<70} {f['backend'] or '':<10} {f['value']:>10} {f['unit']:<4} goal {f['goal'] or '-'}")
+    setup.command_line(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -179,8 +179,9 @@ def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql"
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def command_line(doc: str | None, run) -> None:
+    """A setup-style benchmark run as a script: ``--quick``, ``--json``, ``--backend``; ``run(quick, backends)``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
@@ -192,6 +193,10 @@ def main() -> None:
     else:
         for f in figures:
             print(f"{f['name']:<70} {f['backend'] or '':<10} {f['value']:>10} {f['unit']:<11} goal {f['goal'] or '-'}")
+
+
+def main() -> None:
+    command_line(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -164,7 +164,8 @@ class GoodsInScreen(QWidget):
                              str(line.expected), str(line.received),
                              str(line.damaged), (f"+{line.over}" if line.over else f"-{line.short}" if line.short else "0"))
                             for line in state.lines)
-        self.reload()
+        if answer.verdict in ("opened", "closed"):  # the list's counts follow live sync (on_change), not every scan
+            self.reload()
 
     # --- scans and actions ---------------------------------------------------------------------------------
     def take_scan(self, event) -> bool:
