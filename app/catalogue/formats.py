@@ -42,6 +42,8 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("tracks_lot", "yes/no: the packer captures a lot"),
     ("tracks_serial", "yes/no: the packer captures a serial number"),
     ("tracks_expiry", "yes/no: the packer captures an expiry date"),
+    ("min_shelf_life_days", "days an item must still have before its expiry to be sent out (empty or 0: any date "
+                            "not yet past)"),
     ("gtins", "the unit GTINs, separated by ';' (8, 12, 13 or 14 digits, check digit checked)"),
     ("case_gtins", "case GTINs with their unit count, GTIN:UNITS separated by ';', e.g. 14006381333938:12"),
     ("substitutes", "SKUs that may replace it, separated by ';'"),
@@ -76,6 +78,7 @@ class ProductRecord:
     tracks_lot: bool | None = None
     tracks_serial: bool | None = None
     tracks_expiry: bool | None = None
+    min_shelf_life_days: int | None = None
     active: bool = True
     picture: str = ""
     gtins: list[tuple[str, int]] | None = None  # (as written, units); None: keep the product's
@@ -101,7 +104,7 @@ def template() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     writer.writerow(["MUG-001", "Enamel mug 350 ml", "搪瓷杯 350 毫升", "kitchen", "12.50", "320", "120", "90", "95",
-                     "yes", "no", "no", "no", "no", "no", "no", "no", "4006381333931", "14006381333938:12", "", "", "yes"])
+                     "yes", "no", "no", "no", "no", "no", "no", "no", "", "4006381333931", "14006381333938:12", "", "", "yes"])
     return out.getvalue()
 
 
@@ -226,6 +229,7 @@ def _fill(rec: ProductRecord, row: dict[str, Any]) -> ProductRecord:
     rec.height_mm = _whole(row.get("height_mm"), "height_mm")
     for name in FLAGS + TRACKING:  # a column the file leaves out keeps what the catalogue has
         setattr(rec, name, _flag(row.get(name), name) if name in row else None)
+    rec.min_shelf_life_days = _whole(row.get("min_shelf_life_days"), "min_shelf_life_days")
     active = row.get("active")
     rec.active = True if active is None or active == "" else _flag(active, "active")
     rec.picture = _text(row.get("picture"), "picture", 500)

@@ -29,9 +29,10 @@ SUBSTITUTES = product_substitutes
 
 # The product columns an import sets, in the order the comparison reads them.
 FIELDS = ("name_en", "name_zh", "category", "price_cents", "weight_g", "length_mm", "width_mm", "height_mm",
-          *FLAGS, *TRACKING, "active", "picture")
+          *FLAGS, *TRACKING, "min_shelf_life_days", "active", "picture")
 # What a record may leave unsaid ("" or None): the product keeps what it has.
-KEEP_WHEN_EMPTY = {"name_zh", "category", "picture", "weight_g", "length_mm", "width_mm", "height_mm", *FLAGS, *TRACKING}
+KEEP_WHEN_EMPTY = {"name_zh", "category", "picture", "weight_g", "length_mm", "width_mm", "height_mm", *FLAGS, *TRACKING,
+                   "min_shelf_life_days"}
 _CHUNK = 5000
 
 
@@ -255,6 +256,7 @@ class ProductChange:
     hazmat: bool | None = None
     liquid: bool | None = None
     restricted: bool | None = None
+    min_shelf_life_days: int | None = None
     active: bool | None = None
 
 
@@ -263,7 +265,7 @@ def edit_product(sessions: sessionmaker[Session], sku: str, change: ProductChang
     require_role(actor, "admin")
     if change.name_en is not None and not change.name_en.strip():
         raise InvalidInput(f"product {sku}: name_en: is missing")
-    for name in ("weight_g", "length_mm", "width_mm", "height_mm"):
+    for name in ("weight_g", "length_mm", "width_mm", "height_mm", "min_shelf_life_days"):
         value = getattr(change, name)
         if value is not None and (value < 0 or value > 2_000_000_000):
             raise InvalidInput(f"product {sku}: {name}: {value} must be 0 or more")

@@ -82,14 +82,16 @@ def pick_command(args: argparse.Namespace) -> int:
         args.numbers = _our_numbers(ctx, args.numbers)
         session = PickSession(service, service.start(args.numbers))
         pick_list = session.pick_list
-        stops = [{"bin": s.bin, "sku": s.sku, "quantity": s.quantity, "tote": s.tote, "order": s.order}
+        stops = [{"bin": s.bin, "sku": s.sku, "quantity": s.quantity, "tote": s.tote, "order": s.order,
+                  "lot": s.lot or None, "expiry": s.expiry.isoformat() if s.expiry else None}
                  for s in pick_list.stops]
         if args.json:
             print_json({"route": pick_list.route.to_json(), "stops": stops, "totes": pick_list.totes})
         else:
             print(f"{pick_list.route.method}: {pick_list.route.length:.1f} m, {len(stops)} stops")
             for n, stop in enumerate(stops, start=1):
-                print(f"{n:4d}. {stop['bin']:<10} {stop['quantity']:3d} x {stop['sku']:<16} tote {stop['tote']}")
+                lot = f"  lot {stop['lot']}" + (f" (expires {stop['expiry']})" if stop["expiry"] else "") if stop["lot"] else ""
+                print(f"{n:4d}. {stop['bin']:<10} {stop['quantity']:3d} x {stop['sku']:<16} tote {stop['tote']}{lot}")
         for raw in lines:
             if not raw.strip():
                 continue

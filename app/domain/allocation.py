@@ -3,6 +3,10 @@
 The service layer loads a :class:`StockPool` (locked rows) and the warehouses with their current
 load, asks :func:`allocate` for each order in turn, and writes the decisions back. The pool is
 updated as orders take stock, so a batch never promises the same unit twice.
+
+First expired, first out (FEFO): a product's lots are taken first-expiring first; lots without an expiry date
+after every dated one, the fullest bin first (fewest bins to visit). Lots that may not be sent out any more
+(expired, or within the product's minimum remaining shelf life) never enter the pool: :func:`sendable` tells.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from app.domain.geo import distance_km
 
@@ -40,6 +45,14 @@ class Slot:
     product_id: int
     bin_code: str
     available: int
+    lot: str = ""
+    expiry: date | None = None
+
+
+def sendable(expiry: date | None, min_shelf_life_days: int, today: date) -> bool:
+    """May a unit expiring on ``expiry`` still be reserved and sent out today? Undated stock always may; a dated
+    one must have at least ``min_shelf_life_days`` left (0: it may go on its expiry day, not after)."""
+    return expiry is None or expiry >= today + timedelta(days=max(0, min_shelf_life_days))
 
 
 @dataclass
@@ -56,6 +69,7 @@ class Take:
     stock_id: int
     bin_code: str
     quantity: int
+    lot: str = ""
 
 
 @dataclass
@@ -89,8 +103,8 @@ class StockPool:
             self._free[(slot.product_id, slot.warehouse_id)] += slot.available
             self._free[(slot.product_id, None)] += slot.available
         for product_slots in self._slots.values():
-            # Take from the fullest bin first: fewest bins to visit.
-            product_slots.sort(key=lambda s: (-s.available, s.bin_code))
+            # FEFO: the first-expiring lot first (undated last); then the fullest bin: fewest bins to visit.
+            product_slots.sort(key=lambda s: (s.expiry or date.max, -s.available, s.bin_code))
 
     def covers(self, product_id: int) -> bool:
         return product_id in self._slots
@@ -111,7 +125,7 @@ class StockPool:
             quantity = min(slot.available, remaining)
             slot.available -= quantity
             remaining -= quantity
-            takes.append(Take(need.line_key, slot.stock_id, slot.bin_code, quantity))
+            takes.append(Take(need.line_key, slot.stock_id, slot.bin_code, quantity, slot.lot))
         self._free[(need.product_id, warehouse_id)] -= need.quantity
         self._free[(need.product_id, None)] -= need.quantity
         return takes

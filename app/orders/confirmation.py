@@ -19,33 +19,38 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain import geo, lifecycle
-from app.domain.allocation import Decision, Need, Slot, StockPool, WarehouseInfo, allocate
+from app.domain.allocation import Decision, Need, Slot, StockPool, WarehouseInfo, allocate, sendable
 from app.orders.catalogue import Catalogue, expected_restock, load_warehouses
 from app.orders.timeline import add_event, move
 from app.uow import Actor
 from db.base import utcnow
 from db.bulk import insert_rows, update_rows
-from db.models import Bin, Order, OrderEvent, Replenishment, Reservation, Stock
+from db.models import Bin, Order, OrderEvent, OrderLine, Product, Replenishment, Reservation, Stock
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 
 
-def load_pool(session: Session, product_ids: Iterable[int]) -> StockPool:
+def load_pool(session: Session, product_ids: Iterable[int], today: date | None = None) -> StockPool:
+    """The sellable stock of these products, locked: not in quarantine, and (FEFO) not expired nor within the
+    product's minimum remaining shelf life on ``today``; each slot with its lot and expiry."""
     ids = sorted(set(product_ids))
     postgres = session.get_bind().dialect.name == "postgresql"
+    today = today or date.today()
     slots: list[Slot] = []
     for start in range(0, len(ids), _CHUNK):
         query = (
-            select(Stock.id, Stock.warehouse_id, Stock.product_id, Bin.code, Stock.on_hand, Stock.reserved)
-            .join(Bin, Bin.id == Stock.bin_id)
+            select(Stock.id, Stock.warehouse_id, Stock.product_id, Bin.code, Stock.on_hand, Stock.reserved, Stock.lot,
+                   Stock.expiry, Product.min_shelf_life_days)
+            .join(Bin, Bin.id == Stock.bin_id).join(Product, Product.id == Stock.product_id)
             .where(Stock.product_id.in_(ids[start : start + _CHUNK]), Bin.quarantine.is_(False))
             .order_by(Stock.id)
         )
         if postgres:
             query = query.with_for_update(of=Stock)
         slots.extend(
-            Slot(row.id, row.warehouse_id, row.product_id, row.code, row.on_hand - row.reserved)
+            Slot(row.id, row.warehouse_id, row.product_id, row.code, row.on_hand - row.reserved, row.lot or "", row.expiry)
             for row in session.execute(query)
+            if row.expiry is None or sendable(row.expiry, row.min_shelf_life_days or 0, today)
         )
     return StockPool(slots)
 
@@ -73,7 +78,7 @@ class ConfirmationRun:
         self._free: dict[int, int] | None = None
 
     def lock(self, product_ids: Iterable[int]) -> None:
-        self.pool = load_pool(self.session, product_ids)
+        self.pool = load_pool(self.session, product_ids, self.today)
         self._free = None
 
     def decide(
@@ -93,8 +98,12 @@ class ConfirmationRun:
         base = {"order_id": order_id, "at": now, "station": actor.station, "user": actor.user, "location": None}
         if decision.allocated:
             assert decision.warehouse_id is not None, "an allocation names its warehouse"
+            confirmed: dict[str, Any] = {"stock": "reserved", "bins": sorted({t.bin_code for t in decision.takes})}
+            lots = sorted({t.lot for t in decision.takes if t.lot})
+            if lots:
+                confirmed["lots"] = lots
             events = [
-                {**base, "kind": "confirmed", "data": {"stock": "reserved", "bins": sorted({t.bin_code for t in decision.takes})}},
+                {**base, "kind": "confirmed", "data": confirmed},
                 {
                     **base,
                     "kind": "allocated",
@@ -236,6 +245,43 @@ def release_reservations(session: Session, order: Order) -> int:
     )
     session.execute(delete(Reservation).where(Reservation.order_id == order.id))
     return sum(per_stock.values())
+
+
+def move_reservation(session: Session, order: Order, line: OrderLine, lot: str, units: int) -> bool:
+    """A supervisor let the packer send ``units`` of ``lot`` instead of the lot reserved for the line: the
+    reservation follows the goods, from the line's other lots to that lot's free stock in the order's warehouse
+    (FEFO order: the last-expiring reserved lot gives first), so the ledger ships what left. False when that lot has
+    too few free units on record here: the reservation stays, and a count will find the difference."""
+    target = session.scalars(
+        select(Stock).join(Bin, Bin.id == Stock.bin_id)
+        .where(Stock.product_id == line.product_id, Stock.warehouse_id == order.warehouse_id, Stock.lot == lot,
+               Bin.quarantine.is_(False), Stock.on_hand - Stock.reserved >= units)
+        .order_by(Stock.id).limit(1).with_for_update(of=Stock)
+    ).first()
+    if target is None:
+        return False
+    held = session.execute(
+        select(Reservation, Stock).join(Stock, Stock.id == Reservation.stock_id)
+        .where(Reservation.order_id == order.id, Reservation.line_id == line.id, Stock.lot != lot)
+        .order_by(Stock.expiry.desc().nulls_first(), Reservation.id.desc()).with_for_update(of=Stock)
+    ).all()
+    if sum(reservation.quantity for reservation, _ in held) < units:
+        return False
+    left = units
+    for reservation, stock in held:
+        if left == 0:
+            break
+        given = min(reservation.quantity, left)
+        stock.reserved = max(0, (stock.reserved or 0) - given)
+        if given == reservation.quantity:
+            session.delete(reservation)
+        else:
+            reservation.quantity -= given
+        left -= given
+    target.reserved = (target.reserved or 0) + units
+    session.add(Reservation(order_id=order.id, line_id=line.id, stock_id=target.id, quantity=units))
+    session.flush()
+    return True
 
 
 def insert_events(session: Session, events: list[dict[str, Any]]) -> None:

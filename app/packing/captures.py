@@ -1,5 +1,6 @@
 """The items and what they carry: ticking a line, counts for a bulk line, lots, expiry dates and serials asked
-for and checked (an expired lot refused, a serial packed twice refused)."""
+for and checked (an expired lot refused, a serial packed twice refused, a lot other than the one reserved (FEFO)
+refused unless a supervisor's badge allows it)."""
 
 
 import logging
@@ -9,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 
+from app.admin.auth import has_role, login_by_badge
 from app.domain import lifecycle as lc
+from app.errors import PermissionDenied
+from app.orders.confirmation import move_reservation
+from app.orders.timeline import add_event
 from app.packing.answers import (
     CAPTURE_EXPIRY,
     CAPTURE_LOT,
@@ -24,8 +29,9 @@ from app.packing.answers import (
 )
 from app.packing.context import Scan
 from app.packing.messages import Message, message
+from app.uow import Actor
 from db.base import utcnow
-from db.models import Order, OrderLine, Product
+from db.models import Order, OrderLine, Product, Reservation, Stock
 from db.models.packing import PackBoxItem, PackSession
 
 if TYPE_CHECKING:
@@ -77,6 +83,11 @@ class CapturesMixin:
             return refusal
         need = [what for what, wanted in (("lot", product.tracks_lot), ("expiry", product.tracks_expiry),
                                           ("serial", product.tracks_serial)) if wanted and not capture[what]]
+        if lot:
+            refusal = self._check_lot(x, line, {"need": need, "line_id": line.id, "units": units, "gtin": x.c.gtin,
+                                                "name": name, **capture})
+            if refusal is not None:
+                return refusal
         if need:
             x.pack.pending = {"await": need[0], "need": need, "line_id": line.id, "units": units, "gtin": x.c.gtin,
                               "name": name, **capture}
@@ -129,6 +140,14 @@ class CapturesMixin:
             if refusal.reason == "expired":
                 x.pack.pending = None
             return refusal
+        if what == "lot":
+            refusal = self._check_lot(x, line, pending)
+            if refusal is not None:
+                return refusal
+        return self._go_on(x, line, pending)
+
+    def _go_on(self, x: Scan, line: OrderLine, pending: dict[str, Any]) -> Answer:
+        """Ask for what the item still lacks, or tick it."""
         need = [n for n in pending.get("need", []) if not pending.get(n)]
         if need:
             pending["await"] = need[0]
@@ -138,6 +157,60 @@ class CapturesMixin:
         x.pack.pending = None
         x.journal.gtin = pending.get("gtin")
         return self._tick(x, line, int(pending.get("units", 1)), pending.get("name", line.sku), pending)
+
+    # --- FEFO: the lot reserved is the lot packed ---------------------------------------------------------
+    def _check_lot(self, x: Scan, line: OrderLine, pending: dict[str, Any]) -> Answer | None:
+        """A lot other than those reserved for the line (confirmation reserved the first-expiring sendable one) is
+        refused; the packer takes a unit of the reserved lot (or scans its lot label), or a supervisor's badge
+        allows this one. Stock without a lot on record reserves none, and any lot is then right."""
+        lot = pending.get("lot")
+        reserved = self._reserved_lots(x, line)
+        if not lot or not reserved or lot in reserved:
+            return None
+        x.pack.pending = {**pending, "await": "lot_supervisor"}
+        return self._answer(x, REFUSED, message("wrong_lot", name=pending.get("name"), lot=lot,
+                                                reserved=", ".join(sorted(reserved))), "wrong_lot", SUPERVISOR, line=line)
+
+    @staticmethod
+    def _reserved_lots(x: Scan, line: OrderLine) -> set[str]:
+        return {lot for lot in x.session.scalars(
+            select(Stock.lot).join(Reservation, Reservation.stock_id == Stock.id)
+            .where(Reservation.order_id == x.order.id, Reservation.line_id == line.id)) if lot}
+
+    def _allow_lot(self, x: Scan, text: str) -> Answer:
+        """While a lot waits for a supervisor: a supervisor's badge allows it (the reservation moves to that lot
+        where its stock is on record, and the timeline says who allowed what); anything else scanned as text is the
+        lot of the unit in hand, checked again."""
+        s = x.session
+        pending = dict(x.pack.pending or {})
+        line = next((l for l in x.lines if l.id == pending.get("line_id")), None)
+        if line is None:
+            x.pack.pending = None
+            return self._answer(x, REFUSED, message("cancelled_step"), "cancelled")
+        try:
+            user = login_by_badge(s, text)
+        except PermissionDenied:
+            # Not a badge: the lot label of another unit, taken instead; its expiry is asked again, as the first
+            # unit's barcode gave the other lot's.
+            need = ["lot"] + (["expiry"] if pending.get("expiry") else []) + [
+                n for n in pending.get("need", []) if n not in ("lot", "expiry")]
+            x.pack.pending = {**pending, "await": "lot", "lot": None, "expiry": None, "need": need}
+            return self._capture(x)
+        x.journal.raw = "badge:***"  # a badge code is a credential: never in the journal
+        if not has_role(user.role, "supervisor"):
+            return self._answer(x, REFUSED, message("not_supervisor_lot", user=user.display_name), "not_supervisor",
+                                SUPERVISOR, line=line)
+        supervisor = Actor(station=self.station, user=user.username, role=user.role)
+        reserved = sorted(self._reserved_lots(x, line))
+        units = int(pending.get("units", 1))
+        moved = move_reservation(s, x.order, line, pending["lot"], units)
+        add_event(s, x.order, "lot_allowed", supervisor, sku=line.sku, lot=pending["lot"], reserved=reserved,
+                  units=units, stock_moved=moved)
+        answer = self._go_on(x, line, {**pending, "await": None})
+        if answer.verdict != REFUSED:
+            answer.message = message("both", first=message("lot_allowed", lot=pending["lot"], user=user.display_name),
+                                     then=answer.message)
+        return answer
 
     def _count(self, x: Scan, count: int) -> Answer:
         line = next((l for l in x.lines if l.id == x.pack.last_line_id), None)
@@ -207,4 +280,4 @@ class CapturesMixin:
     def _waiting_step(pack: PackSession) -> str:
         waiting = (pack.pending or {}).get("await")
         return {"lot": CAPTURE_LOT, "expiry": CAPTURE_EXPIRY, "serial": CAPTURE_SERIAL, "weight": WEIGH,
-                "supervisor": SUPERVISOR}.get(waiting, SCAN_ITEM)
+                "supervisor": SUPERVISOR, "lot_supervisor": SUPERVISOR}.get(waiting, SCAN_ITEM)

@@ -104,6 +104,10 @@ _ENGLISH: dict[str, tuple[str, str]] = {
     "quantity_no_line": ("bad", "Scan an item before scanning a count."),
     "carton_chosen": ("good", "Carton {carton} for box {seq}."),
     "unknown_carton": ("bad", "No carton {code} in this station's catalogue."),
+    "wrong_lot": ("bad", "{name}: lot {lot} is not the lot reserved for this order ({reserved}). Take one from lot "
+                  "{reserved}, or a supervisor's badge allows this one."),
+    "not_supervisor_lot": ("bad", "{user} is not a supervisor: only a supervisor's badge allows another lot."),
+    "lot_allowed": ("good", "Lot {lot} allowed by {user}."),
     "supervisor_needed": ("bad", "A partial shipment needs a supervisor: scan a supervisor's badge."),
     "not_supervisor": ("bad", "{user} is not a supervisor: a partial shipment needs a supervisor's badge."),
     "badge_unknown": ("bad", "Badge not recognised."),

@@ -380,6 +380,11 @@ class PackService(CapturesMixin, BoxesMixin, WeighMixin, ApprovalsMixin, TotesMi
                 return self._capture(ctx)
             if kind == "supervisor" and c.kind == "text":
                 return self._approve_partial(ctx, c.text, pack.pending.get("rest", "open"))
+            if kind == "lot_supervisor":
+                if c.kind == "text":
+                    return self._allow_lot(ctx, c.text)
+                if c.kind == "item":
+                    pack.pending = None  # the packer put the unit back and took another: a new item
             if kind == "weight":
                 if c.kind == "text" and not SHORT_NUMBER.match(c.text):
                     accepted = self._accept_weight(ctx, c.text)

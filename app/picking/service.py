@@ -11,12 +11,14 @@ the units already in its tote go back to stock, since the order will be picked a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain import lifecycle
+from app.domain.allocation import sendable
 from app.errors import ConcurrencyConflict, InvalidInput, NotFound
 from app.orders import references
 from app.orders.timeline import add_event, move
@@ -58,6 +60,8 @@ class Stop:
     tote: int = 1
     done: int = 0  # units confirmed at this stop
     name_zh: str = ""
+    lot: str = ""  # the lot reserved here (FEFO), '' when the stock has none
+    expiry: date | None = None
 
     @property
     def remaining(self) -> int:
@@ -88,28 +92,22 @@ def _stops_for_order(session: Session, order: Order, tote: int) -> tuple[list[St
         gtins[product_id] = gtins.get(product_id, ()) + (gtin,)
     names_zh = dict(session.execute(select(Product.id, Product.name_zh).where(Product.id.in_(product_ids))).all())
     reserved = session.execute(
-        select(Reservation.line_id, Reservation.quantity, Bin)
+        select(Reservation.line_id, Reservation.quantity, Bin, Stock.lot, Stock.expiry)
         .join(Stock, Stock.id == Reservation.stock_id).join(Bin, Bin.id == Stock.bin_id)
         .where(Reservation.order_id == order.id).order_by(Reservation.id)
     ).all()
-    by_line: dict[int, list[tuple[int, Bin]]] = {}
-    for line_id, quantity, bin_row in reserved:
-        by_line.setdefault(line_id, []).append((quantity, bin_row))
+    by_line: dict[int, list[tuple[int, Bin, str, date | None]]] = {}
+    for line_id, quantity, bin_row, lot, expiry in reserved:
+        by_line.setdefault(line_id, []).append((quantity, bin_row, lot or "", expiry))
     for line in order.lines:
         left = line.quantity - line.picked_quantity
         if left <= 0:
             continue
         places = by_line.get(line.id)
         if not places and line.product_id:
-            rows = session.execute(
-                select(Stock.on_hand - Stock.reserved, Bin).join(Bin, Bin.id == Stock.bin_id)
-                .where(Stock.product_id == line.product_id, Stock.warehouse_id == order.warehouse_id,
-                       Bin.quarantine.is_(False), Stock.on_hand > Stock.reserved)
-                .order_by((Stock.on_hand - Stock.reserved).desc(), Bin.code)
-            ).all()
-            places = [(int(free), b) for free, b in rows]
+            places = _free_places(session, line.product_id, order.warehouse_id)
         already = line.picked_quantity
-        for quantity, bin_row in places or []:
+        for quantity, bin_row, lot, expiry in places or []:
             # Units already picked count against the first places.
             take = min(quantity, left)
             if already:
@@ -119,7 +117,7 @@ def _stops_for_order(session: Session, order: Order, tote: int) -> tuple[list[St
             if take <= 0:
                 continue
             left -= take
-            stops.append(_stop(order, line, bin_row, take, tote, gtins, names_zh))
+            stops.append(_stop(order, line, bin_row, take, tote, gtins, names_zh, lot, expiry))
             if left <= 0:
                 break
         if left > 0:
@@ -127,15 +125,31 @@ def _stops_for_order(session: Session, order: Order, tote: int) -> tuple[list[St
     return stops, unlocated
 
 
-def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tote: int, gtins, names_zh) -> Stop:
+def _free_places(session: Session, product_id: int, warehouse_id: int | None) -> list[tuple[int, Bin, str, date | None]]:
+    """Where a line with nothing reserved (its reservation was given back) may be picked from: free, sellable units
+    (FEFO: first-expiring lot first, none past the product's minimum remaining shelf life), then the fullest bin."""
+    min_days = session.scalar(select(Product.min_shelf_life_days).where(Product.id == product_id)) or 0
+    today = date.today()
+    rows = session.execute(
+        select(Stock.on_hand - Stock.reserved, Bin, Stock.lot, Stock.expiry).join(Bin, Bin.id == Stock.bin_id)
+        .where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id,
+               Bin.quarantine.is_(False), Stock.on_hand > Stock.reserved)
+    ).all()
+    places = [(int(free), b, lot or "", expiry) for free, b, lot, expiry in rows if sendable(expiry, min_days, today)]
+    places.sort(key=lambda p: (p[3] or date.max, -p[0], p[1].code))
+    return places
+
+
+def _stop(order: Order, line: OrderLine, bin_row: Bin | None, quantity: int, tote: int, gtins, names_zh,
+          lot: str = "", expiry: date | None = None) -> Stop:
     return Stop(
-        key=f"{order.number}/{line.line_no}@{bin_row.code if bin_row else '-'}",
+        key=f"{order.number}/{line.line_no}@{bin_row.code if bin_row else '-'}" + (f"#{lot}" if lot else ""),
         order=order.number, line_id=line.id, sku=line.sku, name=line.name or line.sku,
         gtins=gtins.get(line.product_id, ()) + ((line.gtin.zfill(14),) if line.gtin else ()),
         bin=bin_row.code if bin_row else None, aisle=bin_row.aisle if bin_row else None,
         position=bin_row.position if bin_row else None, side=bin_row.side if bin_row else "",
         level=bin_row.level if bin_row else 0, quantity=quantity, tote=tote,
-        name_zh=names_zh.get(line.product_id) or "",
+        name_zh=names_zh.get(line.product_id) or "", lot=lot, expiry=expiry,
     )
 
 

@@ -58,6 +58,7 @@ EVENT_NAMES = {
     "allocated": QT_TRANSLATE_NOOP("Event", "allocated"),
     "backordered": QT_TRANSLATE_NOOP("Event", "backordered"),
     "backorder_released": QT_TRANSLATE_NOOP("Event", "back in stock: released by a delivery"),
+    "lot_allowed": QT_TRANSLATE_NOOP("Event", "another lot allowed by a supervisor"),
     "packing": QT_TRANSLATE_NOOP("Event", "packing"),
     "packed": QT_TRANSLATE_NOOP("Event", "packed"),
     "box_closed": QT_TRANSLATE_NOOP("Event", "box closed"),

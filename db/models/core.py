@@ -110,6 +110,8 @@ class Product(Base):
     tracks_lot: Mapped[bool] = mapped_column(Boolean, default=False)
     tracks_serial: Mapped[bool] = mapped_column(Boolean, default=False)
     tracks_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Days an item must still have before its expiry to be reserved and sent out (0: any date not past); FEFO.
+    min_shelf_life_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     picture: Mapped[str] = mapped_column(String(500), default="", server_default="")  # a local file, for the pack screen
 

@@ -649,6 +649,10 @@
         <translation>已到货：由到货放行</translation>
     </message>
     <message>
+        <source>another lot allowed by a supervisor</source>
+        <translation>主管已允许其他批号</translation>
+    </message>
+    <message>
         <source>packing</source>
         <translation>开始打包</translation>
     </message>
@@ -1626,6 +1630,14 @@
     <message>
         <source>Aisle %1, %2 m, %3 side, level %4</source>
         <translation>第 %1 通道，%2 米，%3侧，第 %4 层</translation>
+    </message>
+    <message>
+        <source>Lot %1, expires %2</source>
+        <translation>批号 %1，有效期至 %2</translation>
+    </message>
+    <message>
+        <source>Lot %1</source>
+        <translation>批号 %1</translation>
     </message>
     <message>
         <source>Tote %1</source>

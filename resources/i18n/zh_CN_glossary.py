@@ -1511,6 +1511,15 @@ ZH_CN = {
     "{number} closed: as announced": "{number} 已关闭：与预报一致",
     "{number} closed with differences: {lines}": "{number} 已关闭，存在差异：{lines}",
     "{sku} short {short}, over {over}, damaged {damaged}": "{sku} 短少 {short}，多出 {over}，残损 {damaged}",
+    # FEFO: the lot reserved is the lot picked and packed
+    "{name}: lot {lot} is not the lot reserved for this order ({reserved}). Take one from lot {reserved}, or a "
+    "supervisor's badge allows this one.": "{name}：批号 {lot} 不是为本订单预留的批号（{reserved}）。请从批号 {reserved} "
+    "中取一件，或请主管刷工牌允许此批号。",
+    "{user} is not a supervisor: only a supervisor's badge allows another lot.": "{user} 不是主管：只有主管工牌才能允许其他批号。",
+    "Lot {lot} allowed by {user}.": "批号 {lot} 已由 {user} 允许。",
+    "Event|another lot allowed by a supervisor": "主管已允许其他批号",
+    "Lot %1, expires %2": "批号 %1，有效期至 %2",
+    "Lot %1": "批号 %1",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",

@@ -166,7 +166,9 @@ def test_the_benchmarks_customers_browse_as_browsers_do(live):
     from scripts.bench.web_customers import customers
 
     token, _ = _shipped(live)
-    figures = customers(live.url, [token], count=3, seconds=2.0, think=(0.1, 0.3), reload_share=1.0)
+    # Six seconds with short reads: on a loaded CI machine a cold first view has taken over a second, and every
+    # customer must still come back at least once for the 304s to be seen.
+    figures = customers(live.url, [token], count=3, seconds=6.0, think=(0.05, 0.2), reload_share=1.0)
     assert figures["failed"] == 0, figures["failures"]
     assert figures["first_views"] >= 3 and figures["views"] > figures["first_views"]
     assert figures["not_modified"] == figures["views"] - figures["first_views"]

@@ -324,7 +324,11 @@ class PickScreen(QWidget):
         self.place_label.setText(self.tr("Aisle %1, %2 m, %3 side, level %4").replace("%1", str(stop.aisle)).replace(
             "%2", f"{stop.position:g}").replace("%3", side).replace("%4", str(stop.level)))
         chinese = QLocale().name().startswith("zh") or self.tr("Pick") != "Pick"
-        self.item_label.setText(f"{stop.name_zh if chinese and stop.name_zh else stop.name}\n{stop.sku}")
+        item = f"{stop.name_zh if chinese and stop.name_zh else stop.name}\n{stop.sku}"
+        if stop.lot:  # FEFO: the lot reserved, so the picker takes that one and not the freshest on the shelf
+            item += "\n" + (self.tr("Lot %1, expires %2").replace("%1", stop.lot).replace("%2", stop.expiry.isoformat())
+                            if stop.expiry else self.tr("Lot %1").replace("%1", stop.lot))
+        self.item_label.setText(item)
         counted = self.session.counted if self.session else 0
         self.quantity_label.setText(f"× {stop.remaining}" + (f"  ({counted}/{stop.remaining})" if counted else ""))
         self.tote_label.setVisible(True)
