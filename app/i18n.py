@@ -34,6 +34,7 @@ MODULES = (
     "app.aftersales.policy",
     "app.packing.messages",
     "app.goodsin.messages",
+    "app.counting.messages",
     "app.notify.templates",
     "app.web.i18n",
     "app.reports.texts",

@@ -10,8 +10,32 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import NotFound
+from app.packing.classify import Classified
 from db.models import Bin, Product, ProductGtin, Stock, Warehouse
 from db.models.stock import StockLedgerEntry
+
+
+def product_by_code(session: Session, sku: str, gtin: str) -> tuple[Product, int] | None:
+    """The product and how many units one of the code stands for (a case GTIN: its unit count; a SKU: 1)."""
+    if gtin:
+        row = session.execute(select(Product, ProductGtin.units).join(ProductGtin, ProductGtin.product_id == Product.id)
+                              .where(ProductGtin.gtin == gtin.zfill(14))).first()
+        if row is not None:
+            return row[0], int(row[1])
+    if sku:
+        product = session.scalar(select(Product).where(Product.sku == sku))
+        if product is not None:
+            return product, 1
+    return None
+
+
+def scanned_product(session: Session, scan: Classified) -> tuple[Product, int] | None:
+    """What a scan names: an item's GTIN, or a SKU typed (as written, or in capitals); None when nothing is."""
+    if scan.kind == "item" and scan.gtin:
+        return product_by_code(session, "", scan.gtin)
+    if scan.kind == "text" and scan.text:
+        return product_by_code(session, scan.text.strip().upper(), "") or product_by_code(session, scan.text.strip(), "")
+    return None
 
 
 @dataclass(frozen=True)

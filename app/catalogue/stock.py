@@ -32,6 +32,8 @@ from db.models.stock import StockLedgerEntry
 STOCK = Stock.__table__
 LEDGER = StockLedgerEntry.__table__
 COLUMNS = ("sku", "bin", "on_hand", "lot", "expiry", "warehouse")
+# Why a supervisor corrects stock by hand (the ledger's reference starts with the code; "other" needs a note).
+ADJUST_REASONS = ("damaged", "expired", "lost", "found", "miscount", "sample", "other")
 REQUIRED = ("sku", "bin", "on_hand")
 
 
@@ -55,8 +57,7 @@ def _rows(data: bytes) -> tuple[list[StockRow], list[Rejected]]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InvalidInput(f"the stock file lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                           f"(columns: {', '.join(COLUMNS)})")
+        raise InvalidInput(f"the stock file lacks the column(s) {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise InvalidInput(f"the stock file has columns stock does not know: {', '.join(unknown)} (columns: {', '.join(COLUMNS)})")
@@ -206,11 +207,19 @@ class Adjusted:
 
 
 def adjust(sessions: sessionmaker[Session], sku: str, bin_code: str, delta: int, reason: str, actor: Actor,
-           lot: str = "", warehouse: str = "") -> Adjusted:
-    """Correct one stock row by ``delta`` (found damaged, a miscount): ``reason`` says why, on the ledger."""
+           lot: str = "", warehouse: str = "", note: str = "") -> Adjusted:
+    """Correct one stock row by ``delta``: ``reason`` is one of :data:`ADJUST_REASONS` (found damaged, a miscount...),
+    ``note`` says more; both on the ledger's reference ("damaged: dropped by the forklift")."""
     require_role(actor, "supervisor")
-    if not reason.strip():
-        raise InvalidInput("--reason: say why the stock changes")
+    reason, note = reason.strip().lower(), " ".join(note.split())
+    if reason not in ADJUST_REASONS:
+        raise InvalidInput(f"reason: {reason[:20]!r} is not a reason code; the codes are {', '.join(ADJUST_REASONS)}")
+    if reason == "other" and not note:
+        raise InvalidInput("note: say why the stock changes (reason other)")
+    if reason == "found" and delta < 0:
+        raise InvalidInput("reason found adds stock: the change must be more than 0")
+    if reason in ("damaged", "expired", "lost", "sample") and delta > 0:
+        raise InvalidInput(f"reason {reason} takes stock away: the change must be less than 0")
     if delta == 0:
         raise InvalidInput("DELTA: give a change other than 0")
     with UnitOfWork(sessions) as uow:
@@ -230,11 +239,13 @@ def adjust(sessions: sessionmaker[Session], sku: str, bin_code: str, delta: int,
         stock = s.scalar(select(Stock).where(Stock.product_id == product.id, Stock.bin_id == bin_.id, Stock.lot == lot))
         if stock is None:
             if delta < 0:
-                raise InvalidInput(f"{sku} has no stock in {bin_.code}{' lot ' + lot if lot else ''} to take from")
+                if lot:
+                    raise InvalidInput(f"{sku} lot {lot} has no stock in {bin_.code} to take from")
+                raise InvalidInput(f"{sku} has no stock in {bin_.code} to take from")
             stock = Stock(product_id=product.id, bin_id=bin_.id, warehouse_id=bin_.warehouse_id, on_hand=0, reserved=0, lot=lot)
             s.add(stock)
         before = stock.on_hand or 0
-        change_on_hand(s, stock, delta, "adjust", actor, reference=reason.strip())
+        change_on_hand(s, stock, delta, "adjust", actor, reference=f"{reason}: {note}" if note else reason)
         notify_change(s, "stock", product.id)
         uow.commit()
         return Adjusted(sku, bin_.code, lot, before, stock.on_hand)

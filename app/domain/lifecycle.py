@@ -44,6 +44,11 @@ DELIVERY_STATUSES = ("expected", "receiving", "closed", "cancelled")
 # a bin (stock), or set apart in quarantine (damaged, refused).
 RECEIPT_STATES = ("received", "put_away", "quarantined")
 
+# A cycle count of one bin (issue 18): counting at a station (blind), waiting for a supervisor (a variance above the
+# threshold), posted to the stock ledger, or cancelled (abandoned, or refused: the bin is counted again).
+COUNT_STATUSES = ("counting", "review", "posted", "cancelled")
+COUNT_OPEN = ("counting", "review")
+
 
 def sql_in(column: str, values: tuple[str, ...]) -> str:
     """The CHECK expression that keeps ``column`` to ``values``: ``status IN ('a', 'b')``."""

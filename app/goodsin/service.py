@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.admin.auth import require_role
 from app.admin.sites import require_station
 from app.catalogue.ledger import change_on_hand
+from app.catalogue.queries import product_by_code, scanned_product
 from app.domain import lifecycle as lc
 from app.errors import ConcurrencyConflict, InvalidInput, NotFound
 from app.goodsin.messages import say
@@ -33,7 +34,7 @@ from app.packing.classify import Classified, classify
 from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.base import utcnow
-from db.models import Bin, Order, OrderLine, Product, ProductGtin, Stock, Warehouse
+from db.models import Bin, Order, OrderLine, Product, Stock, Warehouse
 from db.models.goodsin import Delivery, DeliveryLine, DeliveryPackage, ReceiptEntry
 
 ROLE = "shipping"  # the dock receives as it ships; supervisors and admins include it
@@ -180,20 +181,6 @@ class ImportResult:
         return asdict(self)
 
 
-def _product_of(session: Session, sku: str, gtin: str) -> tuple[Product, int] | None:
-    """The product and how many units one of the code stands for (a case GTIN: its unit count)."""
-    if gtin:
-        row = session.execute(select(Product, ProductGtin.units).join(ProductGtin, ProductGtin.product_id == Product.id)
-                              .where(ProductGtin.gtin == gtin.zfill(14))).first()
-        if row is not None:
-            return row[0], int(row[1])
-    if sku:
-        product = session.scalar(select(Product).where(Product.sku == sku))
-        if product is not None:
-            return product, 1
-    return None
-
-
 def _number(delivery: Delivery) -> str:
     return f"GI{delivery.id:08d}"
 
@@ -219,7 +206,7 @@ def import_deliveries(sessions: sessionmaker[Session], actor: Actor, data: bytes
         for announced in parsed:
             lines = []
             for line in announced.lines:
-                found = _product_of(s, line.sku, line.gtin)
+                found = product_by_code(s, line.sku, line.gtin)
                 if found is None:
                     result.rejected.append(f"{announced.reference} line {line.line}, sku: no product "
                                            f"{line.sku or line.gtin} in the catalogue")
@@ -307,14 +294,6 @@ def _receiving(s: Session, number: str, actor: Actor) -> Delivery:
     return delivery
 
 
-def _scanned_product(s: Session, scan: Classified) -> tuple[Product, int] | None:
-    if scan.kind == "item" and scan.gtin:
-        return _product_of(s, "", scan.gtin)
-    if scan.kind == "text" and scan.text:
-        return _product_of(s, scan.text.strip().upper(), "") or _product_of(s, scan.text.strip(), "")
-    return None
-
-
 def receive(sessions: sessionmaker[Session], actor: Actor, number: str, raw: str | Classified, *,
             quantity: int | None = None,
             lot: str | None = None, expiry: date | None = None, damaged: str = "", scan_id: str | None = None,
@@ -337,7 +316,7 @@ def receive(sessions: sessionmaker[Session], actor: Actor, number: str, raw: str
                 return Received("duplicate", say("duplicate", quantity=done.quantity,
                                                  sku=product.sku if product else done.product_id), done.id)
         delivery = _receiving(s, number, actor)
-        found = _scanned_product(s, scan)
+        found = scanned_product(s, scan)
         if found is None:
             return Received("refused", say("unknown", code=scan.code))
         product, units = found

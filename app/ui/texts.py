@@ -59,6 +59,7 @@ EVENT_NAMES = {
     "backordered": QT_TRANSLATE_NOOP("Event", "backordered"),
     "backorder_released": QT_TRANSLATE_NOOP("Event", "back in stock: released by a delivery"),
     "lot_allowed": QT_TRANSLATE_NOOP("Event", "another lot allowed by a supervisor"),
+    "stock_counted_short": QT_TRANSLATE_NOOP("Event", "sent back to confirmation: the count found less in its bin"),
     "packing": QT_TRANSLATE_NOOP("Event", "packing"),
     "packed": QT_TRANSLATE_NOOP("Event", "packed"),
     "box_closed": QT_TRANSLATE_NOOP("Event", "box closed"),

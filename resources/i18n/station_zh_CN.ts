@@ -653,6 +653,10 @@
         <translation>主管已允许其他批号</translation>
     </message>
     <message>
+        <source>sent back to confirmation: the count found less in its bin</source>
+        <translation>已退回确认：盘点发现货位库存不足</translation>
+    </message>
+    <message>
         <source>packing</source>
         <translation>开始打包</translation>
     </message>

@@ -47,7 +47,8 @@ def test_products_and_stock_commands(ctx, db_url, capsys, tmp_path, monkeypatch)
     _bins(ctx)
     code, out, _ = _run(capsys, "--db", db_url, "stock", "import", str(EXAMPLES / "stock.csv"), "--json")
     assert code == 0 and json.loads(out) == {"created": 7, "updated": 0, "unchanged": 0, "rejected": []}
-    code, out, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "-3", "--reason", "broken")
+    code, out, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "-3", "--reason", "damaged",
+                        "--note", "dropped")
     assert code == 0 and "48 -> 45" in out, err
     code, out, _ = _run(capsys, "--db", db_url, "stock", "MUG-350-WHT", "--json")
     shown = json.loads(out)
@@ -58,11 +59,11 @@ def test_products_and_stock_commands(ctx, db_url, capsys, tmp_path, monkeypatch)
 
     # Who acts: a packer may not adjust stock; a wrong PIN is refused; neither changes anything.
     monkeypatch.setenv("STATION_PIN", "4826")
-    code, _, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "1", "--reason", "x",
+    code, _, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "1", "--reason", "found",
                         "--user", "packer9")
     assert code != 0 and err.count("\n") == 1 and "needs supervisor" in err
     monkeypatch.setenv("STATION_PIN", "0000")
-    code, _, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "1", "--reason", "x",
+    code, _, err = _run(capsys, "--db", db_url, "stock", "adjust", "MUG-350-WHT", "A01-01-1", "1", "--reason", "found",
                         "--user", "packer9")
     assert code == 2 and "wrong PIN" in err
     code, out, _ = _run(capsys, "--db", db_url, "stock", "MUG-350-WHT", "--json")

@@ -207,15 +207,21 @@ def test_opening_stock_lands_on_the_ledger_once(ctx, tmp_path):
     recount = _write(tmp_path, "recount.csv", "sku,bin,on_hand\nMUG-1,WH1:A01-01-1,7\n")
     third = import_stock(ctx.sessions, recount, ADMIN)
     assert (third.created, third.updated) == (0, 1)
-    done = adjust(ctx.sessions, "MUG-1", "A01-01-1", -2, "found broken", Actor(station="S", user="boss", role="supervisor"),
-                  warehouse="WH1")
+    done = adjust(ctx.sessions, "MUG-1", "A01-01-1", -2, "damaged", Actor(station="S", user="boss", role="supervisor"),
+                  warehouse="WH1", note="found broken")
     assert (done.before, done.after) == (7, 5)
     lines = queries.ledger(ctx.sessions, "MUG-1")
     assert [(l.before, l.after, l.delta, l.reason, l.user) for l in lines] == [
         (7, 5, -2, "adjust", "boss"), (10, 7, -3, "opening", "admin"), (0, 10, 10, "opening", "admin")]
-    assert lines[0].reference == "found broken" and lines[1].reference == "import recount.csv"
+    assert lines[0].reference == "damaged: found broken" and lines[1].reference == "import recount.csv"
     with pytest.raises(InvalidInput, match="cannot take 9"):
-        adjust(ctx.sessions, "MUG-1", "A01-01-1", -9, "typo", ADMIN, warehouse="WH1")
+        adjust(ctx.sessions, "MUG-1", "A01-01-1", -9, "miscount", ADMIN, warehouse="WH1")
+    with pytest.raises(InvalidInput, match="not a reason code"):
+        adjust(ctx.sessions, "MUG-1", "A01-01-1", -1, "typo", ADMIN, warehouse="WH1")
+    with pytest.raises(InvalidInput, match="note: say why"):
+        adjust(ctx.sessions, "MUG-1", "A01-01-1", -1, "other", ADMIN, warehouse="WH1")
+    with pytest.raises(InvalidInput, match="takes stock away: the change must be less than 0"):
+        adjust(ctx.sessions, "MUG-1", "A01-01-1", 1, "damaged", ADMIN, warehouse="WH1")
     assert queries.stock_of(ctx.sessions, "MUG-1")[0].on_hand == 5
 
 
