@@ -22,14 +22,14 @@ from app.cli.products_commands import _report
 from app.context import open_context
 from app.errors import InvalidInput, NotFound
 
-ACTIONS = ("import", "adjust", "ledger", "count", "counts", "approve", "plan")
+ACTIONS = ("import", "adjust", "ledger", "count", "counts", "approve", "plan", "available")
 
 
 def register(subparsers) -> None:
     stock = command(subparsers, "stock", run, help="stock: 'stock SKU', 'stock import FILE', 'stock adjust SKU BIN DELTA "
                                                    "--reason R', 'stock ledger', 'stock count BIN --scans FILE', "
                                                    "'stock counts', 'stock approve COUNT', 'stock plan'")
-    stock.add_argument("target", metavar="SKU|import|adjust|ledger|count|counts|approve|plan")
+    stock.add_argument("target", metavar="SKU|import|adjust|ledger|count|counts|approve|plan|available")
     stock.add_argument("rest", nargs=argparse.REMAINDER)
 
 
@@ -64,6 +64,12 @@ def _parser(action: str) -> argparse.ArgumentParser:
         parser.add_argument("--fast-every", type=int, default=30, metavar="DAYS", help="fast movers at least this often")
         parser.add_argument("--per-day", type=int, default=None, metavar="N", help="at most N bins a day")
         parser.add_argument("--empty-bins", action="store_true", help="also bins without stock")
+    elif action == "available":
+        parser.add_argument("skus", nargs="*", metavar="SKU", help="these products (default: those changed since --since)")
+        parser.add_argument("--since", type=int, default=None, metavar="CURSOR",
+                            help="the products whose sellable stock changed after this cursor (0: from the start)")
+        parser.add_argument("--warehouse", action="append", default=[], metavar="CODE",
+                            help="only stock in this warehouse (repeatable; default: every warehouse)")
     elif action == "ledger":
         parser.add_argument("--sku", default=None)
         parser.add_argument("--limit", type=int, default=100)
@@ -77,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         args.db = getattr(sub, "db", None) or args.db
         args.json = getattr(sub, "json", False) or args.json
         return {"import": import_stock, "adjust": adjust, "ledger": show_ledger, "count": count, "counts": waiting,
-                "approve": approve, "plan": count_plan}[args.target](args, sub)
+                "approve": approve, "plan": count_plan, "available": show_available}[args.target](args, sub)
     sub, unknown = _parser("SKU").parse_known_args(args.rest)
     if unknown:
         raise InvalidInput(f"stock {args.target}: unexpected {' '.join(unknown)} (stock SKU shows where a product lies)")
@@ -186,6 +192,32 @@ def count_plan(args: argparse.Namespace, sub: argparse.Namespace) -> int:
     for b in due:
         print(f"{b.code:<12} due {b.due}  {b.overdue_days:>4} day(s) overdue{'  fast mover' if b.fast else ''}")
     print(f"{len(due)} bin(s) to count")
+    return 0
+
+
+def show_available(args: argparse.Namespace, sub: argparse.Namespace) -> int:
+    """What a shop may sell: ``available = on hand - reserved - quarantined``; with ``--since`` the products changed
+    after a cursor, and the cursor to go on from (what the shops' stock sender reads)."""
+    from app.catalogue.availability import StockChanges, available, changes_since
+
+    if sub.skus and sub.since is not None:
+        raise InvalidInput("give SKUs or --since, not both")
+    with open_context(args.db) as ctx:
+        if sub.skus:
+            found = StockChanges(-1, available(ctx.sessions, sub.skus, sub.warehouse))
+        else:
+            found = changes_since(ctx.sessions, sub.since or 0, warehouses=sub.warehouse)
+    if args.json:
+        data = found.as_json()
+        if sub.skus:
+            data.pop("cursor")
+        print_json(data)
+        return 0
+    for a in found.products:
+        print(f"{a.sku:<16} {a.available:>8} available  ({a.on_hand} on hand, {a.reserved} reserved, "
+              f"{a.quarantined} quarantined)")
+    if not sub.skus:
+        print(f"cursor {found.cursor}")
     return 0
 
 

@@ -30,3 +30,16 @@ class StockLedgerEntry(Base):
     before: Mapped[int] = mapped_column(Integer)
     after: Mapped[int] = mapped_column(Integer)
     delta: Mapped[int] = mapped_column(Integer)
+
+
+class StockChange(Base):
+    """A product whose sellable stock (on hand - reserved, outside quarantine) changed: written by database triggers
+    on ``stock`` and ``bins`` (migration 0028), whatever changed it, in the changing transaction. The shops' stock
+    sender reads the products changed after its cursor, coalesced, and sends their availability now
+    (:mod:`app.catalogue.availability`)."""
+
+    __tablename__ = "stock_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
