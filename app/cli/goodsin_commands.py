@@ -30,6 +30,14 @@ def register(subparsers) -> None:
     imp.add_argument("--warehouse", required=True, metavar="CODE", help="the warehouse the goods arrive at")
     imp.add_argument("--format", default="auto", choices=FORMATS)
     acting(imp)
+    order = command(sub, "order", order_cmd, help="order the replenishment requests waiting for a warehouse from a "
+                                                  "supplier: one expected delivery")
+    order.add_argument("--warehouse", required=True, metavar="CODE")
+    order.add_argument("--supplier", required=True, metavar="NAME")
+    order.add_argument("--reference", default="", metavar="PO", help="the supplier's order number (default: ours)")
+    order.add_argument("--expected", default=None, metavar="YYYY-MM-DD", help="when it should arrive")
+    order.add_argument("--sku", action="append", default=[], metavar="SKU", help="only these products (repeatable)")
+    acting(order)
     listing = command(sub, "list", list_cmd, help="deliveries with their status")
     listing.add_argument("--status", default=None, help="expected, receiving, closed or cancelled")
     show = command(sub, "show", show_cmd, help="one delivery's lines: expected, received, damaged")
@@ -61,6 +69,26 @@ def import_cmd(args: argparse.Namespace) -> int:
             print(f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged: "
                   + ", ".join(result.created + result.updated + result.unchanged))
     return 1 if result.rejected else 0
+
+
+@changes_data
+def order_cmd(args: argparse.Namespace) -> int:
+    from app.goodsin.service import order_replenishments
+
+    try:
+        expected = date.fromisoformat(args.expected.strip()) if args.expected else None
+    except ValueError:
+        raise InvalidInput(f"--expected: {args.expected[:20]!r} is not a date (YYYY-MM-DD)") from None
+    with open_context(args.db) as ctx:
+        state = order_replenishments(ctx.sessions, actor_of(ctx, args), warehouse=args.warehouse,
+                                     supplier=args.supplier, reference=args.reference, expected_on=expected,
+                                     skus=args.sku)
+    if args.json:
+        print_json(state.as_json())
+    else:
+        print(f"{state.number} ({state.reference}) from {state.supplier} to {state.warehouse}: "
+              + ", ".join(f"{line.expected} x {line.sku}" for line in state.lines))
+    return 0
 
 
 def list_cmd(args: argparse.Namespace) -> int:

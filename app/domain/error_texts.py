@@ -240,6 +240,9 @@ ERRORS = Wording(
         "gi_quarantine_bin": "bin {code} is the quarantine: set damaged units apart when you scan them",
         "gi_other_bin": "{sku} goes to {proposed}: say why it goes to {code} instead",
         "gi_waiting": "delivery {number}: {count} unit(s) wait for put-away: put them away first",
+        "gi_supplier": "supplier: say who the goods are ordered from",
+        "gi_no_requests": "no replenishment request waits for warehouse {code}",
+        "gi_reference_taken": "{supplier} already has a delivery {reference}",
         # cycle counts (issue 18: app/counting)
         "cc_no_count": "no count {text}",
         "cc_no_bin": "bin: no bin {code}",

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.admin.auth import require_role
@@ -34,7 +34,7 @@ from app.packing.classify import Classified, classify
 from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.base import utcnow
-from db.models import Bin, Order, OrderLine, Product, Stock, Warehouse
+from db.models import Bin, Order, OrderLine, Product, Replenishment, Stock, Warehouse
 from db.models.goodsin import Delivery, DeliveryLine, DeliveryPackage, ReceiptEntry
 
 ROLE = "shipping"  # the dock receives as it ships; supervisors and admins include it
@@ -260,6 +260,61 @@ def _announce(s: Session, house: Warehouse, announced, lines: list[tuple], fmt: 
                            received=0, damaged=0, lot=lot or "", expiry=expiry, sscc=sscc or ""))
     for sscc in announced.ssccs:
         s.add(DeliveryPackage(delivery_id=delivery.id, sscc=sscc))
+
+
+def order_replenishments(sessions: sessionmaker[Session], actor: Actor, *, warehouse: str, supplier: str,
+                         reference: str = "", expected_on: date | None = None,
+                         skus: Iterable[str] = ()) -> DeliveryState:
+    """The replenishment requests waiting for ``warehouse`` (those for no warehouse in particular too; only
+    ``skus`` when given) ordered from ``supplier``: one expected delivery, a line a product with the quantities summed,
+    received at goods in like any other; each request names it and is ``ordered`` (received when it closes).
+    ``reference``: the supplier's order number (default: ours); ``expected_on`` (default: the latest date the
+    requests were promised for)."""
+    require_role(actor, "supervisor")
+    supplier = " ".join(supplier.split())[:200]
+    if not supplier:
+        raise InvalidInput("supplier: say who the goods are ordered from")
+    with UnitOfWork(sessions) as uow:
+        s = uow.session
+        house = s.scalar(select(Warehouse).where(Warehouse.code == warehouse.strip().upper()))
+        if house is None:
+            raise NotFound(f"no warehouse {warehouse.strip()}: add it with 'station warehouses add'")
+        query = (select(Replenishment).where(Replenishment.status == "requested",
+                                             or_(Replenishment.warehouse_id == house.id,
+                                                 Replenishment.warehouse_id.is_(None)))
+                 .order_by(Replenishment.id).with_for_update())
+        wanted = [sku.strip() for sku in skus if sku.strip()]
+        if wanted:
+            query = query.join(Product, Product.id == Replenishment.product_id).where(Product.sku.in_(wanted))
+        requests = list(s.scalars(query))
+        if not requests:
+            raise InvalidInput(f"no replenishment request waits for warehouse {house.code}")
+        reference = " ".join(reference.split())[:64]
+        if reference and s.scalar(select(Delivery.id).where(Delivery.supplier == supplier,
+                                                            Delivery.reference == reference)):
+            raise InvalidInput(f"{supplier} already has a delivery {reference}")
+        dates = [r.expected_on for r in requests if r.expected_on]
+        delivery = Delivery(number=uuid.uuid4().hex[:16], warehouse_id=house.id, supplier=supplier,
+                            reference=reference or uuid.uuid4().hex[:16], purchase_order=reference,
+                            expected_on=expected_on or (max(dates) if dates else None), source="replenishment")
+        s.add(delivery)
+        s.flush()
+        delivery.number = _number(delivery)
+        if not reference:
+            delivery.reference = delivery.purchase_order = delivery.number
+        totals: dict[int, int] = {}
+        for request in requests:
+            totals[request.product_id] = totals.get(request.product_id, 0) + request.quantity
+            request.status, request.delivery_id, request.warehouse_id = "ordered", delivery.id, house.id
+            request.expected_on = delivery.expected_on or request.expected_on
+        for n, (product_id, quantity) in enumerate(totals.items(), start=1):
+            s.add(DeliveryLine(delivery_id=delivery.id, line_no=n, product_id=product_id, expected=quantity,
+                               received=0, damaged=0, lot=""))
+        s.flush()
+        notify_change(s, "deliveries", delivery.number)
+        state = _state(s, delivery)
+        uow.commit()
+        return state
 
 
 # --- receiving ---------------------------------------------------------------------------------------------------
@@ -497,6 +552,8 @@ def close_delivery(sessions: sessionmaker[Session], actor: Actor, number: str) -
         if waiting:
             raise InvalidInput(f"delivery {delivery.number}: {waiting} unit(s) wait for put-away: put them away first")
         state = _state(s, delivery)
+        s.execute(update(Replenishment).where(Replenishment.delivery_id == delivery.id,
+                                              Replenishment.status == "ordered").values(status="received"))
         delivery.status = "closed"
         delivery.receiving_station = ""
         delivery.closed_at = utcnow()

@@ -175,6 +175,8 @@ class Replenishment(Base):
     status: Mapped[str] = mapped_column(String(16), default="requested")
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expected_on: Mapped[date | None] = mapped_column(Date)
+    # The expected delivery a supervisor ordered it on (goods in; migration 0029), received when that one closes.
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True, default=None)
 
 
 class Customer(Base):

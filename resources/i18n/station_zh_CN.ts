@@ -2701,6 +2701,10 @@
         <source>Goods in</source>
         <translation>收货</translation>
     </message>
+    <message>
+        <source>Stock control</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>ServiceCasesScreen</name>

@@ -1578,6 +1578,9 @@ ZH_CN = {
     "{number} closed: {count} difference(s) wait for a supervisor's approval": "{number} 已结束：{count} 处差异等待主管审批",
     "{number} refused by {user}: count bin {bin} again": "{number} 被 {user} 驳回：请重新盘点货位 {bin}",
     "{number} cancelled: bin {bin} was not counted": "{number} 已取消：货位 {bin} 未盘点",
+    "supplier: say who the goods are ordered from": "供应商：请说明向谁订货",
+    "no replenishment request waits for warehouse {code}": "仓库 {code} 没有待处理的补货申请",
+    "{supplier} already has a delivery {reference}": "{supplier} 已经有到货单 {reference}",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",
