@@ -28,6 +28,14 @@ MESSAGES = Wording("GoodsIn", {
     "closed": "{number} closed: as announced",
     "closed_differences": "{number} closed with differences: {lines}",
     "difference": "{sku} short {short}, over {over}, damaged {damaged}",
+    "tag_not_item": "RFID tag {epc}: not an item tag, not counted",
+    "carton_lot": "{sku}: {count} tag(s) not counted: RFID tags carry no lot, type the lot and read the carton again",
+    "carton_expiry": "{sku}: {count} tag(s) not counted: type the expiry date and read the carton again",
+    "carton_counted": "carton read: {units} unit(s) counted ({skus})",
+    "carton_repeated": "{count} tag(s) read before, not counted again",
+    "carton_empty": "carton read: no tag",
+    "carton_no_delivery": "a carton was read: scan the delivery first, then read the carton again",
+    "next_put_away": "next: {quantity} x {sku}",
 })
 
 

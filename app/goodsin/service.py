@@ -35,7 +35,7 @@ from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.base import utcnow
 from db.models import Bin, Order, OrderLine, Product, Replenishment, Stock, Warehouse
-from db.models.goodsin import Delivery, DeliveryLine, DeliveryPackage, ReceiptEntry
+from db.models.goodsin import Delivery, DeliveryLine, DeliveryPackage, ReceiptEntry, ReceiptTag
 
 ROLE = "shipping"  # the dock receives as it ships; supervisors and admins include it
 HAZMAT_ZONES = ("HAZ", "HAZMAT", "DG")  # a layout's zone names for dangerous goods, as warehouses write them
@@ -419,6 +419,98 @@ def receive(sessions: sessionmaker[Session], actor: Actor, number: str, raw: str
         notify_change(s, "deliveries", delivery.number)
         uow.commit()
         return Received(verdict, message, entry.id, product.sku, count, proposed)
+
+
+@dataclass(frozen=True)
+class CartonRead:
+    """What an RFID carton read counted: one receipt entry a product (``received``: entry id, SKU, units, bin
+    proposed), the tags read before (not counted again) and the tags refused, in words."""
+
+    verdict: str  # ok (something counted), duplicate (every tag read before), refused (nothing counted)
+    message: str
+    received: tuple[Received, ...] = ()
+    repeated: int = 0
+    refused: tuple[str, ...] = ()
+
+
+def receive_carton(sessions: sessionmaker[Session], actor: Actor, number: str, epcs: Iterable[str], *,
+                   lot: str | None = None, expiry: date | None = None, today: date | None = None) -> CartonRead:
+    """Every SGTIN tag of a carton read at once into the open delivery ``number``: a tag counts one unit of its GTIN
+    (a case GTIN's tag: its units), once on the delivery however often the carton is read; the units of a product
+    make one receipt entry, put away as any other. RFID tags carry no lot: ``lot``/``expiry`` give them for a product
+    that tracks them (else its tags are refused, and counted when the carton is read again with the lot given)."""
+    from app.devices.rfid import decode_epc
+
+    require_role(actor, ROLE)
+    today = today or utcnow().date()
+    lot = (lot or "").strip()[:64]
+    tags: dict[str, str] = {}  # EPC -> GTIN, in the order read; a tag read twice in one read counts once
+    refused: list[str] = []
+    for raw in epcs:
+        epc = raw.strip().upper()[:64]
+        if not epc or epc in tags:
+            continue
+        info = decode_epc(epc)
+        if info.error or not info.gtin:
+            refused.append(say("tag_not_item", epc=epc[:24]))
+            continue
+        tags[epc] = info.gtin
+    with UnitOfWork(sessions) as uow:
+        s = uow.session
+        delivery = _receiving(s, number, actor)
+        seen = set(s.scalars(select(ReceiptTag.epc).where(ReceiptTag.delivery_id == delivery.id,
+                                                          ReceiptTag.epc.in_(list(tags)))))
+        groups: dict[int, tuple[Product, list[str], int]] = {}
+        for epc, gtin in tags.items():
+            if epc in seen:
+                continue
+            found = product_by_code(s, "", gtin)
+            if found is None:
+                refused.append(say("unknown", code=gtin))
+                continue
+            product, units = found
+            _, group, total = groups.get(product.id, (product, [], 0))
+            groups[product.id] = (product, [*group, epc], total + units)
+        counted: list[Received] = []
+        for product, group, units in groups.values():
+            if product.tracks_lot and not lot:
+                refused.append(say("carton_lot", sku=product.sku, count=len(group)))
+                continue
+            if product.tracks_expiry and expiry is None:
+                refused.append(say("carton_expiry", sku=product.sku, count=len(group)))
+                continue
+            if expiry is not None and expiry < today:
+                refused.append(say("expired", sku=product.sku, lot=lot or "-", date=expiry.isoformat()))
+                continue
+            line, verdict = _line_for(s, delivery, product, lot if product.tracks_lot else "")
+            entry = ReceiptEntry(delivery_id=delivery.id, line_id=line.id, product_id=product.id, quantity=units,
+                                 lot=lot if product.tracks_lot else "", expiry=expiry if product.tracks_expiry else None,
+                                 state="received", station=(actor.station or "")[:64], user=(actor.user or "")[:100],
+                                 at=utcnow())
+            s.add(entry)
+            line.received += units
+            s.flush()
+            s.add_all(ReceiptTag(delivery_id=delivery.id, entry_id=entry.id, epc=epc) for epc in group)
+            proposed = propose_bin(s, product, delivery.warehouse_id, entry.lot)
+            if proposed:
+                entry.bin_id = s.scalar(select(Bin.id).where(Bin.warehouse_id == delivery.warehouse_id,
+                                                             Bin.code == proposed))
+            over = line.received + line.damaged - line.expected
+            verdict = "over" if over > 0 and verdict == "ok" else verdict
+            counted.append(Received(verdict, say("counted", quantity=units, sku=product.sku, received=line.received,
+                                                 expected=line.expected), entry.id, product.sku, units, proposed))
+        if counted:
+            notify_change(s, "deliveries", delivery.number)
+        uow.commit()
+    parts = [say("carton_counted", units=sum(r.quantity for r in counted),
+                 skus=", ".join(f"{r.quantity} x {r.sku}" for r in counted))] if counted else []
+    if seen:
+        parts.append(say("carton_repeated", count=len(seen)))
+    parts += refused
+    verdict = "ok" if counted else "duplicate" if seen and not refused else "refused"
+    if counted and counted[0].proposed_bin:
+        parts.append(say("go_to", bin=counted[0].proposed_bin))
+    return CartonRead(verdict, "; ".join(parts) or say("carton_empty"), tuple(counted), len(seen), tuple(refused))
 
 
 def _line_for(s: Session, delivery: Delivery, product: Product, lot: str) -> tuple[DeliveryLine, str]:

@@ -37,6 +37,7 @@ class ReceivingSession:
         self.actor = actor
         self.number: str | None = None
         self.waiting: service.Received | None = None  # the last units counted, not yet put away
+        self.queue: list[service.Received] = []  # a carton's other products, put away after ``waiting``
         self.quantity: int | None = None
         self.lot: str | None = None
         self.expiry: date | None = None
@@ -48,7 +49,7 @@ class ReceivingSession:
 
     def open(self, reference: str) -> Answer:
         state = service.open_delivery(self.sessions, self.actor, reference)
-        self.number, self.waiting = state.number, None
+        self.number, self.waiting, self.queue = state.number, None, []
         return Answer("opened", say("opened", number=state.number, reference=state.reference,
                                     supplier=state.supplier or "-"), state)
 
@@ -66,14 +67,27 @@ class ReceivingSession:
             self.waiting = answer
         return Answer(answer.verdict, answer.message, self._state())
 
+    def carton(self, epcs) -> Answer:
+        """A carton read by RFID at once: each product's units counted, then put away one product after another."""
+        if self.number is None:
+            return Answer("refused", say("carton_no_delivery"), None)
+        read = service.receive_carton(self.sessions, self.actor, self.number, epcs, lot=self.lot, expiry=self.expiry)
+        if read.received:
+            self.quantity, self.lot, self.expiry = None, None, None
+            self.waiting, self.queue = read.received[0], list(read.received[1:])
+        return Answer(read.verdict, read.message, self._state())
+
     def put_away(self, bin_code: str) -> Answer:
         if self.waiting is None or self.waiting.entry_id is None:
             return Answer("refused", say("nothing_waits"), self._state())
         done = service.put_away(self.sessions, self.actor, self.waiting.entry_id, bin_code, self.bin_reason)
-        self.waiting, self.bin_reason = None, ""
+        self.waiting, self.bin_reason = (self.queue.pop(0) if self.queue else None), ""
         text = say("put_away", quantity=done.quantity, sku=done.sku, bin=done.bin)
         if done.released:
             text += "; " + say("released", orders=", ".join(done.released))
+        if self.waiting is not None:  # the carton's next product
+            text += "; " + say("next_put_away", quantity=self.waiting.quantity, sku=self.waiting.sku) + (
+                "; " + say("go_to", bin=self.waiting.proposed_bin) if self.waiting.proposed_bin else "")
         return Answer("put_away", text, self._state(), tuple(done.released))
 
     def close(self) -> tuple[Answer, service.ClosedDelivery]:
@@ -81,7 +95,7 @@ class ReceivingSession:
             raise service.InvalidInput("no delivery is open: scan one first")
         closed = service.close_delivery(self.sessions, self.actor, self.number)
         state = self._state()
-        self.number, self.waiting = None, None
+        self.number, self.waiting, self.queue = None, None, []
         if closed.exact:
             text = say("closed", number=closed.number)
         else:

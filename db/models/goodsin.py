@@ -102,3 +102,16 @@ class ReceiptEntry(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     put_away_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     scan_id: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)  # a scan counts once
+
+
+class ReceiptTag(Base):
+    """An RFID tag read at goods in (a carton read at once): each tag counts once on its delivery, however often the
+    carton is read again (migration 0030)."""
+
+    __tablename__ = "receipt_tags"
+    __table_args__ = (UniqueConstraint("delivery_id", "epc"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("receipt_entries.id"), index=True)
+    epc: Mapped[str] = mapped_column(String(64))  # the tag's EPC, hex

@@ -1581,6 +1581,16 @@ ZH_CN = {
     "supplier: say who the goods are ordered from": "供应商：请说明向谁订货",
     "no replenishment request waits for warehouse {code}": "仓库 {code} 没有待处理的补货申请",
     "{supplier} already has a delivery {reference}": "{supplier} 已经有到货单 {reference}",
+    "RFID tag {epc}: not an item tag, not counted": "RFID 标签 {epc}：不是商品标签，未计数",
+    "{sku}: {count} tag(s) not counted: RFID tags carry no lot, type the lot and read the carton again":
+        "{sku}：{count} 个标签未计数：RFID 标签不含批号，请输入批号后重新读取整箱",
+    "{sku}: {count} tag(s) not counted: type the expiry date and read the carton again":
+        "{sku}：{count} 个标签未计数：请输入有效期后重新读取整箱",
+    "carton read: {units} unit(s) counted ({skus})": "整箱已读取：计数 {units} 件（{skus}）",
+    "{count} tag(s) read before, not counted again": "{count} 个标签此前已读取，不再重复计数",
+    "carton read: no tag": "整箱已读取：没有标签",
+    "a carton was read: scan the delivery first, then read the carton again": "读取到一箱：请先扫描到货单，再重新读取整箱",
+    "next: {quantity} x {sku}": "下一个：{quantity} 件 {sku}",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",

@@ -173,6 +173,35 @@ class GoodsInScreen(QWidget):
         self._scan(from_event(event))
         return True
 
+    # --- an RFID carton: read while this screen is shown ---------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        bridge = getattr(self.window(), "device_bridge", None)
+        if bridge is not None and getattr(self, "_bridge", None) is None:
+            self._bridge = bridge
+            bridge.tote_read.connect(self.on_carton)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        bridge, self._bridge = getattr(self, "_bridge", None), None
+        if bridge is not None:
+            try:
+                bridge.tote_read.disconnect(self.on_carton)
+            except (RuntimeError, TypeError):
+                pass
+        super().hideEvent(event)
+
+    def on_carton(self, event) -> bool:
+        """Every tag the RFID reader read at once: a carton counted (the lot and expiry fields apply to it)."""
+        if not self._next_scan():
+            return False
+        ok, answer = run_action(self.env.feedback, lambda: self.session.carton(list(event.epcs)))
+        if ok:
+            if answer.verdict == "ok":
+                for field in (self.lot, self.expiry):
+                    field.clear()
+            self._show(answer)
+        return ok
+
     def _typed(self) -> None:
         text = self.scan_field.text()
         self.scan_field.clear()
