@@ -3,7 +3,11 @@ put-away that follows it (the stock change, its ledger line, the backorders it m
 the Goods in screen calls. The catalogue is 100,000 products with their GTINs (10,000 with --quick), 20,000 bins; a
 delivery of 200 lines is announced by CSV and received scan by scan (goal: p99 <= 50 ms).
 
-Usage: ``python scripts/bench/bench_goodsin.py [--quick] [--json] [--backend sqlite|postgresql|both]``
+The full run does it on a million-order database (the demo's reference data and a million generated orders,
+``bench_app.py``'s maker: a fourteenth of them backordered, so each put-away looks for backorders to release among
+tens of thousands); ``--quick`` on an empty one.
+
+Usage: ``python scripts/bench/bench_goodsin.py [--quick] [--json] [--backend sqlite|postgresql|both] [--orders N]``
 """
 
 from __future__ import annotations
@@ -32,7 +36,14 @@ def _percentile(samples: list[float], q: int) -> float:
     return statistics.quantiles(samples, n=100)[q - 1] if len(samples) > 1 else samples[0]
 
 
-def measure(url: str, backend: str, catalogue: Path, products: int, bins: int, scans: int) -> list[dict]:
+def measure(url: str, backend: str, catalogue: Path, products: int, bins: int, scans: int, orders: int = 0) -> list[dict]:
+    if orders:
+        from scripts.bench import bench_app
+
+        started = time.perf_counter()
+        (bench_app.make_postgres if backend == "postgresql" else bench_app.make_sqlite)(url, orders)
+        print(f"bench_goodsin: {orders:,} orders made on {backend} in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
     ctx = open_context(url, migrate_schema=True)
     try:
         setup.make_bins(ctx, bins)
@@ -62,7 +73,7 @@ def measure(url: str, backend: str, catalogue: Path, products: int, bins: int, s
             stored.append((time.perf_counter() - start) * 1000)
     finally:
         ctx.dispose()
-    label = f"{products:,} products, {bins:,} bins, {scans} scans"
+    label = f"{products:,} products, {bins:,} bins, {scans} scans" + (f", {orders:,} orders" if orders else "")
     return [
         _fig(f"receiving scan to its answer, p99 ({label})", round(_percentile(received, 99), 1), backend, "<= 50"),
         _fig(f"receiving scan to its answer, median ({label})", round(statistics.median(received), 1), backend, None),
@@ -75,7 +86,8 @@ def _fig(name: str, value: float, backend: str, goal: str | None) -> dict:
     return {"name": name, "value": value, "unit": "ms", "backend": backend, "goal": goal}
 
 
-def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql"), orders: int | None = None) -> list[dict]:
+    orders = (0 if quick else 1_000_000) if orders is None else orders
     products = 10_000 if quick else 100_000
     bins = 2_000 if quick else 20_000
     scans = 100 if quick else 400
@@ -85,12 +97,13 @@ def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql"
         catalogue = Path(tmp) / "products.csv"
         setup.write_catalogue(catalogue, products)
         if "sqlite" in backends:
-            figures += measure(f"sqlite:///{Path(tmp) / 'goodsin.db'}", "sqlite", catalogue, products, bins, scans)
+            figures += measure(f"sqlite:///{Path(tmp) / 'goodsin.db'}", "sqlite", catalogue, products, bins, scans,
+                               orders)
         if "postgresql" in backends:
             pg = setup.fresh_postgres()
             if pg:
                 try:
-                    figures += measure(pg, "postgresql", catalogue, products, bins, scans)
+                    figures += measure(pg, "postgresql", catalogue, products, bins, scans, orders)
                 finally:
                     setup.drop_postgres(pg)
     print(f"bench_goodsin: load average {load[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end", file=sys.stderr)
@@ -98,7 +111,12 @@ def run(quick: bool = False, backends: tuple[str, ...] = ("sqlite", "postgresql"
 
 
 def main() -> None:
-    setup.command_line(__doc__, run)
+    orders = None
+    if "--orders" in sys.argv:  # ours; the rest is bench_setup's command line
+        at = sys.argv.index("--orders")
+        orders = int(sys.argv[at + 1])
+        del sys.argv[at:at + 2]
+    setup.command_line(__doc__, lambda quick, backends: run(quick, backends, orders))
 
 
 if __name__ == "__main__":

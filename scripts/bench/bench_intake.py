@@ -3,7 +3,9 @@
 - ``station demo seed --orders 1000000`` on SQLite (goal: at most 180 s); the database it makes is
   kept for the other benchmarks (``--million PATH``).
 - Intake + rules + confirmation from a 100,000-order native JSON file, through ``station import``'s
-  own code path (goal: 3,000 orders/s on SQLite, 1,500 on PostgreSQL).
+  own code path (goal: 3,000 orders/s on SQLite, 1,500 on PostgreSQL), with reservation by FEFO: the stock of every
+  lot-tracked product lies in four lots (one expired, one inside the 30 days it must still have, two good), so
+  confirmation skips and orders lots as it does in a warehouse with lots.
 - ``station orders --status review --limit 50`` on the million-order database (goal: 150 ms).
 
 Usage: ``python scripts/bench/bench_intake.py [--quick] [--json] [--million PATH] [--skip-million]``
@@ -91,24 +93,61 @@ def drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def fefo_lots(ctx) -> int:
+    """Split the stock of each lot-tracked product in four lots in its bin: expired yesterday, expiring inside the
+    30-day minimum shelf life the product is given, in 90 days, in 400 days. Returns the stock rows made."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from db.models import Product, Stock
+
+    today = date.today()
+    made = 0
+    with ctx.sessions() as s:
+        tracked = list(s.scalars(select(Product).where(Product.tracks_lot.is_(True))))
+        for product in tracked:
+            product.min_shelf_life_days = 30
+        for row in list(s.scalars(select(Stock).where(Stock.product_id.in_([p.id for p in tracked]), Stock.lot == ""))):
+            total = row.on_hand
+            parts = [("L-OLD", -1, total // 10), ("L-NEAR", 10, total // 10), ("L-SOON", 90, total * 4 // 10)]
+            for lot, days, units in parts:
+                s.add(Stock(product_id=row.product_id, bin_id=row.bin_id, warehouse_id=row.warehouse_id, on_hand=units,
+                            reserved=0, lot=lot, expiry=today + timedelta(days=days)))
+                made += 1
+            row.lot, row.expiry = "L-LATE", today + timedelta(days=400)
+            row.on_hand = total - sum(units for _, _, units in parts)
+        s.commit()
+    return made
+
+
 def intake_rate(url: str, orders_file: Path) -> tuple[float, float]:
     """Orders a second (wall time), and this process's CPU seconds per 1,000 orders (the machine is shared, so
     the CPU figure is the steadier one; PostgreSQL's own work is not in it)."""
     ctx = open_context(url, migrate_schema=True)
     try:
         demo.seed_reference(ctx, seed=1)
+        fefo_lots(ctx)
         start, cpu_start = time.perf_counter(), time.process_time()
         _, records = parse_file(orders_file)
         summary = import_records(ctx.sessions, ctx.settings, records)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         assert summary.imported == records.total, summary.as_json()
+        from sqlalchemy import func, select
+
+        from db.models import Stock
+
+        with ctx.sessions() as s:  # FEFO held: nothing reserved from the expired lot or the one too close to expiry
+            by_lot = dict(s.execute(select(Stock.lot, func.sum(Stock.reserved)).group_by(Stock.lot)).all())
+        assert not by_lot.get("L-OLD") and not by_lot.get("L-NEAR"), by_lot
+        print(f"bench_intake: units reserved by lot {by_lot}", file=sys.stderr)
         return summary.imported / elapsed, cpu / summary.imported * 1000
     finally:
         ctx.dispose()
 
 
 def _intake_figures(backend: str, rate: float, cpu_per_1000: float, n_file: int, goal: str) -> list[dict]:
-    name = f"intake+rules+confirmation ({n_file:,} orders from JSON)"
+    name = f"intake+rules+confirmation with FEFO lots ({n_file:,} orders from JSON)"
     return [
         {"name": name, "value": round(rate), "unit": "orders/s", "backend": backend, "goal": goal},
         {"name": f"{name}, CPU of the importing process", "value": round(cpu_per_1000, 3), "unit": "s/1000 orders",
