@@ -2703,7 +2703,7 @@
     </message>
     <message>
         <source>Stock control</source>
-        <translation type="unfinished" />
+        <translation>库存管理</translation>
     </message>
 </context>
 <context>
@@ -3479,6 +3479,229 @@
     <message>
         <source>returned</source>
         <translation>已退货</translation>
+    </message>
+</context>
+<context>
+    <name>StockScreen</name>
+    <message>
+        <source>Stock control</source>
+        <translation>库存管理</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Today's plan</source>
+        <translation>今日计划</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <source>Adjust</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>已盘点</translation>
+    </message>
+    <message>
+        <source>Type a code as the scanner would</source>
+        <translation>像扫描枪一样输入编码</translation>
+    </message>
+    <message>
+        <source>Words you may scan or type: qty N (the next scan counts N, qty -1 takes one back), lot X, expiry YYYY-MM-DD, close, cancel. The bin label again closes the count.</source>
+        <translation>可扫描或输入的指令：qty N（下一次扫描计 N 件，qty -1 减去一件）、lot X（批号）、expiry YYYY-MM-DD（有效期）、close（结束）、cancel（取消）。再次扫描货位标签即结束盘点。</translation>
+    </message>
+    <message>
+        <source>Close count</source>
+        <translation>结束盘点</translation>
+    </message>
+    <message>
+        <source>Cancel count</source>
+        <translation>取消盘点</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Bin</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Fast mover</source>
+        <translation>快速周转</translation>
+    </message>
+    <message>
+        <source>Double-click a bin to count it.</source>
+        <translation>双击货位开始盘点。</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>Count number</source>
+        <translation>盘点单号</translation>
+    </message>
+    <message>
+        <source>Counted by</source>
+        <translation>盘点人</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>差异数</translation>
+    </message>
+    <message>
+        <source>Need approval</source>
+        <translation>需审批数</translation>
+    </message>
+    <message>
+        <source>Books</source>
+        <translation>账面</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Needs approval</source>
+        <translation>需审批</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Refuse: count again</source>
+        <translation>驳回：重新盘点</translation>
+    </message>
+    <message>
+        <source>Change the stock of a bin</source>
+        <translation>调整货位库存</translation>
+    </message>
+    <message>
+        <source>scan the bin</source>
+        <translation>扫描货位</translation>
+    </message>
+    <message>
+        <source>only for a product kept by lot</source>
+        <translation>仅限按批号管理的商品</translation>
+    </message>
+    <message>
+        <source>why (needed for the reason other)</source>
+        <translation>原因（原因为“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>确认调整</translation>
+    </message>
+    <message>
+        <source>Change (minus takes away)</source>
+        <translation>变动数（负数为减少）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>已预留</translation>
+    </message>
+    <message>
+        <source>Where it lies (double-click a row to change it)</source>
+        <translation>库存位置（双击一行进行调整）</translation>
+    </message>
+    <message>
+        <source>Scan a bin label to count it</source>
+        <translation>扫描货位标签开始盘点</translation>
+    </message>
+    <message>
+        <source>No count open.</source>
+        <translation>没有进行中的盘点。</translation>
+    </message>
+    <message>
+        <source>Scan everything in bin %1, then scan its label again</source>
+        <translation>扫描货位 %1 中的全部商品，然后再次扫描其标签</translation>
+    </message>
+    <message>
+        <source>Bin %1 · count %2 · %3 unit(s) counted</source>
+        <translation>货位 %1 · 盘点单 %2 · 已盘点 %3 件</translation>
+    </message>
+    <message>
+        <source>Close or cancel the count of bin %1 first.</source>
+        <translation>请先结束或取消货位 %1 的盘点。</translation>
+    </message>
+    <message>
+        <source>No count is open: scan a bin label first.</source>
+        <translation>没有进行中的盘点：请先扫描货位标签。</translation>
+    </message>
+    <message>
+        <source>This station has no warehouse: choose one.</source>
+        <translation>本工位没有所属仓库：请选择一个仓库。</translation>
+    </message>
+    <message>
+        <source>%1 bin(s) to count today. Double-click a bin to count it.</source>
+        <translation>今天有 %1 个货位要盘点。双击货位开始盘点。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Choose a count first.</source>
+        <translation>请先选择一个盘点单。</translation>
+    </message>
+    <message>
+        <source>%1 in %2: %3 before, %4 now</source>
+        <translation>%1 在 %2：原为 %3，现为 %4</translation>
     </message>
 </context>
 <context>
