@@ -75,6 +75,7 @@ class LineView:
     flags: tuple[str, ...]  # fragile, liquid, hazmat, high_value
     captured: tuple[tuple[str, str], ...] = ()  # what was captured for its units: ("lot", "L1"), ("serial", "S9")...
     picture: str = ""  # the catalogue's picture of the product (a local file), if it has one
+    reserved_lots: tuple[str, ...] = ()  # the lots confirmation reserved (FEFO): the ones to take
 
     @property
     def left(self) -> int:

@@ -16,7 +16,7 @@ from app.packing.answers import (
     LineView,
     PackView,
 )
-from db.models import Order, OrderLine, Product, ProductGtin, Station
+from db.models import Order, OrderLine, Product, ProductGtin, Reservation, Station, Stock
 from db.models.packing import PackBox, PackBoxItem, PackSession
 
 if TYPE_CHECKING:
@@ -59,6 +59,12 @@ class ViewMixin:
                 for what, value in (("lot", lot), ("serial", serial), ("expiry", expiry.isoformat() if expiry else None)):
                     if value and (what, value) not in got:
                         got.append((what, value))
+            reserved: dict[int, list[str]] = {}
+            for line_id, lot in s.execute(
+                    select(Reservation.line_id, Stock.lot).join(Stock, Stock.id == Reservation.stock_id)
+                    .where(Reservation.order_id == order.id, Stock.lot != "").order_by(Stock.expiry, Reservation.id)):
+                if lot not in reserved.setdefault(line_id, []):
+                    reserved[line_id].append(lot)
             for line, product in rows:
                 needs = tuple(n for n, f in (("lot", "tracks_lot"), ("expiry", "tracks_expiry"), ("serial", "tracks_serial"))
                               if product is not None and getattr(product, f))
@@ -66,7 +72,8 @@ class ViewMixin:
                 lines.append(LineView(line.id, line.line_no, line.sku, product.name(language) if product else line.name,
                                       line.quantity, line.packed_quantity, tuple(gtins.get(product.id, ()) if product else ()),
                                       needs, flags, tuple(captured.get(line.id, ())),
-                                      getattr(product, "picture", "") or "" if product is not None else ""))
+                                      getattr(product, "picture", "") or "" if product is not None else "",
+                                      tuple(reserved.get(line.id, ()))))
             boxes = []
             open_box = None
             # Every box's unit count in one read (the order's items, by its serial index), not one read a box.

@@ -1212,6 +1212,10 @@
         <translation>需采集%1</translation>
     </message>
     <message>
+        <source>take lot %1</source>
+        <translation>请取批号 %1</translation>
+    </message>
+    <message>
         <source>expiry</source>
         <translation>有效期</translation>
     </message>

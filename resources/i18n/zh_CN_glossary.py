@@ -1520,6 +1520,7 @@ ZH_CN = {
     "Event|another lot allowed by a supervisor": "主管已允许其他批号",
     "Lot %1, expires %2": "批号 %1，有效期至 %2",
     "Lot %1": "批号 %1",
+    "take lot %1": "请取批号 %1",
     # Cycle counts (issue 18): refusals, the counter's messages, statuses
     "no count {text}": "没有盘点单 {text}",
     "bin: no bin {code}": "货位：没有货位 {code}",

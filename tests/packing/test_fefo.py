@@ -94,6 +94,8 @@ def test_the_pack_check_refuses_another_lot_unless_a_supervisor_allows_it(ctx, b
         s.commit()
     service = make_service()
     service.open(number)
+    view = service.view()
+    assert view is not None and view.lines[0].reserved_lots == ("SOON",)  # the pack screen says which lot to take
     late = (TODAY + timedelta(days=200)).strftime("%y%m%d")
     soon = (TODAY + timedelta(days=60)).strftime("%y%m%d")
     refused = service.scan(gs1(bench.gtins["P-CREAM"], lot="LATE", expiry=late))

@@ -437,7 +437,8 @@ class PackScreen(QWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 4 and not line.captured and line.needs:
-                    item.setText(self.tr("needs %1").replace("%1", ", ".join(self._need_text(n) for n in line.needs)))
+                    item.setText(self.tr("needs %1").replace("%1", ", ".join(self._need_text(n) for n in line.needs))
+                                 + self._lot_to_take(line, " · "))
                 if last:
                     item.setBackground(QBrush(QColor(LAST_COLOUR)))
                     item.setFont(bold)
@@ -447,6 +448,12 @@ class PackScreen(QWidget):
         self._show_progress(view)
         self._show_current(view)
         self._show_box(view)
+
+    def _lot_to_take(self, line: LineView, before: str = "") -> str:
+        """FEFO: the lot reserved for the line, the one the packer takes (another needs a supervisor)."""
+        if not line.reserved_lots or line.left == 0:
+            return ""
+        return before + self.tr("take lot %1").replace("%1", ", ".join(line.reserved_lots))
 
     def _captured_text(self, line: LineView) -> str:
         names = {"lot": self.tr("lot"), "serial": self.tr("serial"), "expiry": self.tr("expiry")}
@@ -471,7 +478,7 @@ class PackScreen(QWidget):
             return
         self.item_name.setText(line.name)
         self.item_sku.setText(self.tr("SKU %1").replace("%1", line.sku) + (f" · {line.gtins[0]}" if line.gtins else ""))
-        self.item_captured.setText(self._captured_text(line))
+        self.item_captured.setText(self._captured_text(line) or self._lot_to_take(line))
         self.item_count.setText(f"{line.packed} / {line.quantity}")
         colour_ = GOOD_COLOUR if line.left == 0 else "#1a1a1a"
         self.item_count.setStyleSheet(f"font-size: 48pt; font-weight: bold; color: {colour_};")
