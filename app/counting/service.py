@@ -189,6 +189,14 @@ def _state(s: Session, count: StockCount) -> CountState:
     return CountState(count.number, bin_code, warehouse, count.status, count.station, count.counted_by, _lines(s, count))
 
 
+def count_at(sessions: sessionmaker[Session], station: str) -> CountState | None:
+    """The count being counted at ``station`` (a station restarted mid-count goes on with it), or None."""
+    with sessions() as s:
+        count = s.scalar(select(StockCount).where(StockCount.station == (station or "")[:64],
+                                                  StockCount.status == "counting").order_by(StockCount.id.desc()).limit(1))
+        return _state(s, count) if count is not None else None
+
+
 def count_state(sessions: sessionmaker[Session], number: str) -> CountState:
     """A count as its counter sees it (what was counted, never what the books say)."""
     with sessions() as s:

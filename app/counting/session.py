@@ -55,6 +55,14 @@ class CountingSession:
         key = "resumed" if state.lines else "opened"
         return Answer("opened", say(key, bin=state.bin, number=state.number, units=state.units), state)
 
+    def resume(self) -> Answer | None:
+        """Go on with the count left open at this station (after a restart); None when there is none."""
+        state = service.count_at(self.sessions, self.actor.station or "")
+        if state is None:
+            return None
+        self.number, self.bin = state.number, state.bin
+        return Answer("opened", say("resumed", bin=state.bin, number=state.number, units=state.units), state)
+
     def word(self, line: str) -> Answer | None:
         """A typed word of the counting station (``qty 3``, ``lot L1``, ``close``...); None when ``line`` is none."""
         word, _, rest = line.strip().partition(" ")

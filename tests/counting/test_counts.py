@@ -213,3 +213,14 @@ def test_station_stock_count_feeds_the_same_service(room, tmp_path, capsys):
     assert code == 0 and [w["number"] for w in waiting] == [closed["number"]]
     code = main(["--db", url, "stock", "plan", "--warehouse", "SH1", "--json"])
     assert code == 0 and [b["bin"] for b in json.loads(capsys.readouterr().out)] == ["A01-02-1"]
+
+
+def test_a_station_restarted_mid_count_goes_on_with_it(room):
+    station = CountingSession(room.sessions, COUNTER)
+    station.open("A01-01-1")
+    station.scan(MUG_GTIN)
+    again = CountingSession(room.sessions, COUNTER)
+    resumed = again.resume()
+    assert resumed is not None and resumed.state is not None and resumed.state.units == 1
+    assert again.number == station.number and again.bin == "A01-01-1"
+    assert CountingSession(room.sessions, OTHER).resume() is None

@@ -186,3 +186,13 @@ def test_the_screen_reads_in_chinese(room, qtbot, qapp):
         assert boss.adjusted.text() == "原因“丢失”会减少库存：变动数必须小于 0"
     finally:
         install_language(station_app, "en")
+
+
+def test_a_screen_built_after_a_restart_goes_on_with_the_count_left_open(room, qtbot):
+    first = _screen(room, qtbot)
+    _scan(first, "A01-01-1")
+    _scan(first, CASE_GTIN)
+    again = _screen(room, qtbot)  # the station restarted
+    assert again.session.number == first.session.number and "A01-01-1" in again.instruction.text()
+    assert [(row[0], row[3]) for row in _table(again.lines)] == [("MUG-1", "6")]
+    assert "6 unit(s) counted so far" in again.message.text()

@@ -82,6 +82,9 @@ class StockScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         self._show_count(None)
         self.reload()
+        ok, resumed = run_action(self.env.feedback, self.session.resume)  # a count left open here before a restart
+        if ok and resumed is not None:
+            self._answered(resumed)
 
     # --- the pages -----------------------------------------------------------------------------------------
     def _count_page(self) -> QWidget:
