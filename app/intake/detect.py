@@ -125,10 +125,33 @@ def parse_bytes(data: bytes, source: str, format: str = "auto") -> tuple[str, Re
     return format, MODULES[format].parse(data, source)
 
 
-def read_file(path: str | os.PathLike) -> bytes:
+# An import file is read whole (JSON and the formats' detection need it): anything bigger is refused, read no
+# further than the cap, so a wrong path (/dev/zero, a disk image) costs a moment and not the station's memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def read_file(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, at most ``max_bytes`` (default :data:`MAX_FILE_BYTES`); a bigger file, or a device or
+    pipe that goes on past it, is ``InvalidInput``."""
     path = Path(path)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                raise InvalidInput(_too_big(path, limit))
+            chunks: list[bytes] = []
+            read = 0
+            while True:
+                chunk = stream.read(min(_CHUNK, limit + 1 - read))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                read += len(chunk)
+                if read > limit:
+                    raise InvalidInput(_too_big(path, limit))
+            return b"".join(chunks)
     except FileNotFoundError:
         raise NotFound(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -137,6 +160,10 @@ def read_file(path: str | os.PathLike) -> bytes:
         raise InvalidInput(f"{path}: permission denied") from None
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _too_big(path: Path, limit: int) -> str:
+    return f"{path}: larger than {limit // (1024 * 1024)} MB, the most one import file may hold: split it into smaller files"
 
 
 def parse_file(path: str | os.PathLike, format: str = "auto") -> tuple[str, RecordStream]:

@@ -8,14 +8,17 @@ Every order is written together with its lines and its first events, never half.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -32,6 +35,7 @@ from db.bulk import insert_rows, objects_frozen, update_rows
 from db.models import Customer, Order, OrderLine, ReviewFlag
 
 ORDER_PREFIX = "WS"
+_RETRY_STATES = ("40P01", "40001")  # deadlock detected, serialization failure
 STATUSES = {"paid", "pending", "failed", "refunded", "partially_refunded", "authorized"}
 
 
@@ -45,19 +49,110 @@ class ImportSummary:
     duplicates: int = 0
     rejected: list[dict[str, str]] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
+    # Orders taken in with something left out ({"record", "note"}): an e-mail address that is not one.
+    notes: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected}
+        out: dict[str, Any] = {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected}
+        if self.notes:
+            out["notes"] = self.notes
+        return out
 
     def merge(self, other: ImportSummary) -> None:
         self.imported += other.imported
         self.duplicates += other.duplicates
         self.rejected.extend(other.rejected)
         self.statuses.update(other.statuses)
+        self.notes.extend(other.notes)
+
+
+# What the database holds of a record, as long as its columns are (db/models/core.py): a longer value is the
+# record's fault, named, never a whole batch refused by PostgreSQL. The order's note is free text (a Text
+# column): capped all the same, so a 20 MB note is a refused record and not 20 MB on every order screen.
+NOTE_MAX_CHARS = 10_000
+_ORDER_TEXT = (("channel", 40), ("external_id", 100), ("external_ref", 100), ("customer_email", 254),
+               ("customer_name", 200), ("customer_phone", 40), ("currency", 3), ("coupon_code", 64),
+               ("payment_status", 20), ("payment_reference", 100), ("service_level", 16), ("note", NOTE_MAX_CHARS),
+               ("channel_status", 200), ("record", 200))
+_ADDRESS_TEXT = (("name", 200), ("company", 200), ("address1", 300), ("address2", 300), ("city", 100),
+                 ("region", 100), ("postcode", 20), ("country", 2), ("phone", 40), ("email", 254))
+_LINE_TEXT = (("sku", 64), ("gtin", 14), ("name", 300))
+_AMOUNTS = ("goods_cents", "coupon_cents", "points_used", "points_cents", "shipping_cents", "paid_cents", "tax_cents")
+INT_MAX = 2**31 - 1  # the amounts' and quantities' INTEGER columns
+
+
+def text_fault(value: object, name: str, limit: int) -> str | None:
+    """A text field PostgreSQL cannot store (a NUL byte) or longer than its column; the answer names the field."""
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return f"{name}: contains a NUL byte"
+    if len(value) > limit:
+        return f"{name}: {len(value)} characters, at most {limit} allowed"
+    return None
+
+
+def _stored_faults(order: IncomingOrder) -> str | None:
+    for name, limit in _ORDER_TEXT:
+        fault = text_fault(getattr(order, name), name, limit)
+        if fault:
+            return fault
+    address = order.ship_to
+    for name, limit in _ADDRESS_TEXT:
+        fault = text_fault(getattr(address, name), f"ship_to.{name}", limit)
+        if fault:
+            return fault
+    for index, line in enumerate(order.lines):
+        for name, limit in _LINE_TEXT:
+            fault = text_fault(getattr(line, name), f"lines[{index}].{name}", limit)
+            if fault:
+                return fault
+        if isinstance(line.quantity, int) and line.quantity > INT_MAX:
+            return f"lines[{index}].quantity: {line.quantity} is too large"
+        if line.unit_price_cents > INT_MAX:
+            return f"lines[{index}].price: too large"
+    for name in _AMOUNTS:
+        if getattr(order, name) > INT_MAX:
+            return f"{name.removesuffix('_cents')}: too large"
+    if not order.goods_cents and sum(line.quantity * line.unit_price_cents for line in order.lines) > INT_MAX:
+        return "goods: the lines add up to too large an amount"
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def email_fault(address: str) -> str | None:
+    """Why ``address`` is not one mailbox a notice can go to (CR/LF, a list, a display name, no domain...), or None.
+    The syntax only: no DNS look-up at intake."""
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def without_bad_emails(order: IncomingOrder) -> tuple[IncomingOrder, list[str]]:
+    """The order without an e-mail address that is not one (it comes in all the same, and no notice goes to the
+    address), and a note for each address left out."""
+    notes: list[str] = []
+    customer_email, ship_email = order.customer_email.strip(), order.ship_to.email.strip()
+    for name, address in (("customer_email", customer_email), ("ship_to.email", ship_email)):
+        fault = email_fault(address) if address else None
+        if fault and not (name == "ship_to.email" and address == customer_email):  # the same address: one note
+            notes.append(f"{name}: {address!r} is not an e-mail address ({fault}); left out, no e-mail goes to it")
+    if not notes:
+        return order, []
+    if customer_email and email_fault(customer_email):
+        customer_email = ""
+    if ship_email and email_fault(ship_email):
+        ship_email = ""
+    return replace(order, customer_email=customer_email, ship_to=replace(order.ship_to, email=ship_email)), notes
 
 
 def check_record(order: IncomingOrder) -> str | None:
     """Faults that make a record unusable; the answer names the field."""
+    fault = _stored_faults(order)
+    if fault:
+        return fault
     if not order.channel.strip():
         return "channel: missing"
     if not order.external_id.strip():
@@ -130,26 +225,34 @@ class Intake:
             except IntegrityError:
                 if attempt == 2:
                     raise
+            except DBAPIError as exc:  # two importers waiting on each other's rows: PostgreSQL picks one to fail
+                if attempt == 2 or getattr(exc.orig, "sqlstate", None) not in _RETRY_STATES:
+                    raise
         raise AssertionError("unreachable")
 
     def _write_batch(self, batch: list[IncomingOrder | RecordError]) -> ImportSummary:
         summary = ImportSummary()
         orders: list[IncomingOrder] = []
         seen: set[tuple[str, str]] = set()
+        left_out: dict[tuple[str, str], list[str]] = {}
         for record in batch:
             if isinstance(record, RecordError):
                 summary.rejected.append({"record": record.record, "error": record.error})
                 continue
             fault = check_record(record)
             if fault:
-                summary.rejected.append({"record": record.record or f"order {record.external_id}", "error": fault})
+                name = record.record or f"order {record.external_id}"
+                summary.rejected.append({"record": name.replace("\x00", "\\x00"), "error": fault})
                 continue
+            record, dropped = without_bad_emails(record)
             key = (record.channel, record.external_id)
             if key in seen:
                 summary.duplicates += 1
                 continue
             seen.add(key)
             orders.append(record)
+            if dropped:
+                left_out[key] = dropped
         if not orders:
             return summary
 
@@ -273,7 +376,14 @@ class Intake:
                     "version": 1,
                 }
                 order_rows.append(row)
-                events.append(_event(order_id, "received", self.actor, now, source=incoming.record or incoming.channel))
+                left = left_out.get((incoming.channel, incoming.external_id))
+                if left:
+                    summary.notes.extend({"record": incoming.record or f"order {incoming.external_id}", "note": note}
+                                         for note in left)
+                    events.append(_event(order_id, "received", self.actor, now, source=incoming.record or incoming.channel,
+                                         left_out=left))
+                else:
+                    events.append(_event(order_id, "received", self.actor, now, source=incoming.record or incoming.channel))
                 if flags:
                     flag_rows.extend({"order_id": order_id, "code": f.code, "message": f.message, "resolved": False} for f in flags)
                     events.append(
@@ -335,7 +445,12 @@ def _existing(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, st
 
 def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[str, Any]]:
     """Customers by e-mail, created on first sight (with this batch's orders already counted, see
-    :func:`_count_customer_orders`)."""
+    :func:`_count_customer_orders`).
+
+    A new customer goes in with ``INSERT ... ON CONFLICT (email) DO NOTHING``: when another import or webhook
+    brings the same new customer at the same moment, one of them inserts it and the other finds it, so neither
+    loses its batch to a unique violation. The rows go in by e-mail order, so two such batches never wait on each
+    other's customers crosswise."""
     wanted: dict[str, IncomingOrder] = {}
     for order in orders:
         email = order.customer_email.strip().lower()
@@ -343,38 +458,67 @@ def _customers(session: Session, orders: list[IncomingOrder]) -> dict[str, dict[
             wanted[email] = order
     found: dict[str, dict[str, Any]] = {}
     emails = list(wanted)
+    _read_customers(session, emails, found)
+    missing = sorted(email for email in emails if email not in found)
+    if not missing:
+        _count_customer_orders(session, orders, found, [])
+        return found
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    for customer_id, email in zip(_next_ids(session, "customers", len(missing)), missing):
+        first = wanted[email]
+        found[email] = {"id": customer_id, "email": email, "credit_standing": "good", "blocked_reason": "", "new": True}
+        rows.append(
+            {
+                "id": customer_id,
+                "email": email,
+                "name": first.customer_name or first.ship_to.name,
+                "phone": first.customer_phone or first.ship_to.phone,
+                "credit_standing": "good",
+                "blocked_reason": "",
+                "orders_count": 0,
+                "spent_cents": 0,
+                "returns_count": 0,
+                "chargebacks_count": 0,
+                "points_balance": 0,
+                "created_at": now,
+            }
+        )
+    _count_customer_orders(session, orders, found, rows)
+    inserted = _insert_new_customers(session, rows)
+    lost = [row for row in rows if row["email"] not in inserted]
+    if lost:  # created by someone else a moment ago: theirs, with these orders added to its counts
+        for row in lost:
+            del found[row["email"]]
+        _read_customers(session, [row["email"] for row in lost], found)
+        update_rows(
+            session,
+            Customer.__table__,
+            "id",
+            [{"id": found[row["email"]]["id"], "orders_count": row["orders_count"], "spent_cents": row["spent_cents"]}
+             for row in lost if row["email"] in found],
+            add=("orders_count", "spent_cents"),
+        )
+    return found
+
+
+def _read_customers(session: Session, emails: list[str], found: dict[str, dict[str, Any]]) -> None:
     columns = (Customer.id, Customer.email, Customer.credit_standing, Customer.blocked_reason)
     for start in range(0, len(emails), 900):
         for row in session.execute(select(*columns).where(Customer.email.in_(emails[start : start + 900]))):
             found[row.email] = row._asdict()
-    missing = [email for email in emails if email not in found]
-    if missing:
-        now = utcnow()
-        rows = []
-        for customer_id, email in zip(_next_ids(session, "customers", len(missing)), missing):
-            first = wanted[email]
-            found[email] = {"id": customer_id, "email": email, "credit_standing": "good", "blocked_reason": "", "new": True}
-            rows.append(
-                {
-                    "id": customer_id,
-                    "email": email,
-                    "name": first.customer_name or first.ship_to.name,
-                    "phone": first.customer_phone or first.ship_to.phone,
-                    "credit_standing": "good",
-                    "blocked_reason": "",
-                    "orders_count": 0,
-                    "spent_cents": 0,
-                    "returns_count": 0,
-                    "chargebacks_count": 0,
-                    "points_balance": 0,
-                    "created_at": now,
-                }
-            )
-        _count_customer_orders(session, orders, found, rows)
-        insert_rows(session, Customer.__table__, rows)
-    else:
-        _count_customer_orders(session, orders, found, [])
-    return found
+
+
+def _insert_new_customers(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose e-mail no customer has yet; the e-mails inserted."""
+    table = Customer.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted: set[str] = set()
+    for start in range(0, len(rows), 500):
+        statement = (dialect.insert(table).values(rows[start : start + 500])
+                     .on_conflict_do_nothing(index_elements=["email"]).returning(table.c.email))
+        inserted.update(session.execute(statement).scalars())
+    return inserted
 
 
 def _count_customer_orders(

@@ -84,9 +84,9 @@ def _delimiter(header_line: str) -> str:
 def parse(data: bytes, source: str) -> RecordStream:
     """Every order of a native CSV file; a file without the needed header raises ``InvalidInput`` at once."""
     text = decode(data, source)
-    if "\x00" in text:
-        raise InvalidInput(f"{source}: holds NUL bytes, not a CSV text file")
     first_line = text.split("\n", 1)[0]
+    if "\x00" in first_line:  # UTF-16, or no text at all; a NUL in a row is that order's fault (the intake names it)
+        raise InvalidInput(f"{source}: holds NUL bytes, not a CSV text file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
     try:
         header = next(reader, None)
