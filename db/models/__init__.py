@@ -50,4 +50,5 @@ from db.models import goodsin as _goodsin  # noqa: E402,F401  (issue 18: deliver
 from db.models import packing as _packing  # noqa: E402,F401  (issue 9: pack sessions, scan journal, boxes, cartons)
 from db.models import shipping as _shipping  # noqa: E402,F401  (issue 6: carriers, parcels, print queue)
 from db.models import stock as _stock  # noqa: E402,F401  (issue 23: the stock ledger)
+from db.models import users as _users  # noqa: E402,F401  (issue 19: PIN lock-outs, the users' trail)
 from db.models import web as _web  # noqa: E402,F401  (issue 11: service cases, customer messages, e-mail outbox)
