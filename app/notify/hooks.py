@@ -10,6 +10,7 @@ earlier may commit after later ids; the outbox key (``event:<id>``) makes readin
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ from db.models import Customer, Order, OrderEvent
 from db.models.aftersales import Return
 from db.models.shipping import Carrier, Parcel
 from db.models.web import NotifyCursor
+
+log = logging.getLogger("station.notify")
 
 CURSOR = "email"
 FLOOR = "email:start"  # where the cursor was first placed: nothing below it is ever read
@@ -133,9 +136,15 @@ def poll(session: Session, settings: Settings, limit: int = BATCH) -> int:
                 continue
             kind = EVENT_NOTICES[event.kind]
             language = language_for(settings, order)
-            subject, body = templates.render(kind, language, _fields(session, settings, order, event, kind))
+            failed = ""
+            try:
+                with session.begin_nested():  # what the fields read is undone if they fail
+                    subject, body = templates.render(kind, language, _fields(session, settings, order, event, kind))
+            except Exception as exc:  # noqa: BLE001 - this notice cannot be made; the others go on
+                subject, body, failed = "", "", f"cannot make the notice: {type(exc).__name__}"
+                log.warning("notice for event %d not made: %s", event.id, type(exc).__name__)
             if outbox.enqueue(session, key, kind, recipient, subject, body, language=language, order_id=order.id,
-                              event_at=event.at) is not None:
+                              event_at=event.at, failed=failed) is not None and not failed:
                 queued += 1
     reached = rows[-1].id if len(rows) == limit else newest
     cursor.last_event_id = max(cursor.last_event_id, reached)

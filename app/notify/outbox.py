@@ -4,7 +4,10 @@ A notice is a row of ``notify_outbox``, rendered when queued. A sender claims du
 ``next_attempt_at`` passed; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so two senders never take one row), marks
 them ``sending`` and commits before it talks to the SMTP server. Success: ``sent``. Failure: back to
 ``queued`` with a growing delay (5 s, 10 s, 20 s, ... at most an hour) until ``MAX_ATTEMPTS``, then ``failed``.
-A row left in ``sending`` by a process that died is queued again after ``STALE_AFTER``.
+A notice that can never go (its address is not one mailbox, its mail cannot be built, its template failed) is
+``failed`` at once, with the reason in ``last_error``. A sender keeps its claim fresh while it works through a
+batch (:func:`touch`); a row left in ``sending`` by a process that died is queued again once its claim is older
+than ``STALE_AFTER`` (:func:`recover_stale`, at start and every few seconds by a running notifier).
 
 A notice that failed because the mail server could not be reached (not because of the notice itself) is the
 server's fault: when the server answers again, :func:`requeue_unreachable` makes every such notice due at once,
@@ -41,12 +44,14 @@ class Outgoing:
 
 
 def enqueue(session: Session, key: str, kind: str, recipient: str, subject: str, body: str, *, language: str = "en",
-            order_id: int | None = None, event_at: datetime | None = None) -> OutboxMessage | None:
-    """Queue one notice; None when a notice with this key is already queued (or sent)."""
+            order_id: int | None = None, event_at: datetime | None = None, failed: str = "") -> OutboxMessage | None:
+    """Queue one notice; None when a notice with this key is already queued (or sent). ``failed``: the notice
+    could not be made; it is kept as ``failed`` with this reason, and never sent."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None:
         return None
     message = OutboxMessage(idempotency_key=key[:120], kind=kind, language=language, order_id=order_id,
-                            recipient=recipient[:254], subject=subject[:300], body=body, state="queued",
+                            recipient=recipient[:254], subject=subject[:300], body=body,
+                            state="failed" if failed else "queued", last_error=failed[:500],
                             next_attempt_at=utcnow(), event_at=event_at)
     try:
         with session.begin_nested():
@@ -92,12 +97,20 @@ def mark_failed(session: Session, message_id: int, attempts: int, error: str, pe
     return state
 
 
-def recover_stale(session: Session, now: datetime | None = None) -> int:
-    """Notices a dead process left ``sending``: queued again (the Message-ID lets a mail server drop a
-    duplicate if the first attempt did get through)."""
+def touch(session: Session, message_ids: list[int], now: datetime | None = None) -> None:
+    """The sender still works on these claimed notices: their claim is fresh again (no sweep takes them)."""
+    if message_ids:
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == "sending")
+                        .values(claimed_at=now or utcnow()))
+
+
+def recover_stale(session: Session, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
+    """Notices a dead process left ``sending`` (claimed longer ago than ``older_than``): queued again (the
+    Message-ID lets a mail server drop a duplicate if the first attempt did get through)."""
     now = now or utcnow()
     result = session.execute(update(OutboxMessage)
-                             .where(OutboxMessage.state == "sending", OutboxMessage.claimed_at < now - STALE_AFTER)
+                             .where(OutboxMessage.state == "sending", OutboxMessage.claimed_at < now - older_than)
                              .values(state="queued", next_attempt_at=now))
     return result.rowcount or 0
 

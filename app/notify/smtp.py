@@ -14,6 +14,8 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from app.errors import InvalidInput
 from app.notify.outbox import UNREACHABLE
 
@@ -50,12 +52,48 @@ class SmtpSettings:
 
 
 class SendFailed(Exception):
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    """``permanent``: this notice will never go (it is marked failed at once); ``disconnected``: the connection
+    is lost, the batch's next notices need a new one."""
+
+    def __init__(self, message: str, permanent: bool = False, disconnected: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.disconnected = disconnected
+
+    @property
+    def unreachable(self) -> bool:
+        """The mail server could not be reached (not this notice's fault)."""
+        return str(self).startswith(UNREACHABLE)
+
+
+def recipient_fault(recipient: str) -> str | None:
+    """Why ``recipient`` is not one mailbox a notice may go to, or None. Checked before anything is sent: a line
+    break would write headers of its own (a ``Bcc:``), a list would mail strangers."""
+    if not recipient.strip():
+        return "no address"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in recipient):
+        return "a line break or control character in the address"
+    if any(ch in recipient for ch in ",;"):
+        return "more than one address"
+    try:
+        validate_email(recipient, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"not a valid address: {exc}"
+    return None
 
 
 def build_message(settings: SmtpSettings, key: str, recipient: str, subject: str, body: str) -> EmailMessage:
+    """The mail of one notice; :class:`SendFailed` (permanent) when it cannot be one."""
+    fault = recipient_fault(recipient)
+    if fault is not None:
+        raise SendFailed(fault[:300], permanent=True)
+    try:
+        return _message(settings, key, recipient, subject, body)
+    except Exception as exc:  # noqa: BLE001 - a header the email package refuses: this notice only
+        raise SendFailed(f"cannot build the mail: {type(exc).__name__}", permanent=True) from None
+
+
+def _message(settings: SmtpSettings, key: str, recipient: str, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = recipient
@@ -90,8 +128,10 @@ class SmtpSender:
             raise SendFailed(f"{UNREACHABLE} {s.host}:{s.port}: {type(exc).__name__}") from None
 
     def send(self, conn: smtplib.SMTP, key: str, recipient: str, subject: str, body: str) -> None:
+        message = build_message(self.settings, key, recipient, subject, body)
         try:
-            conn.send_message(build_message(self.settings, key, recipient, subject, body))
+            # The envelope names the one checked address: never what the headers might be made to say.
+            conn.send_message(message, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise SendFailed(f"recipient refused ({codes[0] if codes else '?'})",
@@ -99,4 +139,7 @@ class SmtpSender:
         except smtplib.SMTPResponseException as exc:
             raise SendFailed(f"mail server answered {exc.smtp_code}", permanent=exc.smtp_code in PERMANENT_CODES) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendFailed(f"sending failed: {type(exc).__name__}") from None
+            raise SendFailed(f"sending failed: {type(exc).__name__}",
+                             disconnected=isinstance(exc, (OSError, smtplib.SMTPServerDisconnected))) from None
+        except Exception as exc:  # noqa: BLE001 - e.g. an address the server cannot take (SMTPUTF8): this one only
+            raise SendFailed(f"cannot send the mail: {type(exc).__name__}", permanent=True) from None
