@@ -22,8 +22,13 @@ CSV (UTF-8, header row)::
 Every event joins the order's timeline with the carrier as its user; ``delivered`` on the last parcel moves the
 order ``shipped -> delivered``; events on a return label's number join the original order's timeline as
 ``return_in_transit``, ``return_delivered``, ... An event that cannot be used (unknown tracking number, no time
-zone, unknown kind) is reported with its record and the reason and changes nothing; the good ones go in.
-Sending the same events twice is harmless.
+zone, unknown kind, a NUL byte or a tracking number longer than any of ours) is reported with its record and the
+reason and changes nothing; the good ones go in. Sending the same events twice is harmless.
+
+An event that does not fit the parcel's story is *held* for a person, not applied: one dated before the parcel was
+labelled, or ``delivered`` for a parcel never handed to the carrier (labelled, not shipped). It goes on the order's
+timeline as ``carrier_event_held`` with the reason (``held`` in the result); :func:`held_events` lists those not
+yet decided and :func:`decide_held` applies one or sets it aside, on the timeline under the person's name.
 """
 
 from __future__ import annotations
@@ -41,16 +46,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import lifecycle as lc
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.orders.timeline import add_event, move
 from app.sync import notify_change
 from app.uow import Actor
 from db.base import utcnow
-from db.models import Order
+from db.models import Order, OrderEvent
 from db.models.aftersales import CARRIER_EVENT_KINDS, CarrierEvent, Return
 from db.models.shipping import Carrier, Parcel
 
 CSV_FIELDS = ("tracking_number", "event", "at", "location", "detail", "carrier", "id")
+HELD = "carrier_event_held"
+RELEASED = "carrier_event_released"
+SET_ASIDE = "carrier_event_set_aside"
+# A carrier's scanner clock and the station's may differ a little: only an event more than this before the label
+# is held as out of order.
+CLOCK_SLACK = timedelta(minutes=15)
+TRACKING_MAX = 40  # parcels.tracking_number
 _ALIASES = {"transit": "in_transit", "intransit": "in_transit", "out_for_delivery": "out_for_delivery",
             "outfordelivery": "out_for_delivery", "delivered": "delivered", "exception": "exception",
             "in_transit": "in_transit", "delay": "exception", "failed_delivery": "exception"}
@@ -62,9 +74,14 @@ class IngestResult:
     duplicates: int = 0
     rejected: list[dict[str, str]] = field(default_factory=list)
     orders: set[str] = field(default_factory=set)
+    # Events kept for a person, not applied ({"record", "reason"}): out of order for their parcel.
+    held: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+        out: dict[str, Any] = {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+        if self.held:
+            out["held"] = self.held
+        return out
 
 
 @dataclass(frozen=True)
@@ -113,12 +130,23 @@ def parse_time(value: Any) -> datetime:
     return at
 
 
+_TEXT_KEYS = ("tracking_number", "tracking", "event", "kind", "status", "at", "time", "location", "detail",
+              "description", "carrier", "id")
+
+
 def scan_from_mapping(raw: Any, carrier: str = "") -> CarrierScan:
     if not isinstance(raw, dict):
         raise BadEvent("the event is not an object")
+    for key in _TEXT_KEYS:  # PostgreSQL stores no NUL byte: the event's fault, named, never the whole payload's
+        if "\x00" in str(raw.get(key) or ""):
+            raise BadEvent(f"{key}: contains a NUL byte")
+    if "\x00" in carrier:
+        raise BadEvent("carrier: contains a NUL byte")
     number = str(raw.get("tracking_number") or raw.get("tracking") or "").strip().upper().replace(" ", "")
     if not number:
         raise BadEvent("tracking_number: missing")
+    if len(number) > TRACKING_MAX:
+        raise BadEvent(f"tracking_number: {len(number)} characters, at most {TRACKING_MAX} allowed")
     return CarrierScan(
         tracking_number=number, kind=normalise_kind(raw.get("event") or raw.get("kind") or raw.get("status")),
         at=parse_time(raw.get("at") or raw.get("time")), location=str(raw.get("location") or "").strip()[:200],
@@ -215,13 +243,42 @@ def ingest_scans(session: Session, items: Iterable[tuple[str, CarrierScan | BadE
             continue
         if outcome is None:
             result.duplicates += 1
+        elif isinstance(outcome, Held):
+            result.held.append({"record": name, "reason": outcome.reason})
+            result.orders.add(outcome.order)
         else:
             result.accepted += 1
             result.orders.add(outcome)
     return result
 
 
-def _apply(session: Session, scan: CarrierScan, source: str, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class Held:
+    order: str
+    reason: str
+
+
+def hold_reason(scan: CarrierScan, parcel: Parcel | None) -> str | None:
+    """Why an event does not fit its parcel's story (and waits for a person), or None."""
+    if parcel is None:
+        return None
+    labelled = parcel.labelled_at
+    if labelled is not None and labelled.tzinfo is None:
+        labelled = labelled.replace(tzinfo=UTC)
+    if labelled is not None and scan.at < labelled - CLOCK_SLACK:
+        return (f"dated {scan.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC, before parcel {parcel.tracking_number} was "
+                f"labelled ({labelled:%Y-%m-%d %H:%M} UTC)")
+    if scan.kind == "delivered" and parcel.status == "labelled":
+        return f"delivered, but parcel {parcel.tracking_number} was never handed to the carrier (labelled, not shipped)"
+    return None
+
+
+def _already_held(session: Session, order_id: int, key: str) -> bool:
+    data = session.scalars(select(OrderEvent.data).where(OrderEvent.order_id == order_id, OrderEvent.kind == HELD))
+    return any((d or {}).get("dedupe_key") == key for d in data)
+
+
+def _apply(session: Session, scan: CarrierScan, source: str, now: datetime, force: bool = False) -> str | Held | None:
     if scan.at > now + timedelta(days=1):
         raise BadEvent(f"at: {scan.at.isoformat()} is in the future")
     if session.scalar(select(CarrierEvent.id).where(CarrierEvent.dedupe_key == scan.dedupe_key)) is not None:
@@ -242,6 +299,16 @@ def _apply(session: Session, scan: CarrierScan, source: str, now: datetime) -> s
     carrier = scan.carrier
     if not carrier and parcel is not None:
         carrier = session.scalar(select(Carrier.code).where(Carrier.id == parcel.carrier_id)) or ""
+    reason = None if force else hold_reason(scan, parcel)
+    if reason is not None:
+        if _already_held(session, order.id, scan.dedupe_key):
+            return None
+        actor = Actor(station=None, user=f"carrier:{carrier}" if carrier else "carrier", role="admin")
+        add_event(session, order, HELD, actor, at=now, reason=reason, dedupe_key=scan.dedupe_key, carrier=carrier,
+                  tracking_number=scan.tracking_number, event=scan.kind, event_at=scan.at.isoformat(),
+                  event_location=scan.location, detail=scan.detail, event_id=scan.event_id, source=source)
+        notify_change(session, "order", order.id)
+        return Held(order.number, reason)
     session.add(CarrierEvent(
         dedupe_key=scan.dedupe_key, carrier=carrier, tracking_number=scan.tracking_number, order_id=order.id,
         parcel_id=parcel.id if parcel else None, return_id=ret.id if ret else None, kind=scan.kind, at=scan.at,
@@ -291,3 +358,79 @@ def import_file(sessions, content: bytes, filename: str, actor: Actor) -> Ingest
         result = ingest_file(uow.session, content, filename)
         uow.commit()
     return result
+
+
+# --- events held for a person -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeldEvent:
+    """A carrier event held (see the module docstring), waiting for a person's decision."""
+
+    id: int  # the timeline event's
+    order: str
+    tracking_number: str
+    kind: str
+    at: str  # the carrier's time, as sent
+    reason: str
+    held_at: datetime
+    carrier: str = ""
+    location: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "order": self.order, "tracking_number": self.tracking_number, "event": self.kind,
+                "at": self.at, "reason": self.reason, "held_at": self.held_at.isoformat(), "carrier": self.carrier,
+                "location": self.location}
+
+
+def held_events(session: Session, limit: int = 500) -> list[HeldEvent]:
+    """The carrier events held and not yet applied or set aside, oldest first."""
+    rows = session.execute(
+        select(OrderEvent.id, OrderEvent.at, OrderEvent.data, Order.number).join(Order, Order.id == OrderEvent.order_id)
+        .where(OrderEvent.kind == HELD).order_by(OrderEvent.id)
+    ).all()
+    if not rows:
+        return []
+    decided = {(d or {}).get("held_event") for (d,) in session.execute(
+        select(OrderEvent.data).where(OrderEvent.kind.in_((RELEASED, SET_ASIDE))))}
+    out = []
+    for event_id, at, data, number in rows:
+        if event_id in decided:
+            continue
+        data = data or {}
+        out.append(HeldEvent(id=event_id, order=number, tracking_number=str(data.get("tracking_number") or ""),
+                             kind=str(data.get("event") or ""), at=str(data.get("event_at") or ""),
+                             reason=str(data.get("reason") or ""), held_at=at, carrier=str(data.get("carrier") or ""),
+                             location=str(data.get("event_location") or "")))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def decide_held(session: Session, event_id: int, actor: Actor, apply: bool, note: str = "",
+                now: datetime | None = None) -> str:
+    """A person's decision on a held event: ``apply`` it as the carrier sent it (a delivery then moves the order as
+    any delivery would), or set it aside. Either way the timeline says who decided. Returns the order's number.
+    Supervisors decide (the caller commits)."""
+    from app.admin.auth import require_role
+
+    require_role(actor, "supervisor")
+    held = session.get(OrderEvent, event_id)
+    if held is None or held.kind != HELD:
+        raise NotFound(f"no held carrier event {event_id}")
+    order = session.get(Order, held.order_id)
+    assert order is not None
+    decisions = session.scalars(select(OrderEvent.data).where(OrderEvent.order_id == held.order_id,
+                                                              OrderEvent.kind.in_((RELEASED, SET_ASIDE))))
+    if any((d or {}).get("held_event") == event_id for d in decisions):
+        raise InvalidInput(f"held carrier event {event_id} was decided already")
+    data = dict(held.data or {})
+    if apply:
+        scan = CarrierScan(tracking_number=str(data.get("tracking_number") or ""), kind=str(data.get("event") or ""),
+                           at=parse_time(data.get("event_at")), location=str(data.get("event_location") or ""),
+                           detail=str(data.get("detail") or ""), carrier=str(data.get("carrier") or ""),
+                           event_id=str(data.get("event_id") or ""))
+        _apply(session, scan, str(data.get("source") or "held"), now or utcnow(), force=True)
+    add_event(session, order, RELEASED if apply else SET_ASIDE, actor, held_event=event_id, note=note.strip()[:500],
+              event=data.get("event"), tracking_number=data.get("tracking_number"))
+    notify_change(session, "order", order.id)
+    return order.number

@@ -2,6 +2,7 @@
 real entry point, on SQLite and PostgreSQL."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -64,8 +65,9 @@ def test_report_list_csv_pdf_and_bad_dates(db_url, shipped, capsys, tmp_path):
 def test_carrier_and_survey_files(db_url, shipped, capsys, tmp_path):
     number, tn = shipped
     events = tmp_path / "sf.csv"
+    scanned = datetime.now(UTC).replace(microsecond=0).isoformat()  # after the label: an earlier scan is held
     events.write_text("tracking_number,event,at,location\n"
-                      f"{tn},in_transit,2026-11-25T01:00:00Z,广州\n"
+                      f"{tn},in_transit,{scanned},广州\n"
                       "NOPE,in_transit,2026-11-25T01:00:00Z,\n", encoding="utf-8")
     assert main(["--db", db_url, "carrier-events", "import", str(events), "--json"]) == 2
     assert _json(capsys) == {"accepted": 1, "duplicates": 0,

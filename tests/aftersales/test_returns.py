@@ -36,7 +36,7 @@ def _stock(session, sku, quarantine=False):
 def test_refund_flow_restocks_quarantines_and_refunds_pro_rata(ctx):
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session
-        order = f.shipped_order(s, coupon_cents=1000, points_used=500)
+        order = f.shipped_order(s, coupon_cents=1000, points_used=500, shipped_at=datetime.now(UTC) - timedelta(days=2))
         _deliver(s, order, datetime.now(UTC) - timedelta(days=1))
         shelf, quarantine = _stock(s, "SKU-TEE-BLK"), _stock(s, "SKU-TEE-BLK", True)
         ret = returns.request_return(s, order.number, [ReturnItem("SKU-TEE-BLK", 2), ReturnItem("SKU-MUG", 1)],
@@ -168,7 +168,7 @@ def test_a_return_dated_in_the_past_writes_each_step_at_its_own_time(ctx):
     t1, t2, t3 = t0 + timedelta(hours=20), t0 + timedelta(hours=21), t0 + timedelta(hours=21, minutes=10)
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session
-        order = f.shipped_order(s, lines=(("SKU-MUG", 1),))
+        order = f.shipped_order(s, lines=(("SKU-MUG", 1),), shipped_at=t0 - timedelta(days=1))
         _deliver(s, order, t0 - timedelta(hours=5))
         ret = returns.request_return(s, order, [ReturnItem("SKU-MUG", 1)], "refund", "damaged", A, now=t0)
         returns.issue_label(s, ret, A, ctx.settings, now=t0)
