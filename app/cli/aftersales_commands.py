@@ -12,6 +12,7 @@ import sys
 from datetime import UTC
 from pathlib import Path
 
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json
 from app.context import Actor, open_context
 from app.errors import InvalidInput
@@ -73,12 +74,13 @@ def register(subparsers) -> None:
     sub.add_argument("--bin", default=None, help="the bin to put it in (default: where the product lives, or quarantine)")
     sub = command(rt_sub, "complete", return_complete, help="refund an inspected return, or send its exchange")
     sub.add_argument("ret", metavar="RETURN")
-    for s in (rt_sub.choices.values()):
-        s.add_argument("--user", default="cli", help="who acts, for the timeline (default: cli)")
+    # Who acts (contracts.md): --user proved by the PIN, else cli@HOST; the services check the role.
+    for parser in (*rt_sub.choices.values(), *ce_sub.choices.values(), *sv_sub.choices.values()):
+        acting(parser)
 
 
 def _actor(ctx, args) -> Actor:
-    return Actor(station=ctx.settings.station, user=getattr(args, "user", "cli") or "cli", role="admin")
+    return actor_of(ctx, args)
 
 
 # --- track ---------------------------------------------------------------------------------------------------
@@ -193,6 +195,7 @@ def _print_import(args, result, what: str, counted: str) -> int:
     return 0 if not data["rejected"] else 2
 
 
+@changes_data
 def carrier_events_import(args: argparse.Namespace) -> int:
     from app.aftersales import carrier_events
 
@@ -202,6 +205,7 @@ def carrier_events_import(args: argparse.Namespace) -> int:
     return _print_import(args, result, "carrier events", "accepted")
 
 
+@changes_data
 def survey_import(args: argparse.Namespace) -> int:
     from app.aftersales import surveys
 
@@ -215,6 +219,7 @@ def survey_import(args: argparse.Namespace) -> int:
     return _print_import(args, result, "survey answers", "imported")
 
 
+@changes_data
 def survey_record(args: argparse.Namespace) -> int:
     from app.aftersales import surveys
 
@@ -243,6 +248,7 @@ def _items(specs: list[str]):
     return items
 
 
+@changes_data
 def return_open(args: argparse.Namespace) -> int:
     from app.aftersales import returns
     from app.aftersales.policy import ReturnPolicy
@@ -263,6 +269,7 @@ def return_open(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def return_label(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
@@ -274,6 +281,7 @@ def return_label(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def return_receive(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
@@ -283,6 +291,7 @@ def return_receive(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def return_inspect(args: argparse.Namespace) -> int:
     from app.aftersales import returns
 
@@ -298,6 +307,7 @@ def return_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def return_complete(args: argparse.Namespace) -> int:
     from app.aftersales import returns
     from app.aftersales.policy import ReturnPolicy

@@ -4,11 +4,11 @@ close-out, printers and the print queue."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 import sys
 from pathlib import Path
 
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json
 from app.context import Actor, Context, open_context
 from app.errors import InvalidInput
@@ -79,7 +79,7 @@ def register(subparsers) -> None:
 
 
 def _who(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", help="who does it (default: the login name)")
+    acting(parser)  # --user proved by the PIN, else cli@HOST (contracts.md "Who acts")
     parser.add_argument("--station", help="the station (default: the configured one)")
 
 
@@ -103,8 +103,7 @@ def _specs(values: list[str]) -> list[ParcelSpec] | None:
 
 
 def _actor(ctx: Context, args: argparse.Namespace) -> Actor:
-    user = getattr(args, "user", None) or getpass.getuser()
-    return Actor(station=getattr(args, "station", None) or ctx.settings.station, user=user, role="shipping")
+    return actor_of(ctx, args, station=getattr(args, "station", None))
 
 
 def _write(data: bytes, output: str) -> str:
@@ -166,6 +165,7 @@ def quote_cmd(args: argparse.Namespace) -> int:
     return 0 if quotes else 1
 
 
+@changes_data
 def ship_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
@@ -187,6 +187,7 @@ def ship_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def reprint_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
@@ -201,6 +202,7 @@ def reprint_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def void_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)
@@ -209,6 +211,7 @@ def void_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def closeout_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = _actor(ctx, args)

@@ -17,8 +17,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json
-from app.context import Actor, open_context
+from app.context import open_context
 from app.errors import InvalidInput
 from app.packing.classify import Classified
 from app.packing.service import PackService
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
     sub.add_argument("number", metavar="NUMBER", help="the order to pack (our number, the shop's, or its label)")
     sub.add_argument("--scans", required=True, metavar="FILE", help="one scan a line ('-' for standard input)")
     sub.add_argument("--station", metavar="NAME", default=None, help="the packing station (default: this station's)")
-    sub.add_argument("--user", default="cli", help="who packs, for the timeline (default: cli)")
+    acting(sub)  # --user proved by the PIN, else cli@HOST (contracts.md "Who acts")
     register_commands_sheet(subparsers)
 
 
@@ -91,13 +92,14 @@ class _LineReader:
             self.buffer += chunk
 
 
+@changes_data
 def pack(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
         from app.orders.supervision import ensure_station
 
         ensure_station(ctx.sessions, station, "")
-        actor = Actor(station=station, user=args.user, role="packer")
+        actor = actor_of(ctx, args, station=station)
         service = PackService(ctx.sessions, ctx.settings, station, actor, pin=True)
         language = ctx.settings.language
         args.number = _our_number(ctx, args.number)

@@ -25,6 +25,7 @@ def register(subparsers) -> None:
                       help="the orders on the cart (tote 1, 2, ...): our numbers, the shop's (#1041) or their labels")
     pick.add_argument("--scans", metavar="FILE", help="one scan a line; also 'skip', 'short', 'qty N'")
     pick.add_argument("--station", metavar="NAME", help="the picking station (default: this station's name)")
+    acting(pick)
 
     layout = subparsers.add_parser("layout", help="warehouse layouts for routing")
     layout_sub = layout.add_subparsers(dest="layout_command", metavar="ACTION", required=True)
@@ -60,12 +61,12 @@ def route_command(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes_data
 def pick_command(args: argparse.Namespace) -> int:
     """Open a cart (or reopen this station's), print its route, then run each line of FILE through the
     same pick session the pick screen uses."""
     from pathlib import Path
 
-    from app.context import Actor
     from app.orders.queries import statuses as order_statuses
     from app.picking.service import PickService
     from app.picking.session import PickSession
@@ -78,7 +79,7 @@ def pick_command(args: argparse.Namespace) -> int:
             raise InvalidInput(f"no such scans file: {args.scans}") from exc
     with open_context(args.db) as ctx:
         station = args.station or ctx.settings.station
-        service = PickService(ctx.sessions, Actor(station=station, user="cli", role="packer"))
+        service = PickService(ctx.sessions, actor_of(ctx, args, station=station))
         args.numbers = _our_numbers(ctx, args.numbers)
         session = PickSession(service, service.start(args.numbers))
         pick_list = session.pick_list

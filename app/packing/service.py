@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.admin.auth import login_by_badge
+from app.admin.auth import login_by_badge, require_role
 from app.config import Settings
 from app.devices.commands import Command
 from app.domain import lifecycle as lc
@@ -97,6 +97,7 @@ class PackService(CapturesMixin, BoxesMixin, WeighMixin, ApprovalsMixin, TotesMi
         pin: bool = False,
         offline: OfflineScans | None = None,
     ) -> None:
+        require_role(actor, "packer")  # every scan changes the order: only someone who may pack drives a bench
         self.sessions = sessions
         self.settings = settings
         self.station = station

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.admin.auth import require_role
 from app.domain import lifecycle
 from app.domain.allocation import sendable
 from app.errors import ConcurrencyConflict, InvalidInput, NotFound
@@ -162,6 +163,7 @@ def _commit(uow: UnitOfWork) -> None:
 
 class PickService:
     def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+        require_role(actor, "packer")  # picking moves orders and corrects stock on a short pick
         self.sessions = sessions
         self.actor = actor
 

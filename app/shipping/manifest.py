@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.admin.auth import require_role
 from app.catalogue.ledger import ship_reserved
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
@@ -51,7 +52,8 @@ def _carrier(session: Session, code: str) -> Carrier:
 
 def closeout(session: Session, carrier_code: str, actor: Actor, now: datetime | None = None) -> Manifest:
     """Close the carrier's day: every labelled parcel not yet on a manifest goes on a new one and is shipped;
-    an order whose parcels are all shipped becomes ``shipped``."""
+    an order whose parcels are all shipped becomes ``shipped``. The shipping desk's work."""
+    require_role(actor, "shipping")
     now = now or utcnow()
     carrier = _carrier(session, carrier_code)
     parcels = open_parcels(session, carrier)

@@ -245,7 +245,9 @@ def label_order(
     now: datetime | None = None,
     deliver_by: date | None = None,
 ) -> list[Parcel]:
-    """Label a packed order (see the module docstring)."""
+    """Label a packed order (see the module docstring). The bench labels what it packed: a packer's role (the
+    shipping desk's and supervisors' include it)."""
+    require_role(actor, "packer")
     now = now or utcnow()
     if order.status != lifecycle.PACKED:
         if order.status == lifecycle.LABELLED:
@@ -493,6 +495,7 @@ def enqueue_documents(
 def reprint_label(session: Session, parcel: Parcel, actor: Actor, reason: str, station: str | None = None,
                   *, settings: Settings) -> PrintJob:
     """Print a parcel's label again; who and why go on the order's timeline."""
+    require_role(actor, "packer")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("say why the label is printed again (for example: label torn, printer jammed)")

@@ -20,6 +20,7 @@ from db.models import Bin, Customer, Order, OrderLine, Product, ProductGtin, Sto
 
 _numbers = itertools.count(1)
 ACTOR = Actor(station="STATION-1", user="service1", role="service")
+DESK = Actor(station="STATION-1", user="desk1", role="shipping")  # labels and closes out: the shipping desk
 SETTINGS = Settings()  # a station with the default settings, on purpose: the factories label as one
 
 
@@ -102,8 +103,8 @@ def order(session, status: str = lc.PACKED, lines=(("SKU-TEE-BLK", 2), ("SKU-MUG
 def shipped_order(session, *, shipped_at: datetime | None = None, **kwargs) -> Order:
     """A packed order, labelled and closed out with the real shipping services: status shipped."""
     o = order(session, **kwargs)
-    label_order(session, o, ACTOR, now=shipped_at, settings=SETTINGS)
-    closeout(session, "SF" if _carrier_of(session, o) == "SF" else _carrier_of(session, o), ACTOR, now=shipped_at)
+    label_order(session, o, DESK, now=shipped_at, settings=SETTINGS)
+    closeout(session, "SF" if _carrier_of(session, o) == "SF" else _carrier_of(session, o), DESK, now=shipped_at)
     session.flush()
     assert o.status == lc.SHIPPED, o.status
     return o

@@ -211,7 +211,7 @@ def label(ctx, number: str) -> Parcel:
         order.status, order.warehouse_id, order.ship_region = lc.PACKED, world.warehouse_id, "Shanghai"
         for line in order.lines:
             line.picked_quantity = line.packed_quantity = line.quantity
-        [parcel] = label_order(s, order, f.ACTOR, settings=ctx.settings)
+        [parcel] = label_order(s, order, f.DESK, settings=ctx.settings)
         uow.commit()
         return parcel
 

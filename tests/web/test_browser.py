@@ -58,10 +58,10 @@ def _delivered_label(live, tmp_path) -> tuple[str, str]:
 
     with live.ctx.sessions() as s:
         order = f.order(s)
-        parcels = label_order(s, order, f.ACTOR, parcels=[ParcelSpec(800, 300, 200, 100), ParcelSpec(600, 300, 200, 100)],
+        parcels = label_order(s, order, f.DESK, parcels=[ParcelSpec(800, 300, 200, 100), ParcelSpec(600, 300, 200, 100)],
                               settings=live.ctx.settings)
         pdf = render_labels(s, parcels[:1], settings=live.ctx.settings)
-        closeout(s, s.get(Carrier, parcels[0].carrier_id).code, f.ACTOR)
+        closeout(s, s.get(Carrier, parcels[0].carrier_id).code, f.DESK)
         s.commit()
         now = datetime.now(UTC).isoformat()
         carrier_events.ingest(s, {"events": [

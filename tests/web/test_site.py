@@ -49,7 +49,7 @@ def test_healthz_and_the_qr_code_on_the_label_opens_the_parcels_page(live, tmp_p
         assert health.status_code == 200 and health.json()["ok"] is True
     with live.ctx.sessions() as s:
         order = f.order(s)
-        parcels = label_order(s, order, f.ACTOR, settings=live.ctx.settings)
+        parcels = label_order(s, order, f.DESK, settings=live.ctx.settings)
         s.commit()
         pdf = render_labels(s, parcels, settings=live.ctx.settings)
         tracking = parcels[0].tracking_number
@@ -235,7 +235,7 @@ def test_carrier_events_over_http_are_signed_and_show_on_the_page(live):
 def test_a_multi_parcel_order_shows_every_parcel_and_a_late_one_its_delay(live):
     with live.ctx.sessions() as s:
         order = f.order(s)
-        parcels = label_order(s, order, f.ACTOR, parcels=[ParcelSpec(800, 300, 200, 100), ParcelSpec(600, 300, 200, 100)],
+        parcels = label_order(s, order, f.DESK, parcels=[ParcelSpec(800, 300, 200, 100), ParcelSpec(600, 300, 200, 100)],
                               settings=live.ctx.settings, now=datetime.now(UTC) - timedelta(days=12))
         s.commit()
         token, numbers = parcels[1].tracking_token, [p.tracking_number for p in parcels]
