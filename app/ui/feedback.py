@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QStyle, QStyleOption
 
+from app.ui.plain import plain_tip
+
 log = logging.getLogger(__name__)
 
 SOUNDS = Path(__file__).resolve().parents[2] / "resources" / "sounds"
@@ -132,7 +134,7 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         super().setText(text)
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))
 
     def minimumSizeHint(self):  # noqa: N802 - Qt's name
         hint = super().minimumSizeHint()

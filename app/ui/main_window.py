@@ -14,6 +14,7 @@ from app.ui.common import run_action
 from app.ui.feedback import ElidedLabel, Feedback, colour
 from app.ui.login import LoginScreen
 from app.ui.memory import release_memory
+from app.ui.plain import plain
 from app.ui.presence import Presence
 from app.ui.scan_router import ScanRouter
 from app.ui.screens import ScreenEnv, screens_for
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.user_label.setMaximumWidth(420)
         self.station_label = QLabel()
         self.connection_label = QLabel()
+        plain(self.station_label, self.connection_label)
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.flash, 1)

@@ -12,6 +12,7 @@ from app.orders import queries
 from app.orders.supervision import set_station_warehouse
 from app.ui.common import run_action
 from app.ui.login import LANGUAGES
+from app.ui.plain import plain_label
 from app.ui.texts import ui_language
 
 
@@ -46,8 +47,8 @@ class SettingsScreen(QWidget):
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Station name"), self.station)
         form.addRow(self.tr("Warehouse of this station"), self.warehouse)
-        form.addRow(self.tr("Database"), QLabel(_safe_url(env.ctx)))
-        form.addRow(self.tr("Config file"), QLabel(str(config_path())))
+        form.addRow(self.tr("Database"), plain_label(_safe_url(env.ctx)))
+        form.addRow(self.tr("Config file"), plain_label(str(config_path())))
         note = QLabel(self.tr("A new station name takes effect at the next start."))
         note.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -48,6 +48,7 @@ from app.reports import export
 from app.reports.export import PALETTE, count_axis
 from app.reports.model import ReportResult
 from app.reports.texts import local_zone, present
+from app.ui.plain import escaped, plain
 from app.ui.texts import ui_language
 
 # Report titles for the translation files (the report names come from app.reports in English).
@@ -147,6 +148,7 @@ class ReportsScreen(QWidget):
 
         self.notes = QLabel()
         self.notes.setWordWrap(True)
+        plain(self.notes)
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.Antialiasing)
         self.chart_view.setMinimumHeight(360)
@@ -287,7 +289,8 @@ class ReportsScreen(QWidget):
             bars.setBarWidth(0.8)
             chart.addSeries(bars)
             categories = QBarCategoryAxis()
-            categories.append([str(r.get(spec.x, ""))[:28] for r in rows])
+            # Qt Charts draws axis labels as HTML: a SKU, a product or a packer's name is escaped to show as typed.
+            categories.append([escaped(str(r.get(spec.x, ""))[:28]) for r in rows])
             categories.setLabelsFont(small)
             categories.setTruncateLabels(False)
             if spec.kind == "hbar":

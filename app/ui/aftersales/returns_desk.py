@@ -34,6 +34,7 @@ from app.errors import StationError
 from app.ui.aftersales.texts import condition_name, reason_name, return_status_name
 from app.ui.common import run_action
 from app.ui.feedback import colour
+from app.ui.plain import plain
 from app.ui.texts import money, status_name, ui_language
 
 
@@ -62,6 +63,7 @@ class ReturnsDesk(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        plain(self.title, self.banner)  # the shop's order number
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._request_page())
@@ -100,6 +102,7 @@ class ReturnsDesk(QWidget):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(f"color: {colour('bad')}; font-weight: bold;")
+        plain(self.problems)
         check = QPushButton(self.tr("&Check the policy"))
         check.clicked.connect(self.check_policy)
         self.open_button = QPushButton(self.tr("&Open the return"))
@@ -120,6 +123,7 @@ class ReturnsDesk(QWidget):
         page = QWidget()
         self.info = QLabel()
         self.info.setWordWrap(True)
+        plain(self.info)  # the carrier's tracking number
         self.label_button = QPushButton(self.tr("Print the return &label"))
         self.label_button.clicked.connect(self.issue_label)
         self.receive_button = QPushButton(self.tr("Parcel &received"))
@@ -166,6 +170,7 @@ class ReturnsDesk(QWidget):
         self.complete_button.clicked.connect(self.complete)
         self.result = QLabel()
         self.result.setWordWrap(True)
+        plain(self.result)
         bottom = QHBoxLayout()
         bottom.addWidget(inspect_button)
         bottom.addStretch(1)

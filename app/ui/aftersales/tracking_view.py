@@ -23,6 +23,7 @@ from app.devices.scanner import scan_text
 from app.ui.aftersales.texts import delay_text, event_name, parcel_status_name, return_status_name, where_text
 from app.ui.common import run_action
 from app.ui.feedback import colour
+from app.ui.plain import plain
 from app.ui.texts import actor_word, event_detail, status_name, ui_language
 
 
@@ -53,6 +54,7 @@ class TrackingScreen(QWidget):
         self.parcels.setWordWrap(True)
         self.returns = QLabel()
         self.returns.setWordWrap(True)
+        plain(self.title, self.where, self.eta, self.delay, self.parcels, self.returns)  # shops' and carriers' words
         form = QFormLayout()
         form.addRow(self.tr("Where"), self.where)
         form.addRow(self.tr("Expected delivery"), self.eta)

@@ -44,6 +44,7 @@ from app.devices.reader import DeviceReader
 from app.devices.scanner import decode_escapes, encode_escapes
 from app.ui.devices.bridge import DeviceBridge, wedge_options
 from app.ui.devices.wedge import KeyboardWedgeFilter
+from app.ui.plain import plain
 
 BAUD_RATES = ("1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200")
 
@@ -166,6 +167,7 @@ class DeviceSetupScreen(QWidget):
         self.log.setMinimumHeight(120)
         self.log.setPlaceholderText(self.tr("Press Test, then scan, read a tag or put something on the scale."))
         self.status_label = QLabel("")
+        plain(self.usb_label, self.counts_label, self.status_label)  # what a test scan read is shown as read
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

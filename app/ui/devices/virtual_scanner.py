@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, 
 
 from app.devices.commands import COMMAND_LABELS, Command, command_barcode
 from app.devices.simulators import ScannerSimulator
+from app.ui.plain import plain_tip
 
 # The command barcodes' names as the buttons show them (app.devices.commands.COMMAND_LABELS, for lupdate).
 _LABELS = {
@@ -121,7 +122,7 @@ class VirtualScanner(QWidget):
         self._sample_actions = []
         for label, data in samples:
             action = self.more_menu.addAction(label)
-            action.setToolTip(data)
+            action.setToolTip(plain_tip(data))
             action.triggered.connect(lambda _=False, d=data: self.scan(d))
             self._sample_actions.append(action)
 

@@ -50,6 +50,7 @@ from app.packing.service import PackService
 from app.packing.weighing import EMPTY, FAULT, MOVING, WEIGHING
 from app.ui.common import run_action
 from app.ui.feedback import BAD_COLOUR, GOOD_COLOUR, WARN_COLOUR, ElidedLabel, colour
+from app.ui.plain import plain_tip
 from app.ui.texts import status_name
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class DeviceChip(ElidedLabel):
         self.state = state
         background = {"ready": GOOD_COLOUR, "waiting": WARN_COLOUR, "problem": BAD_COLOUR}.get(state, "#777777")
         self.setText(f"● {text}")
-        self.setToolTip(tip or text)
+        self.setToolTip(plain_tip(tip or text))
         self.setStyleSheet(f"background: {background}; color: white; font-weight: bold; padding: 3px 8px;"
                            " border-radius: 4px; font-size: 11pt;")
 
@@ -416,7 +417,7 @@ class PackScreen(QWidget):
             self.last_line_id = view.last_line_id
         self.order_label.setText(self.tr("Order %1 — %2").replace("%1", view.number).replace("%2", status_name(view.status)))
         self.ship_label.setText(self.tr("Ship to: %1").replace("%1", view.ship_to) if view.ship_to else "")
-        self.ship_label.setToolTip(self.ship_label.text())
+        self.ship_label.setToolTip(plain_tip(self.ship_label.text()))
         self.step_label.setText(self._step_text(view.next_step, view.left))
         if self.last_answer is None or self.last_answer.number != view.number:
             # Nothing said about this order yet: the feedback area says what to do first.

@@ -27,6 +27,7 @@ from app.picking.service import PickService
 from app.picking.session import DONE, OK, REFUSED, Feedback, PickSession
 from app.ui.pick.map_view import WarehouseMap
 from app.ui.pick.messages import translated
+from app.ui.plain import plain
 from app.ui.texts import ui_language
 
 COLOURS = {OK: "#2e7d32", DONE: "#1f4e9c", REFUSED: "#b3261e", "info": "#546e7a"}
@@ -102,6 +103,9 @@ class PickScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("banner")
         self.message.setWordWrap(True)
+        # Order numbers, bins, product names and messages that quote them: text, never markup.
+        plain(self.cart_label, self.progress_label, self.bin_label, self.place_label, self.item_label,
+              self.quantity_label, self.tote_label, self.step_label, self.message)
 
         self.scan_input = QLineEdit()
         self.scan_input.setPlaceholderText(self.tr("Scan a bin label, an item or an order number"))

@@ -27,6 +27,7 @@ from app.orders import queue as oq
 from app.orders.claim import claim_next
 from app.ui.common import run_action
 from app.ui.feedback import colour
+from app.ui.plain import plain
 from app.ui.queue.model import OrderQueueModel
 from app.ui.texts import channel_name, priority_name, status_name
 
@@ -238,6 +239,7 @@ class QueueScreen(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        plain(self.banner)  # names a shop's order number and a station
         layout.addWidget(self.banner)
 
         if self.packer:
@@ -248,6 +250,7 @@ class QueueScreen(QWidget):
             QShortcut(QKeySequence(Qt.Key_F2), self, activated=self.next_order)
             self.current_label = QLabel()
             self.current_label.setObjectName("subtitle")
+            plain(self.current_label)
             top.addWidget(self.next_button)
             top.addWidget(self.current_label, 1)
             layout.addLayout(top)

@@ -26,6 +26,7 @@ from app.domain.error_texts import operator_text
 from app.domain.rules import reason_text
 from app.orders import review
 from app.ui.common import run_action
+from app.ui.plain import escaped, plain, plain_label
 from app.ui.texts import (
     actor_name,
     event_name,
@@ -64,6 +65,7 @@ class ReviewDesk(QWidget):
 
         self.header = QLabel()
         self.header.setObjectName("title")
+        plain(self.header)  # the shop's order number
         self.header.setWordWrap(True)
         self.flags_box = QGroupBox(self.tr("Why this order waits"))
         self.flags_layout = QVBoxLayout(self.flags_box)
@@ -209,7 +211,7 @@ class ReviewDesk(QWidget):
         if not open_flags:
             self.flags_layout.addWidget(QLabel(self.tr("No open flags.")))
         for flag in open_flags:
-            label = QLabel(f"<b>{flag_title(flag.code)}</b><br>{_html(reason_text(flag.message, ui_language()))}")
+            label = QLabel(f"<b>{escaped(flag_title(flag.code))}</b><br>{escaped(reason_text(flag.message, ui_language()))}")
             label.setWordWrap(True)
             label.setTextFormat(Qt.RichText)
             self.flags_layout.addWidget(label)
@@ -225,15 +227,17 @@ class ReviewDesk(QWidget):
             self.customer_layout.addRow(self.tr("Chargebacks"), QLabel(str(c.chargebacks_count)))
             self.customer_layout.addRow(self.tr("Points balance"), QLabel(str(c.points_balance)))
             recent = ", ".join(f"{n} ({status_name(s)})" for n, s, _ in c.recent[:5]) or self.tr("none")
-            recent_label = QLabel(recent)
-            recent_label.setWordWrap(True)
+            recent_label = plain_label(recent, wrap=True)
             self.customer_layout.addRow(self.tr("Recent orders"), recent_label)
         p = self.payment_layout
         p.addRow(self.tr("Goods"), QLabel(money(o.goods_cents, o.currency)))
-        p.addRow(self.tr("Coupon %1").replace("%1", o.coupon_code or "—"), QLabel(money(-o.coupon_cents, o.currency)))
+        p.addRow(plain_label(self.tr("Coupon %1").replace("%1", o.coupon_code or "—")),
+                 QLabel(money(-o.coupon_cents, o.currency)))
         p.addRow(self.tr("Points (%1 used)").replace("%1", str(o.points_used)), QLabel(money(-o.points_cents, o.currency)))
         p.addRow(self.tr("Shipping"), QLabel(money(o.shipping_cents, o.currency)))
-        p.addRow(self.tr("Due"), QLabel(f"<b>{money(o.due_cents, o.currency)}</b>"))
+        due = QLabel(f"<b>{escaped(money(o.due_cents, o.currency))}</b>")
+        due.setTextFormat(Qt.RichText)
+        p.addRow(self.tr("Due"), due)
         paid = QLabel(money(o.paid_cents, o.currency))
         if o.paid_cents != o.due_cents:
             paid.setStyleSheet("color: #c62828; font-weight: bold;")
@@ -319,7 +323,3 @@ def _clear(layout) -> None:
         if item.widget() is not None:
             item.widget().hide()
             item.widget().deleteLater()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

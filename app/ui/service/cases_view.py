@@ -30,6 +30,7 @@ from app.errors import database_failure
 from app.notify import outbox
 from app.ui.common import run_action
 from app.ui.feedback import colour
+from app.ui.plain import plain
 
 # How often the screen looks whether the mail server is reachable again (or no longer).
 MAIL_CHECK_MS = 5000
@@ -59,6 +60,7 @@ class ServiceCasesScreen(QWidget):
         self.mail_banner = QLabel()  # the mail server is away: replies wait in the outbox
         self.mail_banner.setObjectName("banner")
         self.mail_banner.setWordWrap(True)
+        plain(self.mail_banner)
         self.mail_banner.setStyleSheet(f"background: {colour('bad')};")
         self.mail_banner.hide()
 

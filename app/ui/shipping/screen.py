@@ -38,6 +38,7 @@ from app.shipping.rates import ParcelSpec
 from app.ui.aftersales.texts import parcel_status_name
 from app.ui.printer_row import PrinterRow
 from app.ui.common import run_action, scrolling
+from app.ui.plain import plain
 from app.ui.shipping.preview import PdfPreview
 from app.ui.texts import status_name
 from app.devices.scanner import scan_text
@@ -100,6 +101,7 @@ class ShippingScreen(QWidget):
         self.summary.setWordWrap(True)
         self.address = QLabel()
         self.address.setWordWrap(True)
+        plain(self.summary, self.address)  # the shop's order number, the customer's name and address
         self.parcels = _table([self.tr("Parcel"), self.tr("Tracking number"), self.tr("SSCC"), self.tr("Service"),
                                self.tr("Weight"), self.tr("Status"), self.tr("Reprints")])
         self.parcels.itemSelectionChanged.connect(self.show_selected_label)
