@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -92,6 +93,44 @@ def subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
+# What a terminal would act on instead of showing: C0 controls but the line's own newline and tab (ESC starts the
+# sequences that clear the screen, move the cursor or retitle the window; CR and BS overwrite what was printed; BEL
+# rings), DEL, the C1 controls (CSI alone is ESC [ to many terminals) and the bidirectional overrides and isolates
+# that make a line read in another order than it is stored.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(text: str) -> str:
+    """``text`` as a terminal may print it: each control or escape character a customer, a shop or a carrier may
+    have put in a name, a note or a message is shown as its escape (``\\x1b``, ``\\u202e``), never acted on;
+    newlines and tabs stay."""
+    return _CONTROLS.sub(_shown, text)
+
+
+class SafeOutput:
+    """A text stream whose every write goes through :func:`safe_text`: ``main`` puts it in place of stdout while
+    a command runs, so every ``print`` of every command is neutralised. Bytes written to ``.buffer`` (a label's
+    PDF, a report) pass unchanged."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(safe_text(text))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -99,7 +138,10 @@ def _json_default(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_default) + "\n")
+    """``value`` as one line of JSON; the controls JSON leaves as they are (DEL, C1, bidirectional overrides) are
+    written as ``\\u`` escapes too, so the output is the same data and safe on a terminal."""
+    text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    sys.stdout.write(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
     sys.stdout.flush()
 
 
@@ -109,7 +151,7 @@ def print_rows(args, rows: Sequence[Any], line: Callable[[Any], str]) -> int:
         print_json([r.as_json() for r in rows])
     else:
         for r in rows:
-            print(line(r))
+            print(safe_text(line(r)))
     return 0
 
 
@@ -125,11 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    stdout = sys.stdout
+    sys.stdout = SafeOutput(stdout)
     try:
         return int(handler(args) or 0)
     except StationError as exc:
         for line in exc.message.splitlines() or [""]:  # a bad config: every bad value, one line each
-            print(f"station: {line}", file=sys.stderr)
+            print(f"station: {safe_text(line)}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader (head, less) went away: not an error worth a message.
@@ -141,8 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         from app.cli.errors import describe_unexpected
 
-        print(f"station: {describe_unexpected(exc)}", file=sys.stderr)
+        print(f"station: {safe_text(describe_unexpected(exc))}", file=sys.stderr)
         return 1
+    finally:
+        if isinstance(sys.stdout, SafeOutput):
+            sys.stdout = stdout
 
 
 if __name__ == "__main__":
