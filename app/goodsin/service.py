@@ -34,7 +34,7 @@ from app.packing.classify import Classified, classify
 from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.base import utcnow
-from db.models import Bin, Order, OrderLine, Product, Replenishment, Stock, Warehouse
+from db.models import Bin, Order, Product, Replenishment, Stock, Warehouse
 from db.models.goodsin import Delivery, DeliveryLine, DeliveryPackage, ReceiptEntry, ReceiptTag
 
 ROLE = "shipping"  # the dock receives as it ships; supervisors and admins include it
@@ -660,18 +660,22 @@ def close_delivery(sessions: sessionmaker[Session], actor: Actor, number: str) -
 
 def release_backorders(sessions: sessionmaker[Session], actor: Actor, product_ids: Iterable[int], warehouse_id: int,
                        receipt: str) -> list[str]:
-    """Confirm again the backordered orders that want ``product_ids``, most urgent first, then in the order they
+    """Confirm again the backordered orders short of ``product_ids``, most urgent first, then in the order they
     came in, each in its own transaction; those the stock now covers are allocated, with a ``backorder_released``
-    event naming the receipt (the customer's notice follows from it). Returns their numbers."""
+    event naming the receipt (the customer's notice follows from it). Returns their numbers.
+
+    An order is short of a product when confirmation (or a short pick) wrote a replenishment request for it: the
+    requests by product (an index) lead to the few orders waiting for it, however many orders the database holds or
+    however often the product was sold."""
     from app.orders.confirmation import confirm
 
     ids = sorted(set(product_ids))
     if not ids:
         return []
     with sessions() as s:
-        # From the backordered orders (ix_orders_queue) to their lines by order (order_lines has no index by product).
-        wants = exists().where(OrderLine.order_id == Order.id, OrderLine.product_id.in_(ids))
-        waiting = list(s.scalars(select(Order.number).where(Order.status == lc.BACKORDERED, wants)
+        short_of = select(Replenishment.order_id).where(Replenishment.product_id.in_(ids),
+                                                        Replenishment.order_id.is_not(None))
+        waiting = list(s.scalars(select(Order.number).where(Order.id.in_(short_of), Order.status == lc.BACKORDERED)
                                  .order_by(Order.priority.desc(), Order.placed_at, Order.id)))
     released = []
     for number in waiting:

@@ -45,6 +45,15 @@ def measure(url: str, backend: str, catalogue: Path, products: int, bins: int, s
         print(f"bench_goodsin: {orders:,} orders made on {backend} in {time.perf_counter() - started:.0f} s",
               file=sys.stderr)
     ctx = open_context(url, migrate_schema=True)
+    if orders:  # as confirmation leaves them: each backordered order with its replenishment request
+        from sqlalchemy import text
+
+        with ctx.engine.begin() as conn:
+            made = conn.execute(text(
+                "INSERT INTO replenishments (product_id, warehouse_id, order_id, quantity, status, requested_at) "
+                "SELECT l.product_id, o.warehouse_id, o.id, l.quantity, 'requested', o.created_at FROM orders o "
+                "JOIN order_lines l ON l.order_id = o.id WHERE o.status = 'backordered' AND l.product_id IS NOT NULL"))
+        print(f"bench_goodsin: {made.rowcount:,} replenishment requests of backordered orders", file=sys.stderr)
     try:
         setup.make_bins(ctx, bins)
         with UnitOfWork(ctx.sessions) as uow:

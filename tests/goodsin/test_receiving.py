@@ -17,6 +17,7 @@ from app.domain import lifecycle as lc
 from app.errors import ConcurrencyConflict, InvalidInput, NotFound, PermissionDenied
 from app.goodsin import service
 from app.goodsin.queries import deliveries
+from app.orders.confirmation import confirm
 from app.uow import Actor, UnitOfWork
 from db.models import Bin, Order, OrderEvent, Stock
 from db.models.stock import StockLedgerEntry
@@ -137,11 +138,14 @@ def test_the_same_advice_twice_changes_nothing_and_a_bad_one_writes_nothing(ctx,
 def test_stock_that_comes_in_releases_the_backordered_orders_most_urgent_first(ctx, dock):
     with UnitOfWork(ctx.sessions) as uow:
         s = uow.session
-        late = packed_order(s, lines=(("LAMP-1", 2),), status=lc.BACKORDERED, number="WS-LATE")
-        urgent = packed_order(s, lines=(("LAMP-1", 2),), status=lc.BACKORDERED, number="WS-URGENT")
+        late = packed_order(s, lines=(("LAMP-1", 2),), status=lc.REVIEW, number="WS-LATE")
+        urgent = packed_order(s, lines=(("LAMP-1", 2),), status=lc.REVIEW, number="WS-URGENT")
         urgent.priority = 2
-        for order in (late, urgent):
+        other = packed_order(s, lines=(("MUG-1", 1),), status=lc.REVIEW, number="WS-OTHER")
+        for order in (late, urgent, other):
             order.warehouse_id = None
+            # No lamps, no mugs yet: confirmation backorders them and writes their replenishment requests.
+            assert confirm(s, order, DOCK) == lc.BACKORDERED
         uow.commit()
     service.open_delivery(ctx.sessions, DOCK, dock)
     lamps = service.receive(ctx.sessions, DOCK, dock, "LAMP-1", quantity=3, today=TODAY)
