@@ -26,6 +26,28 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.startswith("sqlite")
 
 
+IN_MEMORY = ("the database sqlite:/// is kept in memory and gone when the command ends (each connection even gets "
+             "its own): give a file, e.g. sqlite:///station.db")
+
+
+def in_memory(database: str | None) -> bool:
+    """An SQLite URL's database part that names no file: ``sqlite://``, ``sqlite:///``, ``:memory:``."""
+    return not database or database == ":memory:" or database.startswith("file::memory:")
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """For an SQLite URL naming a file that does not exist, that file's path (an operator's typo would otherwise
+    become a new, empty database); None for any other URL. A URL that is not one is left to :func:`make_engine`."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or in_memory(parsed.database):
+        return None
+    path = Path(parsed.database or "")
+    return None if path.exists() else str(path)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -105,7 +127,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         raise StationError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
+        if in_memory(parsed.database):
+            raise StationError(IN_MEMORY)
+        if database:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

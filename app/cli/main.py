@@ -155,6 +155,34 @@ def print_rows(args, rows: Sequence[Any], line: Callable[[Any], str]) -> int:
     return 0
 
 
+def _creates_database(args: argparse.Namespace) -> bool:
+    """Only ``station db upgrade`` and the demo (``station demo seed``, ``station gui --demo``) make a database."""
+    handler = getattr(args, "handler", None)
+    name = getattr(handler, "__name__", "")
+    return ((args.command == "db" and name == "upgrade") or args.command == "demo"
+            or (args.command == "gui" and bool(getattr(args, "demo", False))))
+
+
+def _refuse_missing_database(args: argparse.Namespace) -> None:
+    """A command given an SQLite file that does not exist refuses (a typo would otherwise make a new, empty
+    database and run against it). The station's own default file (zero set-up) is made where it is missing."""
+    if _creates_database(args):
+        return
+    from app.config import load_settings
+    from db.session import missing_sqlite_file
+
+    try:
+        settings = load_settings(args.db)
+    except StationError:
+        return  # a bad config: the command itself says what is wrong with it
+    if settings.loaded.db_url_from == "default":
+        return
+    path = missing_sqlite_file(settings.db_url)
+    if path is not None:
+        raise StationError(f"no database at {path}: make it with 'station db upgrade' (or 'station demo seed'), "
+                           "or check the path")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_modules_for(argv))
@@ -170,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = SafeOutput(stdout)
     try:
+        _refuse_missing_database(args)
         return int(handler(args) or 0)
     except StationError as exc:
         for line in exc.message.splitlines() or [""]:  # a bad config: every bad value, one line each

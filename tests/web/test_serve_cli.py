@@ -66,6 +66,7 @@ def test_station_serve_answers_healthz_and_the_tracking_page(ctx, db_url, tmp_pa
 
 def test_a_bad_listen_address_is_one_line(tmp_path):
     env = {**os.environ, "STATION_CONFIG": str(tmp_path / "none.json")}
+    (tmp_path / "x.db").touch()  # a database that exists: only the listen address is wrong
     proc = _station("serve", "--listen", "nonsense", "--db", f"sqlite:///{tmp_path / 'x.db'}", env=env)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
