@@ -142,6 +142,8 @@ def resolve(session: Session, query: str) -> tuple[Order, str]:
     """The order a query names, and what matched (:data:`app.orders.references.KINDS`: order, shop_number,
     tracking_number, sscc, qr or return), through the one look-up by reference. A shop's number two orders share
     raises :class:`app.orders.references.AmbiguousReference`."""
+    if "\x00" in (query or ""):  # no reference holds one, and PostgreSQL takes none in a query
+        raise NotFound(f"no order, tracking number, SSCC or return {query.replace(chr(0), '')!r}")
     ref = references.parse(query)
     if ref.empty:
         raise NotFound("type or scan an order number, tracking number or label")

@@ -276,6 +276,13 @@ ERRORS = Wording(
         "st_none": "{sku} has no stock in {bin} to take from",
         # packing
         "rest_of_order": "the rest of the order either stays open or goes to backorder",
+        # input a station takes in (issue 19, items 7, 9, 10: app/intake, app/aftersales/carrier_events.py, db/session.py)
+        "db_missing": "no database at {path}: make it with 'station db upgrade' (or 'station demo seed'), or check the path",
+        "db_memory": "the database sqlite:/// is kept in memory and gone when the command ends (each connection even "
+                     "gets its own): give a file, e.g. sqlite:///station.db",
+        "import_too_big": "{path}: larger than {mb} MB, the most one import file may hold: split it into smaller files",
+        "held_none": "no held carrier event {event}",
+        "held_decided": "held carrier event {event} was decided already",
     },
     fields={
         "status": lambda value: status_predicate(value, "zh_CN"),

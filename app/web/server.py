@@ -285,6 +285,8 @@ class CustomerSite:
         if not self.csrf.check(request.cookies.get(CSRF_COOKIE), "", form.get(CSRF_FIELD)):
             return self.render(request, "find.html", status=403, t=t, error=t("forbidden"))
 
+        if "\x00" in form.get("number", "") + form.get("proof", ""):  # no order holds one (PostgreSQL stores none)
+            return self.render(request, "find.html", status=400, t=t, error=t("not_found"))
         token = await self.run(self.service.find, form.get("number", ""), form.get("proof", ""))
         if token is None:
             return self.render(request, "find.html", status=404, t=t, error=t("not_found"),

@@ -1642,6 +1642,16 @@ ZH_CN = {
     "carton read: no tag": "整箱已读取：没有标签",
     "a carton was read: scan the delivery first, then read the carton again": "读取到一箱：请先扫描到货单，再重新读取整箱",
     "next: {quantity} x {sku}": "下一个：{quantity} 件 {sku}",
+    # Input a station takes in (issue 19, items 7, 9, 10: app/intake, app/aftersales/carrier_events.py, db/session.py)
+    "no database at {path}: make it with 'station db upgrade' (or 'station demo seed'), or check the path":
+        "{path} 处没有数据库：请用 'station db upgrade'（或 'station demo seed'）创建，或检查路径",
+    "the database sqlite:/// is kept in memory and gone when the command ends (each connection even gets its own): "
+    "give a file, e.g. sqlite:///station.db":
+        "数据库 sqlite:/// 只保存在内存中，命令结束即消失（每个连接甚至各有一份）：请指定一个文件，例如 sqlite:///station.db",
+    "{path}: larger than {mb} MB, the most one import file may hold: split it into smaller files":
+        "{path}：超过 {mb} MB，即单个导入文件的上限：请拆分为较小的文件",
+    "no held carrier event {event}": "没有被扣留的承运商事件 {event}",
+    "held carrier event {event} was decided already": "被扣留的承运商事件 {event} 已经处理过",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",
