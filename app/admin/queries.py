@@ -10,8 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.admin.staff import UserView, view_of
+from app.errors import NotFound
+from db.base import utcnow
 from db.models import Station, User, Warehouse
 from db.models.shipping import PrinterAssignment
+from db.models.users import LoginLock, UserEvent
 
 
 @dataclass(frozen=True)
@@ -60,18 +63,53 @@ class WarehouseRow:
                 "longitude": self.longitude, "active": self.active}
 
 
+@dataclass(frozen=True)
+class TrailRow:
+    """One event on a user's trail: never a PIN or a badge code."""
+
+    at: datetime
+    kind: str  # login, login_failed, login_refused (while locked), locked, unlocked
+    username: str | None
+    station: str | None
+    actor: str | None  # who unlocked
+    data: dict
+
+    def as_json(self) -> dict:
+        return {"at": self.at.isoformat(), "kind": self.kind, "username": self.username, "station": self.station,
+                "actor": self.actor, **{k: v for k, v in self.data.items() if k not in ("at", "kind")}}
+
+
+def _locks(s: Session) -> dict[str, datetime]:
+    now = utcnow()
+    return {name: until for name, until in s.execute(select(LoginLock.name, LoginLock.locked_until)
+                                                     .where(LoginLock.locked_until > now)) if until is not None}
+
+
 def users(sessions: sessionmaker[Session], *, include_inactive: bool = True) -> list[UserView]:
     with sessions() as s:
         q = select(User).order_by(User.username)
         if not include_inactive:
             q = q.where(User.active.is_(True))
-        return [view_of(u) for u in s.scalars(q)]
+        locks = _locks(s)
+        return [view_of(u, locks.get(u.username)) for u in s.scalars(q)]
 
 
 def user(sessions: sessionmaker[Session], username: str) -> UserView | None:
     with sessions() as s:
         found = s.scalar(select(User).where(User.username == username))
-        return view_of(found) if found is not None else None
+        return view_of(found, _locks(s).get(found.username)) if found is not None else None
+
+
+def user_trail(sessions: sessionmaker[Session], username: str, *, limit: int = 200) -> list[TrailRow]:
+    """The last ``limit`` events of ``username``'s trail (log-ins, failures, locks, unlocks), oldest first; also
+    for a name no user has that someone tried to log in with."""
+    username = (username or "").strip()
+    with sessions() as s:
+        rows = list(s.scalars(select(UserEvent).where(UserEvent.username == username)
+                              .order_by(UserEvent.id.desc()).limit(limit)))
+        if not rows and s.scalar(select(User.id).where(User.username == username)) is None:
+            raise NotFound(f"no user {username!r}: add one with 'station users add'")
+        return [TrailRow(e.at, e.kind, e.username, e.station, e.actor, dict(e.data or {})) for e in reversed(rows)]
 
 
 def user_id(sessions: sessionmaker[Session], username: str) -> int | None:

@@ -1,7 +1,8 @@
 """Staff (issue 23, item 1): add users, change them, set their PIN, deactivate them; print their badge cards.
 
 Every function takes plain inputs and an Actor, runs in one unit of work, checks that the actor is an admin and
-tells the other stations (``notify_change("user", USERNAME)``). A badge code is kept only as its keyed hash; a PIN
+tells the other stations (``notify_change("user", USERNAME)``); ``unlock`` (a PIN lock, app.admin.auth) is a
+supervisor's or an admin's. A badge code is kept only as its keyed hash; a PIN
 only as its Argon2id hash; neither is returned, logged or written on an event. Deactivating a user signs them out of
 every station holding them (``notify_change("station", NAME)`` too): those stations see it and log out.
 """
@@ -10,17 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.admin.auth import check_new_pin, hash_pin, parse_roles, require_role
+from app.admin.auth import check_new_pin, hash_pin, lock_of, parse_roles, record_event, require_role
 from app.admin.badges import badge_hash
 from app.errors import InvalidInput, NotFound
 from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.models import Station, User
+from db.models.users import LoginLock
 
 LANGUAGES = ("", "en", "zh_CN")  # "" keeps the station's own language
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -37,6 +40,7 @@ class UserView:
     language: str
     active: bool
     has_badge: bool
+    locked_until: datetime | None = None  # locked by wrong PINs until then (app.admin.auth)
 
     @property
     def role(self) -> str:
@@ -44,8 +48,11 @@ class UserView:
         return ",".join(self.roles)
 
     def as_json(self) -> dict:
-        return {"username": self.username, "name": self.name, "role": self.role, "roles": list(self.roles),
-                "active": self.active, "language": self.language, "badge": self.has_badge}
+        shape = {"username": self.username, "name": self.name, "role": self.role, "roles": list(self.roles),
+                 "active": self.active, "language": self.language, "badge": self.has_badge}
+        if self.locked_until is not None:  # only while locked: the contract's shape otherwise
+            shape["locked_until"] = self.locked_until.isoformat()
+        return shape
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,9 @@ class UserChange:
     signed_out_at: tuple[str, ...] = ()  # the stations a deactivation logged the user out of
 
 
-def view_of(user: User) -> UserView:
+def view_of(user: User, locked_until: datetime | None = None) -> UserView:
     return UserView(user.username, user.display_name, user.roles, user.language or "", bool(user.active),
-                    user.badge_hash is not None)
+                    user.badge_hash is not None, locked_until)
 
 
 def _check_username(username: str) -> str:
@@ -198,3 +205,21 @@ def still_signed_in(sessions: sessionmaker[Session], station: str, user_id: int)
         row = s.execute(select(Station.user_id, User.active).join(User, User.id == Station.user_id, isouter=True)
                         .where(Station.name == station)).first()
     return row is not None and row.user_id == user_id and bool(row.active)
+
+
+def unlock(sessions: sessionmaker[Session], username: str, actor: Actor) -> UserView:
+    """Lift ``username``'s PIN lock now (a supervisor's or an admin's): the run of wrong PINs starts again at 0, and
+    the unlock is on the user's trail with who did it. Refused for a user who is not locked."""
+    require_role(actor, "supervisor", "admin")
+    with UnitOfWork(sessions) as uow:
+        s = uow.session
+        user = _user(s, username)
+        who = user.username
+        if lock_of(s, who) is None:
+            raise InvalidInput(f"user {who} is not locked")
+        s.execute(delete(LoginLock).where(LoginLock.name == who))
+        record_event(s, "unlocked", who, user.id, station=actor.station, actor=actor.user)
+        notify_change(s, "user", who)
+        view = view_of(user)
+        uow.commit()
+        return view

@@ -55,6 +55,9 @@ ERRORS = Wording(
         "role": "{user} ({role}) may not do this: it needs {needed}",
         "badge": "badge not recognised",
         "login": "unknown user or wrong PIN",
+        "login_locked": "{user} is locked after {tries} wrong PINs until {until}: try again then, or ask a supervisor "
+                        "to unlock it",
+        "login_not_locked": "user {user} is not locked",
         "station": "no station named {name}",
         "station_name": "the station needs a name",
         # orders

@@ -3192,6 +3192,10 @@
         <translation>启用</translation>
     </message>
     <message>
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
         <source>scan or type a new badge; empty keeps the badge</source>
         <translation>扫描或输入新工牌；留空则保留原工牌</translation>
     </message>
@@ -3228,6 +3232,14 @@
         <translation>为上面输入的工牌生成带条码的工牌卡</translation>
     </message>
     <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Lift the lock after wrong PINs now, instead of when it runs out</source>
+        <translation>立即解除因 PIN 码错误造成的锁定，无需等到锁定期满</translation>
+    </message>
+    <message>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
@@ -3248,12 +3260,24 @@
         <translation>否</translation>
     </message>
     <message>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
         <source>User %1 added.</source>
         <translation>已添加用户 %1。</translation>
     </message>
     <message>
         <source>User %1 saved.</source>
         <translation>已保存用户 %1。</translation>
+    </message>
+    <message>
+        <source>Choose a locked user first.</source>
+        <translation>请先选择一个被锁定的用户。</translation>
+    </message>
+    <message>
+        <source>User %1 unlocked.</source>
+        <translation>用户 %1 已解锁。</translation>
     </message>
     <message>
         <source>Type or scan the user's badge first: the card prints that code.</source>

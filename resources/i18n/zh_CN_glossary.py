@@ -1642,6 +1642,16 @@ ZH_CN = {
     "carton read: no tag": "整箱已读取：没有标签",
     "a carton was read: scan the delivery first, then read the carton again": "读取到一箱：请先扫描到货单，再重新读取整箱",
     "next: {quantity} x {sku}": "下一个：{quantity} 件 {sku}",
+    # Log-in lock-out and the users' trail (issue 19, item 3: app/admin/auth.py, app/ui/login.py, app/ui/admin/staff.py)
+    "{user} is locked after {tries} wrong PINs until {until}: try again then, or ask a supervisor to unlock it":
+        "{user} 已因 {tries} 次 PIN 码错误被锁定至 {until}：请到时再试，或请主管解锁",
+    "user {user} is not locked": "用户 {user} 未被锁定",
+    "Locked": "锁定",
+    "Unlock": "解锁",
+    "Lift the lock after wrong PINs now, instead of when it runs out": "立即解除因 PIN 码错误造成的锁定，无需等到锁定期满",
+    "until %1": "至 %1",
+    "Choose a locked user first.": "请先选择一个被锁定的用户。",
+    "User %1 unlocked.": "用户 %1 已解锁。",
     # Input a station takes in (issue 19, items 7, 9, 10: app/intake, app/aftersales/carrier_events.py, db/session.py)
     "no database at {path}: make it with 'station db upgrade' (or 'station demo seed'), or check the path":
         "{path} 处没有数据库：请用 'station db upgrade'（或 'station demo seed'）创建，或检查路径",
