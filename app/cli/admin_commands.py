@@ -55,6 +55,14 @@ def register(subparsers) -> None:
     card.add_argument("--badge", metavar="CODE", required=True, help="the user's badge code (checked)")
     card.add_argument("-o", "--output", metavar="FILE", required=True)
     acting(card)
+    unlock = command(users_sub, "unlock", users_unlock,
+                     help="lift a user's lock after wrong PINs (a supervisor or an admin)")
+    unlock.add_argument("username", metavar="USER")
+    acting(unlock)
+    trail = command(users_sub, "trail", users_trail,
+                    help="the user's log-ins, failed log-ins, locks and unlocks, with station and time")
+    trail.add_argument("username", metavar="USER")
+    trail.add_argument("--last", type=int, default=200, metavar="N", help="the last N events (default 200)")
 
     stations = command(subparsers, "stations", _help_of("stations"), help="register and list the stations")
     stations_sub = stations.add_subparsers(dest="stations_command", metavar="ACTION")
@@ -84,7 +92,8 @@ def register(subparsers) -> None:
 
 def _help_of(name: str):
     def show(args: argparse.Namespace) -> int:
-        raise InvalidInput(f"say what to do: station {name} add|list" + ("|set|set-pin|card" if name == "users" else ""))
+        actions = "|set|set-pin|card|unlock|trail" if name == "users" else ""
+        raise InvalidInput(f"say what to do: station {name} add|list" + actions)
     return show
 
 
@@ -125,7 +134,9 @@ def users_list(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         rows = queries.users(ctx.sessions, include_inactive=not args.active)
     return print_rows(args, rows, lambda r: f"{r.username:<16} {r.role:<28} {'active' if r.active else 'inactive':<9} "
-                                            f"{r.language or '-':<6} {'badge' if r.has_badge else '-':<6} {r.name}")
+                                            f"{r.language or '-':<6} {'badge' if r.has_badge else '-':<6} {r.name}"
+                                            + (f"  (locked until {r.locked_until.astimezone():%H:%M})"
+                                               if r.locked_until else ""))
 
 
 @changes_data
@@ -181,6 +192,28 @@ def users_card(args: argparse.Namespace) -> int:
     else:
         print(f"badge card written to {args.output}")
     return 0
+
+
+@changes_data
+def users_unlock(args: argparse.Namespace) -> int:
+    with open_context(args.db) as ctx:
+        view = staff.unlock(ctx.sessions, args.username, actor_of(ctx, args))
+    if args.json:
+        print_json(view.as_json())
+    else:
+        print(f"user {view.username} unlocked")
+    return 0
+
+
+def users_trail(args: argparse.Namespace) -> int:
+    with open_context(args.db) as ctx:
+        rows = queries.user_trail(ctx.sessions, args.username, limit=max(1, args.last))
+
+    def line(r: queries.TrailRow) -> str:
+        details = " ".join(f"{k}={v}" for k, v in r.data.items())
+        return (f"{r.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {r.kind:<13} {r.station or '-':<14} "
+                + (f"by {r.actor} " if r.actor else "") + details)
+    return print_rows(args, rows, line)
 
 
 @changes_data
