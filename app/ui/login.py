@@ -1,4 +1,5 @@
-"""Log-in: scan a badge, or type user and PIN. Emits ``logged_in(user)`` with the user's row."""
+"""Log-in: scan a badge, or type user and PIN. Emits ``logged_in(user)`` with the user's row. Every try is on the
+user's trail with this station's name; a name locked by wrong PINs is told until when, in the screen's language."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.admin.auth import user_by_badge, user_by_pin
+from app.admin.auth import LockedOut, user_by_badge, user_by_pin
+from app.domain.error_texts import operator_text
 from app.ui.common import run_action
 
 LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
@@ -29,6 +31,7 @@ class LoginScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.feedback = feedback
+        self.station = station
         self.setObjectName("login")
 
         title = QLabel(self.tr("Warehouse Station"))
@@ -67,6 +70,7 @@ class LoginScreen(QWidget):
 
         self.message = QLabel("")
         self.message.setObjectName("message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # it may repeat a name someone typed
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setWordWrap(True)
 
@@ -116,7 +120,7 @@ class LoginScreen(QWidget):
         code = text.strip()
         if not code:
             return False
-        ok, user = self._login(lambda: user_by_badge(self.ctx.sessions, code))
+        ok, user = self._login(lambda: user_by_badge(self.ctx.sessions, code, station=self.station))
         self.badge.clear()
         return ok
 
@@ -126,10 +130,22 @@ class LoginScreen(QWidget):
             self._fail(self.tr("Enter your user name and PIN."))
             self.feedback.bad(self.message.text())
             return
-        self._login(lambda: user_by_pin(self.ctx.sessions, username, pin))
+        self._login(lambda: user_by_pin(self.ctx.sessions, username, pin, station=self.station))
 
     def _login(self, find) -> tuple[bool, object]:
-        ok, user = run_action(self.feedback, find)
+        def locked_or_user():
+            try:
+                return find()
+            except LockedOut as exc:
+                return exc
+
+        ok, user = run_action(self.feedback, locked_or_user)
+        if isinstance(user, LockedOut):
+            from app.ui.texts import ui_language
+
+            self._fail(operator_text(user.message, ui_language()))
+            self.feedback.bad(self.message.text())
+            return False, None
         if not ok:
             self._fail(self.tr("Not recognised: check the badge, or the user name and PIN."))
             return False, None

@@ -1,5 +1,6 @@
 """Administration › Staff: the users, their roles, badge, PIN, language and whether they may log in; a badge card
-to print. Names are plain text; a PIN or badge is typed here and never shown again (only whether one is set)."""
+to print; a user locked by wrong PINs shows until when, and Unlock lifts the lock. Names are plain text; a PIN or
+badge is typed here and never shown again (only whether one is set)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class StaffSection(QWidget):
         super().__init__(parent)
         self.env = env
         self.table = RecordTable([self.tr("User"), self.tr("Name"), self.tr("Roles"), self.tr("Language"),
-                                  self.tr("Badge"), self.tr("Active")], stretch=1)
+                                  self.tr("Badge"), self.tr("Active"), self.tr("Locked")], stretch=1)
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.username = QLineEdit()
@@ -76,6 +77,10 @@ class StaffSection(QWidget):
         self.card_button = QPushButton(self.tr("Print badge card…"))
         self.card_button.setToolTip(self.tr("A card with the badge's barcode, for the badge typed above"))
         self.card_button.clicked.connect(lambda: self.save_card())
+        self.unlock_button = QPushButton(self.tr("Unlock"))
+        self.unlock_button.setToolTip(self.tr("Lift the lock after wrong PINs now, instead of when it runs out"))
+        self.unlock_button.setEnabled(False)
+        self.unlock_button.clicked.connect(lambda: self.unlock())
 
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
@@ -87,7 +92,7 @@ class StaffSection(QWidget):
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.active)
         buttons = QHBoxLayout()
-        for b in (self.new_button, self.save_button, self.card_button):
+        for b in (self.new_button, self.save_button, self.card_button, self.unlock_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         box = QGroupBox(self.tr("User"))
@@ -118,9 +123,12 @@ class StaffSection(QWidget):
         self.table.fill((user.username, user.name, ", ".join(role_title(x) for x in user.roles),
                          languages.get(user.language, self.tr("The station's")),
                          self.tr("yes") if user.has_badge else self.tr("no"),
-                         self.tr("yes") if user.active else self.tr("no")) for user in rows)
+                         self.tr("yes") if user.active else self.tr("no"),
+                         self._locked_text(user)) for user in rows)
         if self.editing:
             self.select(self.editing)
+            current = next((u for u in rows if u.username == self.editing), None)
+            self.unlock_button.setEnabled(current is not None and current.locked_until is not None)
 
     def select(self, username: str) -> None:
         self.table.choose_first(lambda r: self.users[r].username == username)
@@ -142,6 +150,12 @@ class StaffSection(QWidget):
         self.pin.clear()
         self.language.setCurrentIndex(max(0, self.language.findData(user.language)))
         self.active.setChecked(user.active)
+        self.unlock_button.setEnabled(user.locked_until is not None)
+
+    def _locked_text(self, user: staff.UserView) -> str:
+        if user.locked_until is None:
+            return ""
+        return self.tr("until %1").replace("%1", user.locked_until.astimezone().strftime("%H:%M"))
 
     def clear_form(self) -> None:
         self.editing = None
@@ -155,6 +169,7 @@ class StaffSection(QWidget):
         self.remove_badge.setEnabled(False)
         self.language.setCurrentIndex(0)
         self.active.setChecked(True)
+        self.unlock_button.setEnabled(False)
         self.username.setFocus()
 
     # --- changes -------------------------------------------------------------------------------------------
@@ -194,6 +209,19 @@ class StaffSection(QWidget):
             self.editing = view.username
             self.reload()
             self.badge.setText(badge)  # kept for the card, until another user is chosen
+        return ok
+
+    def unlock(self) -> bool:
+        """Lift the PIN lock of the user being edited."""
+        username = self.editing
+        if not username:
+            self.env.feedback.bad(self.tr("Choose a locked user first."))
+            return False
+        ok, _view = run_action(self.env.feedback,
+                               lambda: staff.unlock(self.env.ctx.sessions, username, self.env.actor),
+                               self.tr("User %1 unlocked.").replace("%1", username))
+        if ok:
+            self.reload()
         return ok
 
     def save_card(self, path: str | None = None) -> Path | None:
