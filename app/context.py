@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, forget_file_printers, load_settings
-from app.errors import StationError
+from app.errors import InvalidInput, StationError
 from app.uow import Actor  # re-exported: screens, commands and the web name who acts from here
 from db import migrate
 from db.session import is_sqlite, limit_sqlite_cache, make_engine, make_session_factory
@@ -95,6 +95,30 @@ def adopt_file_printers(ctx: Context) -> str | None:
             f"desk's printers page, 'station shipping printers --set'); {file}")
     print(f"station: {line}", file=sys.stderr, flush=True)
     return line
+
+
+def set_up_roles(db_url: str | None, prefix: str, logins: list[tuple[str, str, str | None]]) -> dict:
+    """``station db roles``: the PostgreSQL roles and grants of :mod:`db.roles` (run as a superuser)."""
+    from db import roles
+
+    for name, _role, _password in logins:
+        if not roles.NAME.match(name):
+            raise InvalidInput(f"--login {name}: a login name is lower case letters, digits and _")
+    if not roles.NAME.match(prefix + "supervisor"):
+        raise InvalidInput(f"--prefix {prefix}: lower case letters, digits and _")
+    settings = load_settings(db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        if engine.dialect.name != "postgresql":
+            raise InvalidInput("roles are PostgreSQL's: an SQLite database is one station's own file")
+        plan = roles.RolePlan(prefix, logins)
+        try:
+            done = roles.apply(engine, plan)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    finally:
+        engine.dispose()
+    return {**done, "owner": plan.owner, "roles": plan.groups}
 
 
 def upgrade_schema(db_url: str | None = None) -> str:

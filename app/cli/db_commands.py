@@ -1,4 +1,4 @@
-"""``station db upgrade``."""
+"""``station db upgrade`` and ``station db roles`` (PostgreSQL: the owner, one role a station role, logins)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,33 @@ def register(subparsers) -> None:
     db = subparsers.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     command(db_sub, "upgrade", upgrade, help="create or migrate the schema")
+    roles = command(db_sub, "roles", roles_cmd, help="PostgreSQL: the owner role, one role a station role and one for "
+                                                      "'station serve', with exactly their grants; run as a superuser")
+    roles.add_argument("--prefix", default="station_", help="the roles' names start with this (default station_)")
+    roles.add_argument("--login", action="append", default=[], metavar="NAME:ROLE",
+                       help="also a login role NAME in ROLE (packer, shipping, supervisor, service, admin, web, owner); "
+                            "its password from STATION_PASSWORD_<NAME> if set (repeatable)")
+
+
+def roles_cmd(args: argparse.Namespace) -> int:
+    import os
+
+    from app.context import set_up_roles
+    from app.errors import InvalidInput
+
+    logins = []
+    for spec in args.login:
+        name, sep, role = spec.partition(":")
+        if not sep or not name or not role:
+            raise InvalidInput(f"--login {spec}: write NAME:ROLE, e.g. bench1:packer")
+        logins.append((name, role, os.environ.get(f"STATION_PASSWORD_{name.upper()}")))
+    done = set_up_roles(args.db, args.prefix, logins)
+    if args.json:
+        print_json(done)
+    else:
+        print(f"owner {done['owner']}; roles {', '.join(done['roles'])}; {len(done['tables'])} tables granted"
+              + (f"; logins {', '.join(done['logins'])}" if done["logins"] else ""))
+    return 0
 
 
 def upgrade(args: argparse.Namespace) -> int:
