@@ -19,7 +19,9 @@ The file, every key optional (the defaults shown)::
      "pack": {"bulk_threshold": 6, "weight_tolerance_percent": 5.0, "weight_tolerance_min_g": 20,
               "scale_empty_below_g": 5},
      "web": {"workers": 0, "db_threads": 8, "page_cache": 4096, "secret": "", "carrier_events_secret": "",
-             "access_log": true},
+             "access_log": true, "trusted_proxies": [], "lookup_burst": 10, "lookup_every_s": 6.0,
+             "form_burst": 20, "form_every_s": 3.0, "page_burst": 300, "page_every_s": 0.05,
+             "request_timeout_s": 5.0, "max_connections_per_client": 32},
      "slip": {"paper": "a4"}, "notify": {"language": ""},
      "returns": {"window_days": 7, "exchange_window_days": 15, ...}}
 
@@ -231,6 +233,17 @@ class WebSection:
         "", TEXT, "signs POST /carrier-events; empty: webhook_secret", env=CARRIER_EVENTS_SECRET_ENV)
     access_log: bool = setting(True, FLAG, "log every request (route, status, time; no personal data)",
                                env=WEB_ACCESS_LOG_ENV)
+    trusted_proxies: tuple[str, ...] = setting(
+        (), list_of(TEXT), "addresses or networks (CIDR) of proxies whose X-Forwarded-For names the client")
+    lookup_burst: int = setting(10, whole(1, 100_000), "order look-ups a client address may make at once")
+    lookup_every_s: float = setting(6.0, number(0.001, 86_400), "... then one more every this many seconds")
+    form_burst: int = setting(20, whole(1, 100_000), "form posts (contact, return, survey) a client may make at once")
+    form_every_s: float = setting(3.0, number(0.001, 86_400), "... then one more every this many seconds")
+    page_burst: int = setting(300, whole(1, 1_000_000), "tracking pages a client address may open at once")
+    page_every_s: float = setting(0.05, number(0.0001, 86_400), "... then one more every this many seconds")
+    request_timeout_s: float = setting(5.0, number(0.5, 300), "a request must arrive whole within this many seconds")
+    max_connections_per_client: int = setting(
+        32, whole(0, 100_000), "open connections a client address may hold per worker process; 0: no cap")
 
 
 @dataclass

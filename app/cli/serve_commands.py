@@ -78,6 +78,8 @@ def _serve(args: argparse.Namespace) -> int:
     from app.context import open_context
     from app.intake.webhook import parse_listen
     from app.notify.worker import Notifier
+    from app.web.connections import PROTOCOL
+    from app.web.limits import make_table_file, proxy_networks
     from app.web.server import serving_app
 
     host, port = parse_listen(args.listen)
@@ -85,31 +87,46 @@ def _serve(args: argparse.Namespace) -> int:
         raise InvalidInput("--workers must be 1 or more")
     _check_bind(host, port, args.listen)
     ctx = open_context(args.db, migrate_schema=None)
+    proxy_networks(ctx.settings.web.trusted_proxies)  # a bad entry is one clear line before anything starts
     # One Python process uses one core: the tracking page under load wants every core.
     workers = args.workers or ctx.settings.web.workers or max(1, os.cpu_count() or 1)
     if args.no_access_log:
         ctx.settings.web.access_log = False
     warn_about_settings(ctx.settings)  # before the station's log goes to stderr too: one line, not two
     _log_to_stderr()
-    notifier = None if args.no_notify else Notifier(ctx).start()
+    notifier = None
+    rate_file = ""
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
           file=sys.stderr)
     try:
+        notifier = None if args.no_notify else Notifier(ctx).start()
+        # uvicorn's protocol with a deadline on each request and a cap on one address's connections.
+        options = dict(host=host, port=port, log_level="warning", access_log=False, lifespan="off",
+                       server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS, http=PROTOCOL,
+                       # X-Forwarded-For is read by the app, from web.trusted_proxies only (uvicorn's own
+                       # handling would believe any client on 127.0.0.1).
+                       proxy_headers=False)
         if workers == 1:
             app = serving_app(ctx, access_log_enabled=ctx.settings.web.access_log)
-            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
-                        server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+            uvicorn.run(app, **options)  # type: ignore[arg-type]
         else:
             if not ctx.settings.web.secret:
                 # Every worker must sign and check the forms' CSRF field with the same key.
                 ctx.settings.web.secret = os.urandom(24).hex()
+            # The rate limits every worker counts in (shared memory), made afresh for this start; each worker
+            # finds it by its parent's id (this process).
+            rate_file = make_table_file()
             hand_to_worker_processes(ctx.settings)
-            uvicorn.run("app.web.server:app_from_env", factory=True, host=host, port=port, workers=workers,
-                        log_level="warning", access_log=False, lifespan="off", server_header=False,
-                        timeout_keep_alive=KEEP_ALIVE_SECONDS)
+            uvicorn.run("app.web.server:app_from_env", factory=True, workers=workers,
+                        **options)  # type: ignore[arg-type]
     finally:
         if notifier is not None:
             notifier.stop()
+        if rate_file:
+            try:
+                os.unlink(rate_file)
+            except OSError:
+                pass
         ctx.dispose()
     return 0
 

@@ -1,14 +1,11 @@
-"""The customer side's guards: CSRF tokens bound to a cookie and a page, a per-address rate limit for
-look-ups, capped request bodies, and an access log that holds no personal data."""
+"""The customer side's guards: CSRF tokens bound to a cookie and a page, capped request bodies, and an access log
+that holds no personal data (the rate limits: :mod:`app.web.limits`)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -37,33 +34,6 @@ class Csrf:
         if not nonce or not sent:
             return False
         return hmac.compare_digest(self.token(nonce, scope), sent)
-
-
-class RateLimiter:
-    """A token bucket per client address: ``burst`` look-ups at once, then one every ``per_seconds``."""
-
-    def __init__(self, burst: int = 10, per_seconds: float = 6.0, max_clients: int = 100_000) -> None:
-        self.burst = burst
-        self.per_seconds = per_seconds
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow(self, client: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(client, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) / self.per_seconds)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[client] = (tokens, now)
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)
-            return allowed
-
-    def retry_after(self) -> int:
-        return max(1, int(self.per_seconds + 0.999))
 
 
 class TooLarge(Exception):

@@ -13,6 +13,14 @@ Routes:
   order webhooks: ``X-Station-Signature`` = base64 HMAC-SHA256 of the body under the carrier-events secret.
 * ``POST /webhooks/shopify/orders`` and ``/webhooks/woocommerce/orders`` (:mod:`app.intake.webhook`).
 
+Limits (issue 19): the look-up, the forms and the tracking page are rate-limited per client address
+(``web.lookup_*``, ``web.form_*``, ``web.page_*``) in a table every worker process shares
+(:mod:`app.web.limits`); the address is the TCP peer, or ``X-Forwarded-For`` when the peer is one of
+``web.trusted_proxies``. A look-up answers no sooner than :data:`LOOKUP_MIN_SECONDS`, found or not, so its time
+tells nothing. A request must arrive whole within ``web.request_timeout_s`` and an address may hold
+``web.max_connections_per_client`` connections a worker (:mod:`app.web.connections`). Every answer, errors and
+JSON included, carries :data:`SECURITY_HEADERS` and a ``Cache-Control`` (``no-store`` unless the route says).
+
 Settings: ``tracking_base_url`` (the labels' QR codes), ``service_phone`` and ``service_email`` (shown on every
 page), ``webhook_secret`` (order webhooks; also signs carrier events unless ``web.carrier_events_secret`` is
 set), ``web.secret`` (signs the forms' CSRF fields; random per start when unset, so a restart asks open forms to
@@ -53,8 +61,9 @@ from app.domain.error_texts import operator_text
 from app.errors import InvalidInput, StationError
 from app.intake.webhook import verify as verify_signature
 from app.web.i18n import Translator, negotiate
+from app.web.limits import ClientAddress, Limit, SharedBuckets
 from app.web.pagecache import CSRF_MARK, KeptPage, PageCache, kept_page, valid_until
-from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, RateLimiter, TooLarge, log_path, read_body, read_form
+from app.web.security import CSRF_COOKIE, CSRF_FIELD, BadForm, Csrf, TooLarge, log_path, read_body, read_form
 
 log = logging.getLogger("station.web")
 access_log = logging.getLogger("station.web.access")
@@ -72,16 +81,32 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
+_HEADER_BYTES = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+LOOKUP_MIN_SECONDS = 0.25  # a look-up's answer waits until then, found or not (the work takes a few ms)
+REQUEST_TIMEOUT = WebSection.request_timeout_s
+
+
+def _with_security_headers(headers: list) -> list:
+    """The response's headers with every security header and a Cache-Control it lacks."""
+    have = {name.lower() for name, _ in headers}
+    added = [(k, v) for k, v in _HEADER_BYTES if k not in have]
+    if b"cache-control" not in have:
+        added.append((b"cache-control", b"no-store"))
+    return [*headers, *added] if added else headers
 
 
 class Guard:
-    """The outermost layer (pure ASGI): caps any body, keeps an access log free of personal data, and turns
-    an unexpected failure into a plain 500 logged by its type only."""
+    """The outermost layer (pure ASGI): caps any body, gives a body ``request_timeout`` seconds from the start of
+    the request to arrive (else 408 and the connection closed), puts the security headers on every answer, keeps
+    an access log free of personal data, and turns an unexpected failure into a plain 500 logged by its type
+    only."""
 
-    def __init__(self, app, access: bool = True, max_body: int = MAX_ANY_BODY) -> None:
+    def __init__(self, app, access: bool = True, max_body: int = MAX_ANY_BODY,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:
         self.app = app
         self.access = access
         self.max_body = max_body
+        self.request_timeout = request_timeout
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -96,13 +121,37 @@ class Guard:
                 return
 
         async def sending(message) -> None:
+            if status["code"] == 408:
+                return  # the body did not come in time: answered already, whatever the app says after
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                message = {**message, "headers": _with_security_headers(list(message.get("headers", ())))}
             await send(message)
 
+        deadline = started + self.request_timeout
+        body = {"done": False}
+
+        async def receiving():
+            if body["done"]:
+                return await receive()
+            try:
+                with anyio.fail_after(max(0.0, deadline - time.perf_counter())):
+                    message = await receive()
+            except TimeoutError:
+                if not status["code"]:
+                    await _plain(send, 408, b"request took too long", close=True)
+                    status["code"] = 408
+                raise
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body["done"] = True
+            return message
+
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receiving, sending)
         except Exception as exc:  # noqa: BLE001 - logged by type only: its text may hold personal data
+            if status["code"] == 408:  # a body too slow: answered, not a failure
+                self._log(scope, 408, started)
+                return
             log.error("request failed: %s", type(exc).__name__)
             if not status["code"]:
                 await _plain(send, 500, b"internal error")
@@ -115,6 +164,7 @@ class Guard:
                             (time.perf_counter() - started) * 1000)
 
 
+PAGE_COUNTED = "station.page_counted"  # in the ASGI scope: this request was counted against the page limit
 TRACKING_PAGE = re.compile(r"^/t/([A-Za-z0-9_\-]{16,64})$")
 GZIP_MIN_BYTES = 800  # as the app's GZipMiddleware: below this gzip saves nothing worth its CPU
 GZIP_LEVEL = 6  # within a few per cent of level 9 on these pages, at a fraction of the CPU
@@ -138,6 +188,10 @@ class TrackingPages:
             await self.app(scope, receive, send)
             return
         token = match.group(1)
+        scope[PAGE_COUNTED] = True
+        if not self.site.page_limit.allow(self.site.clients.of_scope(scope)):
+            await _plain(send, 429, b"too many requests", retry_after=self.site.page_limit.retry_after())
+            return
         headers: dict[bytes, str] = {}
         for name, value in scope["headers"]:
             text = value.decode("latin-1")
@@ -170,9 +224,13 @@ class TrackingPages:
         await response(scope, receive, send)
 
 
-async def _plain(send, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+async def _plain(send, status: int, body: bytes, close: bool = False, retry_after: int = 0) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    if retry_after:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": _with_security_headers(headers)})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -191,17 +249,26 @@ WARM_CONNECTIONS = 2  # read connections opened before the first request; the re
 
 
 class CustomerSite:
-    def __init__(self, ctx: Context, *, rate_burst: int = 10, rate_per_seconds: float = 6.0,
-                 db_threads: int = DB_THREADS, page_cache: int = PAGE_CACHE) -> None:
+    def __init__(self, ctx: Context, *, rate_burst: int | None = None, rate_per_seconds: float | None = None,
+                 db_threads: int = DB_THREADS, page_cache: int = PAGE_CACHE,
+                 lookup_min_seconds: float = LOOKUP_MIN_SECONDS, rate_file: str | None = None) -> None:
         self.ctx = ctx
         # Database work runs on at most this many threads at once: more only fight over the GIL and the
         # connection pool while every customer waits longer.
         self.db_threads = anyio.CapacityLimiter(db_threads)
         self.settings = ctx.settings
         self.csrf = Csrf(_secret(ctx))
-        self.limiter = RateLimiter(rate_burst, rate_per_seconds)
+        web = self.settings.web
+        # One table for every worker process of this server (``rate_file``, made by station serve), else this
+        # process's own.
+        self.buckets = SharedBuckets(rate_file)
+        self.clients = ClientAddress(web.trusted_proxies)
+        self.limiter = Limit(self.buckets, "find", rate_burst or web.lookup_burst, rate_per_seconds or web.lookup_every_s)
         # The forms of a page (contact, return, survey): generous, but a script cannot flood the service desk.
-        self.form_limiter = RateLimiter(20, 3.0)
+        self.form_limiter = Limit(self.buckets, "form", web.form_burst, web.form_every_s)
+        # Tracking pages and return labels: a reader never notices; a script guessing tokens is slowed down.
+        self.page_limit = Limit(self.buckets, "page", web.page_burst, web.page_every_s)
+        self.lookup_min_seconds = lookup_min_seconds
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                                auto_reload=False, trim_blocks=True, lstrip_blocks=True)
         self.secure_cookies = self.settings.tracking_base_url.startswith("https://")
@@ -210,6 +277,7 @@ class CustomerSite:
 
     def close(self) -> None:
         self.service.close()
+        self.buckets.close()
 
     def warm_up(self) -> None:
         """Before the first customer: the templates compiled, and the first read connections open with the page
@@ -259,7 +327,17 @@ class CustomerSite:
         return self.render(request, "missing.html", status=404)
 
     def _client(self, request: Request) -> str:
-        return request.client.host if request.client else "?"
+        return self.clients.of_scope(request.scope)
+
+    def _page_refused(self, request: Request) -> Response | None:
+        """429 when this client opened too many pages (counted once a request, also by :class:`TrackingPages`)."""
+        if request.scope.get(PAGE_COUNTED):
+            return None
+        request.scope[PAGE_COUNTED] = True
+        if self.page_limit.allow(self._client(request)):
+            return None
+        return Response("too many requests", status_code=429, media_type="text/plain",
+                        headers={"retry-after": str(self.page_limit.retry_after())})
 
     # --- routes ------------------------------------------------------------------------------------------
 
@@ -276,6 +354,13 @@ class CustomerSite:
             response = self.render(request, "find.html", status=429, t=t, error=t("too_many"))
             response.headers["retry-after"] = str(self.limiter.retry_after())
             return response
+        started = time.monotonic()
+        response = await self._find(request, t)
+        # Found or not, refused or not: the answer leaves at the same time (the work takes milliseconds).
+        await anyio.sleep(max(0.0, started + self.lookup_min_seconds - time.monotonic()))
+        return response
+
+    async def _find(self, request: Request, t: Translator) -> Response:
         try:
             form = await read_form(request)
         except TooLarge:
@@ -292,6 +377,9 @@ class CustomerSite:
             return self.render(request, "find.html", status=404, t=t, error=t("not_found"),
                                number=form.get("number", "")[:40])
         return RedirectResponse(f"/t/{token}", status_code=303)
+
+    async def page_route(self, request: Request) -> Response:
+        return self._page_refused(request) or await self.page(request)
 
     async def page(self, request: Request, notice: str = "", error: str = "", problems: list[str] | None = None,
                    status: int = 200, section: str = "") -> Response:
@@ -399,6 +487,9 @@ class CustomerSite:
         return RedirectResponse(f"/t/{token}?returned={number}#returns", status_code=303)
 
     async def return_label(self, request: Request) -> Response:
+        refused = self._page_refused(request)
+        if refused is not None:
+            return refused
         token = request.path_params["token"]
         number = request.path_params["number"]
 
@@ -451,7 +542,7 @@ class CustomerSite:
             Route("/healthz", self.healthz, methods=["GET"]),
             Route("/", self.home, methods=["GET"]),
             Route("/find", self.find, methods=["POST"]),
-            Route("/t/{token}", self.page, methods=["GET"]),
+            Route("/t/{token}", self.page_route, methods=["GET"]),
             Route("/t/{token}/contact", self.contact, methods=["POST"]),
             Route("/t/{token}/return", self.request_return, methods=["POST"]),
             Route("/t/{token}/survey", self.survey, methods=["POST"]),
@@ -460,9 +551,14 @@ class CustomerSite:
         ]
 
 
-def serving_app(ctx: Context, *, access_log_enabled: bool = True):
-    """``station serve``'s app: :func:`create_app`, warmed up before it takes its first request."""
-    app = create_app(ctx, access_log_enabled=access_log_enabled)
+def serving_app(ctx: Context, *, access_log_enabled: bool = True, rate_file: str | None = None):
+    """``station serve``'s app: :func:`create_app`, warmed up before it takes its first request; ``rate_file``:
+    the rate limits' table shared with the other workers."""
+    from app.web import connections
+
+    web = ctx.settings.web
+    connections.configure(web.request_timeout_s, web.max_connections_per_client, web.trusted_proxies)
+    app = create_app(ctx, access_log_enabled=access_log_enabled, rate_file=rate_file)
     app.app.site.warm_up()
     return app
 
@@ -483,10 +579,16 @@ def create_app(ctx: Context, *, access_log_enabled: bool = True, **options: Any)
     async def not_found(request: Request, exc) -> Response:
         return site.missing(request)
 
+    async def not_allowed(request: Request, exc) -> Response:
+        response = site.render(request, "missing.html", status=405)
+        if getattr(exc, "headers", None) and "Allow" in exc.headers:
+            response.headers["allow"] = exc.headers["Allow"]
+        return response
+
     app = Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=800)],
-                    exception_handlers={404: not_found, 405: not_found})
+                    exception_handlers={404: not_found, 405: not_allowed})
     app.state.site = site
-    return Guard(TrackingPages(site, app), access=access_log_enabled)
+    return Guard(TrackingPages(site, app), access=access_log_enabled, request_timeout=ctx.settings.web.request_timeout_s)
 
 
 def app_from_env():
@@ -494,9 +596,13 @@ def app_from_env():
     settings as every start does (what the serving process was given comes in the environment,
     :func:`app.config.hand_to_worker_processes`)."""
     from app.context import open_context
+    from app.web.limits import parent_table_file
 
     ctx = open_context(migrate_schema=False)
-    return serving_app(ctx, access_log_enabled=ctx.settings.web.access_log)
+    rate_file = parent_table_file()
+    if rate_file is None:
+        log.warning("no shared rate-limit table from station serve: this worker counts alone")
+    return serving_app(ctx, access_log_enabled=ctx.settings.web.access_log, rate_file=rate_file)
 
 
 __all__ = ["create_app", "serving_app", "CustomerSite", "StationError"]
