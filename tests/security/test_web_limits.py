@@ -80,7 +80,7 @@ def serve(ctx, db_url, tmp_path):
                     break
             except httpx.TransportError:
                 pass
-            assert proc.poll() is None, proc.stderr.read().decode()
+            assert proc.poll() is None, proc.communicate()[1].decode()
             assert time.monotonic() < deadline, "station serve did not start"
             time.sleep(0.1)
         if workers > 1:  # every worker up: each answers healthz only once it has loaded
