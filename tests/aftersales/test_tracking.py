@@ -48,7 +48,7 @@ def test_lookup_by_every_kind_of_query(ctx, shipped):
         view = tracking.lookup(s, shipped)
         assert view.status == "shipped" and view.tracking_number == parcel.tracking_number
         assert [e.kind for e in view.events] == ["received", "labelled", "shipped"]
-        assert view.events[1].station == "STATION-1" and view.events[1].user == "service1"
+        assert view.events[1].station == "STATION-1" and view.events[1].user == "desk1"  # the shipping desk labelled it
         # expected: handed over today + the service's transit days to Shanghai (demo YRD/SF/EMS: 1-2 days)
         days = tracking.transit_days(s, parcel.service_id, order)
         assert view.expected_delivery == parcel.shipped_at.date() + timedelta(days=days)
