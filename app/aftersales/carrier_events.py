@@ -434,3 +434,19 @@ def decide_held(session: Session, event_id: int, actor: Actor, apply: bool, note
               event=data.get("event"), tracking_number=data.get("tracking_number"))
     notify_change(session, "order", order.id)
     return order.number
+
+
+def list_held(sessions, limit: int = 500) -> list[HeldEvent]:
+    """:func:`held_events` in a read of its own (``station carrier-events held``)."""
+    with sessions() as session:
+        return held_events(session, limit)
+
+
+def decide(sessions, event_id: int, actor: Actor, apply: bool, note: str = "") -> str:
+    """:func:`decide_held` in its own unit of work (``station carrier-events decide``). Returns the order's number."""
+    from app.uow import UnitOfWork
+
+    with UnitOfWork(sessions) as uow:
+        number = decide_held(uow.session, event_id, actor, apply, note)
+        uow.commit()
+        return number

@@ -39,6 +39,14 @@ def register(subparsers) -> None:
     ce_sub = ce.add_subparsers(dest="carrier_events_command", metavar="ACTION", required=True)
     sub = command(ce_sub, "import", carrier_events_import, help="import a carrier events file (JSON or CSV)")
     sub.add_argument("file", metavar="FILE")
+    command(ce_sub, "held", carrier_events_held, help="carrier events held for a person: dated before the label, or "
+                                                      "delivered before the parcel left")
+    sub = command(ce_sub, "decide", carrier_events_decide, help="apply a held carrier event, or set it aside (supervisor)")
+    sub.add_argument("event", metavar="ID", type=int, help="the held event's id ('carrier-events held' lists them)")
+    way = sub.add_mutually_exclusive_group(required=True)
+    way.add_argument("--apply", action="store_true", help="apply it as the carrier sent it")
+    way.add_argument("--set-aside", action="store_true", help="leave it unapplied")
+    sub.add_argument("--note", default="", help="why")
 
     sv = subparsers.add_parser("survey", help="satisfaction surveys")
     sv_sub = sv.add_subparsers(dest="survey_command", metavar="ACTION", required=True)
@@ -203,6 +211,34 @@ def carrier_events_import(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         result = carrier_events.import_file(ctx.sessions, content, Path(args.file).name, _actor(ctx, args))
     return _print_import(args, result, "carrier events", "accepted")
+
+
+def carrier_events_held(args: argparse.Namespace) -> int:
+    from app.aftersales import carrier_events
+
+    with open_context(args.db) as ctx:
+        held = carrier_events.list_held(ctx.sessions)
+    if args.json:
+        print_json([h.as_json() for h in held])
+        return 0
+    for h in held:
+        print(f"{h.id:>8}  {h.order:<14} {h.tracking_number:<22} {h.kind:<18} {h.at}  {h.reason}")
+    if not held:
+        print("no carrier event is held")
+    return 0
+
+
+@changes_data
+def carrier_events_decide(args: argparse.Namespace) -> int:
+    from app.aftersales import carrier_events
+
+    with open_context(args.db) as ctx:
+        number = carrier_events.decide(ctx.sessions, args.event, _actor(ctx, args), apply=args.apply, note=args.note)
+    if args.json:
+        print_json({"event": args.event, "order": number, "applied": bool(args.apply)})
+    else:
+        print(f"held event {args.event} of order {number} {'applied' if args.apply else 'set aside'}")
+    return 0
 
 
 @changes_data

@@ -657,6 +657,18 @@
         <translation>已退回确认：盘点发现货位库存不足</translation>
     </message>
     <message>
+        <source>carrier event held for a person</source>
+        <translation>承运商事件已暂扣，待人工处理</translation>
+    </message>
+    <message>
+        <source>held carrier event applied</source>
+        <translation>暂扣的承运商事件已采用</translation>
+    </message>
+    <message>
+        <source>held carrier event set aside</source>
+        <translation>暂扣的承运商事件已搁置</translation>
+    </message>
+    <message>
         <source>packing</source>
         <translation>开始打包</translation>
     </message>

@@ -1564,6 +1564,9 @@ ZH_CN = {
     "AdjustReason|sample": "样品",
     "AdjustReason|other": "其他",
     "Event|sent back to confirmation: the count found less in its bin": "已退回确认：盘点发现货位库存不足",
+    "Event|carrier event held for a person": "承运商事件已暂扣，待人工处理",
+    "Event|held carrier event applied": "暂扣的承运商事件已采用",
+    "Event|held carrier event set aside": "暂扣的承运商事件已搁置",
     "counting bin {bin} ({number}): scan everything in it, then close the count":
         "正在盘点货位 {bin}（{number}）：请扫描其中的全部商品，然后结束盘点",
     "counting bin {bin} again ({number}): {units} unit(s) counted so far": "继续盘点货位 {bin}（{number}）：已盘点 {units} 件",

@@ -80,6 +80,22 @@ def test_carrier_and_survey_files(db_url, shipped, capsys, tmp_path):
     assert main(["--db", db_url, "survey", "import", str(tmp_path / "missing.csv")]) == 1
 
 
+def test_a_held_carrier_event_is_listed_and_a_person_decides(db_url, shipped, capsys, tmp_path):
+    number, tn = shipped
+    early = tmp_path / "early.csv"
+    early.write_text(f"tracking_number,event,at,location\n{tn},in_transit,2020-01-02T03:04:05Z,广州\n", encoding="utf-8")
+    assert main(["--db", db_url, "carrier-events", "import", str(early), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "carrier-events", "held", "--json"]) == 0
+    [held] = _json(capsys)
+    assert held["order"] == number and held["event"] == "in_transit" and "before parcel" in held["reason"]
+    assert main(["--db", db_url, "carrier-events", "decide", str(held["id"]), "--set-aside", "--note", "old scan"]) == 0
+    assert "set aside" in capsys.readouterr().out
+    assert main(["--db", db_url, "carrier-events", "held", "--json"]) == 0 and _json(capsys) == []
+    assert main(["--db", db_url, "carrier-events", "decide", str(held["id"]), "--apply"]) == 1
+    assert "decided already" in capsys.readouterr().err
+
+
 def test_return_through_the_cli(db_url, shipped, capsys, tmp_path):
     number, _tn = shipped
     assert main(["--db", db_url, "return", "open", number, "--item", "SKU-MUG:5", "--check", "--json"]) == 1
