@@ -116,9 +116,10 @@ def set_up_roles(db_url: str | None, prefix: str, logins: list[tuple[str, str, s
             done = roles.apply(engine, plan)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
+        reset = roles.pins_to_set_again(engine)
     finally:
         engine.dispose()
-    return {**done, "owner": plan.owner, "roles": plan.groups}
+    return {**done, "owner": plan.owner, "roles": plan.groups, "pins_to_set_again": reset}
 
 
 def upgrade_schema(db_url: str | None = None) -> str:

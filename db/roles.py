@@ -15,8 +15,10 @@
 * logins: ``--login NAME:ROLE`` makes a login role in a group (its password from the environment variable
   ``STATION_PASSWORD_<NAME>``, never on the command line or in the database in clear).
 
-Log-in by badge goes through a SECURITY DEFINER function owned by the owner (``station_login_badge``: the user a
-badge's keyed hash names), so the check works without the secrets being readable.
+Log-in goes through SECURITY DEFINER functions owned by the owner, so the checks work without the secrets being
+readable: ``station_login_badge`` (the user a badge's keyed hash names) and ``station_login_pin_ok`` (whether a PIN
+is the user's: pgcrypto's bcrypt against ``users.pin_crypt``, set with the Argon2id hash whenever a PIN is set; a
+user whose PIN was set before has none, and ``station db roles`` says whose PINs to set again).
 
 Everything is idempotent: roles that exist are kept, grants are set again from scratch on each run.
 """
@@ -41,7 +43,9 @@ ADMIN_TABLES = frozenset({
     "pack_materials", "stations",
 })
 # What no station login may read.
-SECRET_COLUMNS = {"users": frozenset({"badge_hash", "pin_hash"})}
+SECRET_COLUMNS = {"users": frozenset({"badge_hash", "pin_hash", "pin_crypt"})}
+# ...but an administrator sees whether a user has a badge and that a new one is not another's (not the code).
+ADMIN_READS = {"users": frozenset({"badge_hash"})}
 # A station's own presence: who is logged in where, its devices; every station writes these of its own row.
 STATION_PRESENCE = ("user_id", "logged_in_at", "last_seen_at", "devices")
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,47}$")
@@ -138,6 +142,9 @@ def _grant_table(conn: Connection, table: str, plan: RolePlan) -> None:
         columns = [c["name"] for c in inspect(conn).get_columns(table, schema="public")]
         readable = ", ".join(f'"{c}"' for c in columns if c not in secrets)
         conn.execute(text(f"GRANT SELECT ({readable}) ON {name} TO {everyone}"))
+        extra = ", ".join(f'"{c}"' for c in sorted(ADMIN_READS.get(table, ())))
+        if extra:
+            conn.execute(text(f"GRANT SELECT ({extra}) ON {name} TO {admin}"))
     else:
         conn.execute(text(f"GRANT SELECT ON {name} TO {everyone}"))
     if table in APPEND_ONLY:
@@ -157,6 +164,20 @@ def _grant_table(conn: Connection, table: str, plan: RolePlan) -> None:
 # The log-in checks a station makes before anyone is logged in, without reading the secrets: SECURITY DEFINER
 # functions owned by the owner, with a fixed search_path.
 LOGIN_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION public.station_login_pin_ok(p_username text, p_pin text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    stored text;
+BEGIN
+    SELECT u.pin_crypt INTO stored FROM users u WHERE u.username = p_username AND u.active;
+    IF stored IS NULL OR left(stored, 2) <> '$2' THEN
+        -- The same work for a name no user has, or a PIN set before the database could check it.
+        PERFORM crypt(p_pin, '$2a$10$0123456789abcdefghijkl');
+        RETURN false;
+    END IF;
+    RETURN crypt(p_pin, stored) = stored;
+END $$;
 CREATE OR REPLACE FUNCTION public.station_login_badge(p_hash text)
 RETURNS TABLE (id integer, username text, display_name text, role text, language text, active boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -167,8 +188,17 @@ $$;
 
 
 def _login_functions(conn: Connection, plan: RolePlan) -> None:
-    conn.execute(text(LOGIN_FUNCTIONS))
-    conn.execute(text(f"ALTER FUNCTION public.station_login_badge(text) OWNER TO {_q(plan.owner)}"))
-    conn.execute(text("REVOKE ALL ON FUNCTION public.station_login_badge(text) FROM PUBLIC"))
+    conn.execute(text("CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public"))
+    conn.exec_driver_sql(LOGIN_FUNCTIONS)
     groups = ", ".join(_q(g) for g in plan.groups)
-    conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.station_login_badge(text) TO {groups}"))
+    for signature in ("station_login_badge(text)", "station_login_pin_ok(text, text)"):
+        conn.execute(text(f"ALTER FUNCTION public.{signature} OWNER TO {_q(plan.owner)}"))
+        conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{signature} TO {groups}"))
+
+
+def pins_to_set_again(engine: Engine) -> list[str]:
+    """The active users whose PIN the database cannot check (set before ``users.pin_crypt``): set them again."""
+    with engine.connect() as conn:
+        return list(conn.execute(text("SELECT username FROM users WHERE active AND pin_crypt IS NULL "
+                                      "ORDER BY username")).scalars())

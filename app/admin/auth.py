@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, delete, literal, null, or_, select
+from sqlalchemy import Connection, case, delete, literal, null, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +52,15 @@ def hash_pin(pin: str) -> str:
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         raise InvalidInput("a PIN is 4 to 12 digits")
     return _hasher.hash(pin)
+
+
+def crypt_pin(pin: str) -> str:
+    """The PIN's bcrypt hash ($2a$, what PostgreSQL's pgcrypto checks): for station logins that may read no hash."""
+    import bcrypt
+
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise InvalidInput("a PIN is 4 to 12 digits")
+    return bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds=10, prefix=b"2a")).decode()
 
 
 def check_new_pin(pin: str, who: str) -> None:
@@ -185,10 +194,38 @@ def login_by_badge(session: Session, badge_code: str) -> User:
     code = badge_code.strip()
     if not code:
         raise PermissionDenied("badge not recognised")
-    user = session.scalar(select(User).where(User.badge_hash == badge_hash(code), User.active.is_(True)))
-    if user is None:
+    if secrets_readable(session):
+        user = session.scalar(select(User).where(User.badge_hash == badge_hash(code), User.active.is_(True)))
+    else:  # a station login under 'station db roles': the owner's function finds the badge's user
+        found = session.scalar(text("SELECT id FROM station_login_badge(:h)"), {"h": badge_hash(code)})
+        user = session.get(User, found) if found is not None else None
+    if user is None or not user.active:
         raise PermissionDenied("badge not recognised")
     return user
+
+
+_READABLE: dict[str, bool] = {}
+
+
+def secrets_readable(session: Session) -> bool:
+    """Whether this connection's login may read the users' secret columns: SQLite and a database's owner may; a
+    station login made by ``station db roles`` may not, and asks the database's own functions instead."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return True
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _READABLE:
+        _READABLE[key] = bool(session.scalar(text("SELECT has_column_privilege('users', 'pin_hash', 'SELECT')")))
+    return _READABLE[key]
+
+
+def _pin_right(session: Session, user: User | None, name: str, pin: str) -> bool:
+    """Whether ``pin`` is ``name``'s: checked here against the Argon2id hash, or, for a login that may not read it,
+    by the database (bcrypt, pgcrypto) in the owner's function; the same work for a name no user has."""
+    if secrets_readable(session):
+        return verify_pin(user.pin_hash if user is not None else _dummy_hash(), pin)
+    return bool(session.scalar(text("SELECT station_login_pin_ok(:u, :p)"), {"u": name, "p": pin}))
 
 
 def login_by_pin(session: Session, username: str, pin: str, *, station: str | None = None, method: str = "pin",
@@ -203,7 +240,7 @@ def login_by_pin(session: Session, username: str, pin: str, *, station: str | No
     locked = lock_of(session, key, now)
     session.commit()  # nothing held while Argon2 works
     # Verify against a real hash whatever happens next, an unknown user's too, so every answer takes the same time.
-    right = verify_pin(user.pin_hash if user is not None else _dummy_hash(), pin)
+    right = _pin_right(session, user, key, pin)
     if locked is not None:
         record_event(session, "login_refused", key, user_id, station=station, at=now, method=method,
                      until=locked.isoformat())

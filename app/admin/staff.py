@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.admin.auth import check_new_pin, hash_pin, lock_of, parse_roles, record_event, require_role
+from app.admin.auth import check_new_pin, lock_of, parse_roles, record_event, require_role
 from app.admin.badges import badge_hash
 from app.errors import InvalidInput, NotFound
 from app.sync import notify_change
@@ -129,8 +129,8 @@ def add_user(sessions: sessionmaker[Session], username: str, name: str, roles: s
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise InvalidInput(f"user {username}: username: there is already a user {username}")
         digest = _check_badge(s, badge, username, None) if badge is not None else None
-        user = User(username=username, display_name=name, role=role, badge_hash=digest, pin_hash=hash_pin(pin),
-                    language=language, active=True)
+        user = User(username=username, display_name=name, role=role, badge_hash=digest, pin=pin, language=language,
+                    active=True)
         s.add(user)
         try:
             s.flush()
@@ -191,7 +191,7 @@ def set_pin(sessions: sessionmaker[Session], username: str, pin: str, actor: Act
         s = uow.session
         user = _user(s, username)
         check_new_pin(pin, user.username)
-        user.pin_hash = hash_pin(pin)
+        user.pin = pin  # both hashes: Argon2id, and bcrypt for the database's own check
         notify_change(s, "user", user.username)
         view = view_of(user)
         uow.commit()

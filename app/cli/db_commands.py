@@ -38,6 +38,9 @@ def roles_cmd(args: argparse.Namespace) -> int:
     else:
         print(f"owner {done['owner']}; roles {', '.join(done['roles'])}; {len(done['tables'])} tables granted"
               + (f"; logins {', '.join(done['logins'])}" if done["logins"] else ""))
+        if done["pins_to_set_again"]:
+            print(f"set the PINs of {', '.join(done['pins_to_set_again'])} again ('station users set-pin'): they were "
+                  "set before the database could check them, and a station login cannot log them in by PIN")
     return 0
 
 

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from biip.checksums import gs1_standard_check_digit
 from sqlalchemy import func, insert, select
 
-from app.admin.auth import hash_pin
 from app.admin.badges import badge_hash
 from app.context import Context
 from app.demo import life as demo_life
@@ -211,7 +210,7 @@ def seed_reference(ctx: Context, seed: int = 1) -> None:
         s.execute(insert(Replenishment.__table__), replenish)
 
         for username, display, role, badge, pin in DEMO_USERS:
-            s.add(User(username=username, display_name=display, role=role, badge_hash=badge_hash(badge), pin_hash=hash_pin(pin),
+            s.add(User(username=username, display_name=display, role=role, badge_hash=badge_hash(badge), pin=pin,
                        language="zh_CN" if username.endswith(("2", "4")) else ""))
         by_code = {w.code: w for w in warehouses}
         for name, code in STATIONS:

@@ -219,8 +219,12 @@ class User(Base):
     # One or more roles, joined by "," in USER_ROLES' order ("packer", "shipping,service").
     role: Mapped[str] = mapped_column(String(64))
     # A badge is found by the HMAC-SHA256 of its code (app.admin.badges); the code itself is never stored.
-    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    pin_hash: Mapped[str] = mapped_column(String(200))
+    # The secrets are loaded only when asked for (deferred): a station's login may not read them on PostgreSQL
+    # (db/roles.py), so no query of users names them unless it checks one.
+    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True, deferred=True)
+    pin_hash: Mapped[str] = mapped_column(String(200), deferred=True)
+    # The PIN's bcrypt hash, which PostgreSQL checks itself (pgcrypto) for logins that cannot read either hash.
+    pin_crypt: Mapped[str | None] = mapped_column(String(100), default=None, deferred=True)
     # The language the screens switch to when this user logs in; "" keeps the station's own.
     language: Mapped[str] = mapped_column(String(8), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -236,6 +240,14 @@ class User(Base):
 
     # Write-only: ``User(badge_code="B-1")`` stores the code's hash, as the staff service does.
     badge_code = property(None, _set_badge_code)
+
+    def _set_pin(self, pin: str) -> None:
+        from app.admin.auth import crypt_pin, hash_pin
+
+        self.pin_hash, self.pin_crypt = hash_pin(pin), crypt_pin(pin)
+
+    # Write-only: ``user.pin = "4826"`` stores its Argon2id hash and the bcrypt one the database checks.
+    pin = property(None, _set_pin)
 
 
 class Station(Base):

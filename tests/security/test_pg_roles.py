@@ -34,6 +34,8 @@ def pg(database_factory):
     ctx = open_context(url, migrate_schema=False)
     with ctx.sessions() as s:
         make_bench(s)
+        for user in s.scalars(select(User)):
+            user.pin = "1234"  # as 'station users set-pin' sets it: both hashes
         s.commit()
     ctx.dispose()
     prefix = f"t{uuid.uuid4().hex[:8]}_"
@@ -94,6 +96,30 @@ def test_a_badge_logs_in_without_its_hash_being_readable(pg):
         assert row == ("boss", "supervisor")
         assert conn.execute("SELECT count(*) FROM station_login_badge(%s)", (badge_hash("nope"),)).fetchone() == (0,)
         assert conn.execute("SELECT username FROM users ORDER BY username").fetchall() == [("boss",), ("packer1",)]
+
+
+def test_the_log_in_screen_works_under_a_station_login(pg):
+    from app.admin.auth import LockedOut, user_by_badge, user_by_pin
+    from app.errors import PermissionDenied
+
+    url, prefix, logins = pg
+    ctx = open_context(_as(url, logins["packer"]), migrate_schema=False)
+    try:
+        assert user_by_badge(ctx.sessions, "B-SUPER", station="PACK-1").username == "boss"
+        assert user_by_pin(ctx.sessions, "packer1", "1234", station="PACK-1").role == "packer"
+        with pytest.raises(PermissionDenied):
+            user_by_pin(ctx.sessions, "packer1", "9999", station="PACK-1")
+        with pytest.raises(PermissionDenied):
+            user_by_pin(ctx.sessions, "nobody", "1234", station="PACK-1")
+        with pytest.raises(PermissionDenied):
+            user_by_badge(ctx.sessions, "B-NOPE", station="PACK-1")
+        for _ in range(5):  # the lock-out holds under the login too
+            with pytest.raises(PermissionDenied):
+                user_by_pin(ctx.sessions, "boss", "0000", station="PACK-1")
+        with pytest.raises(LockedOut):
+            user_by_pin(ctx.sessions, "boss", "1234", station="PACK-1")
+    finally:
+        ctx.dispose()
 
 
 def test_a_packers_login_packs_an_order_to_its_label(pg):
