@@ -741,6 +741,12 @@ def pin_from_environment() -> str | None:
     return os.environ.get(PIN_ENV) or None
 
 
+def login_password(name: str) -> str | None:
+    """``STATION_PASSWORD_<NAME>``: the password ``station db roles --login NAME:ROLE`` gives a PostgreSQL login
+    (None: the login has none, e.g. trust or peer authentication)."""
+    return os.environ.get(f"STATION_PASSWORD_{name.upper()}") or None
+
+
 def config_path() -> Path:
     override = os.environ.get(CONFIG_ENV)
     if override:

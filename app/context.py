@@ -97,6 +97,21 @@ def adopt_file_printers(ctx: Context) -> str | None:
     return line
 
 
+def missing_database(db_url: str | None) -> str | None:
+    """The SQLite file a command was given (``--db``, the environment, the config file) when it does not exist;
+    None when it does, when it is PostgreSQL, or when it is the station's own default file (made on first start)."""
+    from db.session import missing_sqlite_file
+
+    try:
+        settings = load_settings(db_url)
+    except StationError:
+        return None  # a bad config: the command itself says what is wrong with it
+    if settings.loaded.db_url_from == "default":
+        return None
+    path = missing_sqlite_file(settings.db_url)
+    return str(path) if path is not None else None
+
+
 def set_up_roles(db_url: str | None, prefix: str, logins: list[tuple[str, str, str | None]]) -> dict:
     """``station db roles``: the PostgreSQL roles and grants of :mod:`db.roles` (run as a superuser)."""
     from db import roles

@@ -15,16 +15,14 @@ Every log-in (badge, PIN, a command's ``--user``), failed log-in, refusal while 
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, case, delete, literal, null, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.admin.pins import crypt_pin, dummy_hash, hash_pin, verify_pin  # noqa: F401 - callers take them from here
 from app.errors import InvalidInput, PermissionDenied
 from app.uow import Actor
 from db.base import UtcDateTime, utcnow
@@ -45,24 +43,6 @@ _INCLUDES: dict[str, set[str]] = {
     "admin": set(ROLES),
 }
 
-_hasher = PasswordHasher()
-
-
-def hash_pin(pin: str) -> str:
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise InvalidInput("a PIN is 4 to 12 digits")
-    return _hasher.hash(pin)
-
-
-def crypt_pin(pin: str) -> str:
-    """The PIN's bcrypt hash ($2a$, what PostgreSQL's pgcrypto checks): for station logins that may read no hash."""
-    import bcrypt
-
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise InvalidInput("a PIN is 4 to 12 digits")
-    return bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds=10, prefix=b"2a")).decode()
-
-
 def check_new_pin(pin: str, who: str) -> None:
     """A PIN a person sets for user ``who``: 4 to 12 digits and not all one digit (1111 is guessed first)."""
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
@@ -81,13 +61,6 @@ def parse_roles(text: str | list[str] | tuple[str, ...], who: str) -> str:
     if not names:
         raise InvalidInput(f"user {who}: role: give at least one of {', '.join(ROLES)}")
     return ",".join(r for r in ROLES if r in names)
-
-
-def verify_pin(pin_hash: str, pin: str) -> bool:
-    try:
-        return _hasher.verify(pin_hash, pin)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def has_role(role: str, needed: str) -> bool:
@@ -224,7 +197,7 @@ def _pin_right(session: Session, user: User | None, name: str, pin: str) -> bool
     """Whether ``pin`` is ``name``'s: checked here against the Argon2id hash, or, for a login that may not read it,
     by the database (bcrypt, pgcrypto) in the owner's function; the same work for a name no user has."""
     if secrets_readable(session):
-        return verify_pin(user.pin_hash if user is not None else _dummy_hash(), pin)
+        return verify_pin(user.pin_hash if user is not None else dummy_hash(), pin)
     return bool(session.scalar(text("SELECT station_login_pin_ok(:u, :p)"), {"u": name, "p": pin}))
 
 
@@ -261,8 +234,3 @@ def login_by_pin(session: Session, username: str, pin: str, *, station: str | No
     if until is not None and until > now:
         raise LockedOut(_locked_message(key, until), until)
     raise PermissionDenied("unknown user or wrong PIN")
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return _hasher.hash("000000")

@@ -21,8 +21,7 @@ def register(subparsers) -> None:
 
 
 def roles_cmd(args: argparse.Namespace) -> int:
-    import os
-
+    from app.config import login_password
     from app.context import set_up_roles
     from app.errors import InvalidInput
 
@@ -31,7 +30,7 @@ def roles_cmd(args: argparse.Namespace) -> int:
         name, sep, role = spec.partition(":")
         if not sep or not name or not role:
             raise InvalidInput(f"--login {spec}: write NAME:ROLE, e.g. bench1:packer")
-        logins.append((name, role, os.environ.get(f"STATION_PASSWORD_{name.upper()}")))
+        logins.append((name, role, login_password(name)))
     done = set_up_roles(args.db, args.prefix, logins)
     if args.json:
         print_json(done)

@@ -168,16 +168,9 @@ def _refuse_missing_database(args: argparse.Namespace) -> None:
     database and run against it). The station's own default file (zero set-up) is made where it is missing."""
     if _creates_database(args):
         return
-    from app.config import load_settings
-    from db.session import missing_sqlite_file
+    from app.context import missing_database
 
-    try:
-        settings = load_settings(args.db)
-    except StationError:
-        return  # a bad config: the command itself says what is wrong with it
-    if settings.loaded.db_url_from == "default":
-        return
-    path = missing_sqlite_file(settings.db_url)
+    path = missing_database(args.db)
     if path is not None:
         raise StationError(f"no database at {path}: make it with 'station db upgrade' (or 'station demo seed'), "
                            "or check the path")

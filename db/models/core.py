@@ -242,7 +242,7 @@ class User(Base):
     badge_code = property(None, _set_badge_code)
 
     def _set_pin(self, pin: str) -> None:
-        from app.admin.auth import crypt_pin, hash_pin
+        from app.admin.pins import crypt_pin, hash_pin
 
         self.pin_hash, self.pin_crypt = hash_pin(pin), crypt_pin(pin)
 
