@@ -51,6 +51,7 @@ class ProductRow:
     active: bool
     on_hand: int = 0
     flags: list[str] = field(default_factory=list)
+    min_shelf_life_days: int = 0  # FEFO: days an item must still have before its expiry to be sent out
 
     @property
     def gaps(self) -> list[str]:
@@ -72,7 +73,7 @@ def gaps_of(weight_g: int | None, length_mm: int | None, width_mm: int | None, h
 
 _COLUMNS = (Product.id, Product.sku, Product.name_en, Product.name_zh, Product.weight_g, Product.length_mm,
             Product.width_mm, Product.height_mm, Product.active, Product.fragile, Product.high_value, Product.hazmat,
-            Product.liquid, Product.restricted)
+            Product.liquid, Product.restricted, Product.min_shelf_life_days)
 _FLAGS = ("fragile", "high_value", "hazmat", "liquid", "restricted")
 
 
@@ -89,7 +90,8 @@ def _rows(session: Session, rows, with_stock: bool = True) -> list[ProductRow]:
             on_hand = dict(session.execute(select(Stock.product_id, func.sum(Stock.on_hand))
                                            .where(Stock.product_id.in_(ids)).group_by(Stock.product_id)).all())
     return [ProductRow(r.sku, r.name_en, r.name_zh, gtins.get(r.id, []), r.weight_g or 0, r.length_mm, r.width_mm,
-                       r.height_mm, bool(r.active), int(on_hand.get(r.id) or 0), [f for f in _FLAGS if getattr(r, f)])
+                       r.height_mm, bool(r.active), int(on_hand.get(r.id) or 0), [f for f in _FLAGS if getattr(r, f)],
+                       int(r.min_shelf_life_days or 0))
             for r in rows]
 
 
@@ -101,7 +103,8 @@ def all_products(sessions: sessionmaker[Session]) -> list[ProductRow]:
         for g in s.execute(select(ProductGtin.product_id, ProductGtin.gtin).order_by(ProductGtin.id)):
             gtins.setdefault(g.product_id, []).append(g.gtin)
         return [ProductRow(r.sku, r.name_en, r.name_zh, gtins.get(r.id, []), r.weight_g or 0, r.length_mm, r.width_mm,
-                           r.height_mm, bool(r.active), int(on_hand.get(r.id) or 0), [f for f in _FLAGS if getattr(r, f)])
+                           r.height_mm, bool(r.active), int(on_hand.get(r.id) or 0), [f for f in _FLAGS if getattr(r, f)],
+                       int(r.min_shelf_life_days or 0))
                 for r in s.execute(select(*_COLUMNS).order_by(Product.sku))]
 
 

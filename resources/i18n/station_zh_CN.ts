@@ -1768,6 +1768,14 @@
         <translation>未知</translation>
     </message>
     <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>any date not yet past</source>
+        <translation>未过期即可</translation>
+    </message>
+    <message>
         <source>Fragile</source>
         <translation>易碎</translation>
     </message>
@@ -1814,6 +1822,10 @@
     <message>
         <source>Handling</source>
         <translation>处理要求</translation>
+    </message>
+    <message>
+        <source>Minimum shelf life</source>
+        <translation>最短剩余保质期</translation>
     </message>
     <message>
         <source>Missing</source>

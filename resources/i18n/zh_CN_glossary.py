@@ -1521,6 +1521,9 @@ ZH_CN = {
     "Lot %1, expires %2": "批号 %1，有效期至 %2",
     "Lot %1": "批号 %1",
     "take lot %1": "请取批号 %1",
+    " days": " 天",
+    "any date not yet past": "未过期即可",
+    "Minimum shelf life": "最短剩余保质期",
     # Cycle counts (issue 18): refusals, the counter's messages, statuses
     "no count {text}": "没有盘点单 {text}",
     "bin: no bin {code}": "货位：没有货位 {code}",

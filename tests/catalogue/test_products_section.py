@@ -67,9 +67,11 @@ def test_find_edit_and_deactivate(section, ctx):
     for box, value in zip(section.dims, (200, 150, 80)):
         box.setValue(value)
     section.flags["fragile"].setChecked(True)
+    section.shelf_life.setValue(30)  # FEFO: at least 30 days left to be sent out
     assert section.save(), section.env.feedback.history
     saved = queries.product(ctx.sessions, "MUG-2")
     assert (saved.weight_g, saved.length_mm, saved.width_mm, saved.height_mm, saved.flags) == (410, 200, 150, 80, ["fragile"])
+    assert saved.min_shelf_life_days == 30
 
     assert section.toggle_active()
     assert not queries.product(ctx.sessions, "MUG-2").active

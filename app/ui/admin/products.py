@@ -57,6 +57,10 @@ class ProductsSection(QWidget):
         self.weight.setRange(0, 1_000_000)
         self.weight.setSuffix(" g")
         self.weight.setSpecialValueText(self.tr("unknown"))
+        self.shelf_life = QSpinBox()  # FEFO: what an item must still have before its expiry to be sent out
+        self.shelf_life.setRange(0, 3650)
+        self.shelf_life.setSuffix(self.tr(" days"))
+        self.shelf_life.setSpecialValueText(self.tr("any date not yet past"))
         self.dims = [QSpinBox() for _ in range(3)]
         dims_row = QHBoxLayout()
         for box in self.dims:
@@ -86,6 +90,7 @@ class ProductsSection(QWidget):
         form.addRow(self.tr("Weight"), self.weight)
         form.addRow(self.tr("Length × width × height (mm)"), dims_row)
         form.addRow(self.tr("Handling"), flags_row)
+        form.addRow(self.tr("Minimum shelf life"), self.shelf_life)
         form.addRow(buttons)
         self.editor.setEnabled(False)
 
@@ -169,6 +174,7 @@ class ProductsSection(QWidget):
             box.setValue(value or 0)
         for name, box in self.flags.items():
             box.setChecked(name in p.flags)
+        self.shelf_life.setValue(p.min_shelf_life_days)
         self.active_button.setText(self.tr("Deactivate") if p.active else self.tr("Activate"))
         self.editor.setEnabled(True)
 
@@ -178,7 +184,7 @@ class ProductsSection(QWidget):
         sku = self.chosen.sku
         change = ProductChange(name_en=self.name_en.text(), name_zh=self.name_zh.text(), weight_g=self.weight.value(),
                                length_mm=self.dims[0].value(), width_mm=self.dims[1].value(),
-                               height_mm=self.dims[2].value(),
+                               height_mm=self.dims[2].value(), min_shelf_life_days=self.shelf_life.value(),
                                **{name: box.isChecked() for name, box in self.flags.items()})
         ok, _ = run_action(self.env.feedback, lambda: edit_product(self.env.ctx.sessions, sku, change, self.env.actor),
                            self.tr("Product %1 saved.").replace("%1", sku))
