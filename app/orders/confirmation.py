@@ -50,7 +50,7 @@ def load_pool(session: Session, product_ids: Iterable[int], today: date | None =
         slots.extend(
             Slot(row.id, row.warehouse_id, row.product_id, row.code, row.on_hand - row.reserved, row.lot or "", row.expiry)
             for row in session.execute(query)
-            if row.expiry is None or sendable(row.expiry, row.min_shelf_life_days or 0, today)
+            if sendable(row.expiry, row.min_shelf_life_days or 0, today)
         )
     return StockPool(slots)
 

@@ -12,8 +12,6 @@ The machine is shared (2 cores): timings are noisy.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import statistics
 import sys
@@ -27,6 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.domain.countplan import BinFacts, PlanRules, plan  # noqa: E402
+from scripts.bench import bench_setup as setup  # noqa: E402
 
 BINS = 20_000
 TODAY = date(2026, 3, 2)
@@ -72,20 +71,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 runs instead of 20")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    figures = run(args.quick)
-    if args.json:
-        print(json.dumps({"figures": figures}))
-    else:
-        for f in figures:
-            goal = f" (goal {f['goal']})" if f["goal"] else ""
-            print(f"{f['name']:<48} {f['value']:>10.3f} {f['unit']}{goal}")
-    return 0
+def main() -> None:
+    setup.command_line(__doc__, lambda quick, backends: run(quick))  # no database: --backend changes nothing
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -15,8 +15,6 @@ The machine is shared (2 cores): timings are noisy; the load average is logged b
 
 from __future__ import annotations
 
-import argparse
-import json
 import multiprocessing
 import os
 import random
@@ -31,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.web.limits import ClientAddress, Limit, SharedBuckets, make_table_file  # noqa: E402
+from scripts.bench import bench_setup as setup  # noqa: E402
 
 CUSTOMERS = 200
 GOAL_MS = 0.5
@@ -106,20 +105,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     return figures
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 requests a process instead of 200,000")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    figures = run(args.quick)
-    if args.json:
-        print(json.dumps({"figures": figures}))
-    else:
-        for f in figures:
-            goal = f" (goal {f['goal']})" if f["goal"] else ""
-            print(f"{f['name']:<80} {f['value']:>10.4f} {f['unit']}{goal}")
-    return 0
+def main() -> None:
+    setup.command_line(__doc__, lambda quick, backends: run(quick))  # no database: --backend changes nothing
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
