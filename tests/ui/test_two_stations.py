@@ -1,7 +1,5 @@
 """Two stations on one database, each with its own live-sync listener: what one does, the other sees."""
 
-import time
-
 import pytest
 from sqlalchemy import select
 
@@ -42,18 +40,17 @@ def test_a_reassign_at_one_station_reaches_the_packer_at_the_other(two_windows, 
 
     board = super_window.screens["supervisor"]
     # The supervisor's board sees the packer's claim without any refresh.
-    qtbot.waitUntil(lambda: board.stations.item(board.station_row("STATION-1"), 3).text() == number, timeout=2000)
+    qtbot.waitUntil(lambda: board.stations.item(board.station_row("STATION-1"), 3).text() == number, timeout=10000)
 
-    started = time.monotonic()
     board.move_to_station([number], "STATION-2")
-    # Told at once, whichever screen the packer is on: the window's flash, and the queue's banner.
-    qtbot.waitUntil(lambda: not queue.banner.isHidden() and number in queue.banner.text(), timeout=2000)
+    # Told without a refresh, whichever screen the packer is on: the window's flash, and the queue's banner.
+    # How fast is bench_app's figure (sync_latency: committed at one station, heard at the other);
+    # a loaded test machine is given time here.
+    qtbot.waitUntil(lambda: not queue.banner.isHidden() and number in queue.banner.text(), timeout=10000)
     assert packer_window.flash.isVisible() and number in packer_window.flash.text()
-    elapsed = time.monotonic() - started
     assert "moved to station STATION-2" in queue.banner.text()
     assert queue.current_number is None
     assert packer_window.feedback.history[-1][0] == "bad"
-    assert elapsed < 2.0  # the benchmark measures the 1 s figure; here only "it arrives, live"
 
 
 def test_a_priority_change_shows_in_the_other_queue(two_windows, qtbot, ctx):
@@ -74,7 +71,7 @@ def test_a_priority_change_shows_in_the_other_queue(two_windows, qtbot, ctx):
                 return row.priority == 2
         return False
 
-    qtbot.waitUntil(shows_urgent, timeout=2000)
+    qtbot.waitUntil(shows_urgent, timeout=10000)
 
 
 def test_a_lost_connection_shows_and_heals(two_windows, qtbot, ctx):

@@ -790,8 +790,12 @@ class PackScreen(QWidget):
                 result = None
             finally:
                 self._printer_checking.clear()
-            if result is not None:
+            if result is None:
+                return
+            try:
                 self._printer_check.checked.emit(result)
+            except RuntimeError:  # the screen was closed while the printer was asked: nobody left to tell
+                log.debug("printer check outlived its screen")
 
         threading.Thread(target=work, name="pack-printer-check", daemon=True).start()
 
