@@ -45,6 +45,7 @@ __all__ = [
     "product_substitutes",
 ]
 from db.models import aftersales as _aftersales  # noqa: E402,F401  (issue 7: carrier events, returns, surveys, report rollups)
+from db.models import channels as _channels  # noqa: E402,F401  (issue 20: the shops, their cursors, the outbox to them)
 from db.models import counting as _counting  # noqa: E402,F401  (issue 18: cycle counts)
 from db.models import goodsin as _goodsin  # noqa: E402,F401  (issue 18: deliveries, receiving, put-away)
 from db.models import packing as _packing  # noqa: E402,F401  (issue 9: pack sessions, scan journal, boxes, cartons)
