@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import sys
 from collections.abc import Iterator, Mapping
@@ -63,6 +64,9 @@ DEBUG_ENV = "STATION_DEBUG"
 EXIT_AFTER_LOGIN_SHOWN_ENV = "STATION_EXIT_AFTER_LOGIN_SHOWN"
 BADGE_KEY_ENV = "STATION_BADGE_KEY"
 PIN_ENV = "STATION_PIN"
+# A shop's credentials by channel name: STATION_CHANNEL_<NAME>_<FIELD> (the name in capitals, other than letters
+# and digits as "_"), e.g. STATION_CHANNEL_ACME_SHOP_TOKEN.
+CHANNEL_ENV_PREFIX = "STATION_CHANNEL_"
 BADGE_KEY_FILE = "badge.key"
 DEFAULT_TRACKING_BASE_URL = "http://127.0.0.1:8470"
 
@@ -369,6 +373,8 @@ class Settings:
     devices: list[DeviceConfig] = field(default_factory=list)
     review_rules: dict[str, Any] = setting({}, MAPPING, "the review rules' thresholds")
     smtp: dict[str, Any] = setting({}, MAPPING, "the mail server for customer notices")
+    # The shops' credentials by channel name ({"acme": {"token": "shpat_..."}}); never in the database.
+    channels: dict[str, Any] = setting({}, MAPPING, "the shops' credentials by channel name (channel_credentials)")
     service_phone: str = setting("", TEXT, "customer service's phone, on every customer page")
     service_email: str = setting("", TEXT, "customer service's e-mail, on every customer page")
     scan_journal: str = setting("", TEXT, "the offline scan journal (SQLite); empty: in the data folder")
@@ -559,6 +565,29 @@ def _mapping_of(checks: dict[str, Check], raw: Any, name: str, problems: list[st
     return out
 
 
+def _channel_secrets(raw: Any, problems: list[str]) -> dict[str, Any]:
+    """``channels``: {name: {token, key, secret, webhook_secret}}; a wrong one is named, its value never shown."""
+    if not isinstance(raw, Mapping):
+        problems.append("config: channels is not an object ({...})")
+        return {}
+    out: dict[str, Any] = {}
+    for name, given in raw.items():
+        if not isinstance(given, Mapping):
+            problems.append(f"config: channels.{name} is not an object ({{...}})")
+            continue
+        kept = {}
+        for key, value in given.items():
+            if key not in CHANNEL_SECRETS:
+                problems.append(f"config: channels.{name}.{key} is not a setting (a channel has "
+                                f"{', '.join(CHANNEL_SECRETS)})")
+            elif not isinstance(value, str):
+                problems.append(f"config: channels.{name}.{key} is not text")
+            else:
+                kept[key] = value
+        out[str(name)] = kept
+    return out
+
+
 def _parse(raw: Mapping[str, Any], problems: list[str], source: str = "", notes: LoadNotes | None = None) -> Settings:
     notes = notes if notes is not None else LoadNotes()
     named: dict[str, str] = {}
@@ -590,6 +619,8 @@ def _parse(raw: Mapping[str, Any], problems: list[str], source: str = "", notes:
             settings.review_rules = _mapping_of(REVIEW_RULES, value, key, lines)
         elif key == "smtp":
             settings.smtp = _mapping_of(SMTP, value, key, lines)
+        elif key == "channels":
+            settings.channels = _channel_secrets(value, lines)
         else:
             values = {}
             _convert(key, value, f.metadata["check"], lines, values, key)
@@ -679,6 +710,45 @@ def _apply_environment(settings: Settings, env: Mapping[str, str], problems: lis
         holder = getattr(settings, section) if "." in var.setting else settings
         object.__setattr__(holder, name, values[name])
         settings.loaded.from_environment.add(var.setting)
+
+
+CHANNEL_SECRETS = ("token", "key", "secret", "webhook_secret")
+
+
+@dataclass(frozen=True)
+class ChannelCredentials:
+    """What a shop's API and webhooks are reached and checked with. Never logged: its repr names no value."""
+
+    token: str = ""  # Shopify: the Admin API access token
+    key: str = ""  # WooCommerce: the consumer key
+    secret: str = ""  # WooCommerce: the consumer secret
+    webhook_secret: str = ""  # the shop's webhooks are signed with it
+
+    def __repr__(self) -> str:
+        given = [name for name in CHANNEL_SECRETS if getattr(self, name)]
+        return f"ChannelCredentials({', '.join(given) or 'none'} given)"
+
+    def missing(self, kind: str) -> list[str]:
+        """The credentials a shop of ``kind`` needs to be asked and are not given."""
+        needed = ("token",) if kind == "shopify" else ("key", "secret")
+        return [name for name in needed if not getattr(self, name)]
+
+
+def channel_env_name(channel: str, field_name: str) -> str:
+    return CHANNEL_ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", channel.upper()) + "_" + field_name.upper()
+
+
+def channel_credentials(settings: Settings, channel: str) -> ChannelCredentials:
+    """A channel's credentials: the config file's ``channels.<name>``, each overridden by its environment variable
+    (:func:`channel_env_name`). A value that is not text is left out (the config check said so at load)."""
+    given = settings.channels.get(channel) if isinstance(settings.channels, Mapping) else None
+    values: dict[str, str] = {}
+    for name in CHANNEL_SECRETS:
+        value = os.environ.get(channel_env_name(channel, name)) or (
+            given.get(name) if isinstance(given, Mapping) else None)
+        if isinstance(value, str):
+            values[name] = value.strip()
+    return ChannelCredentials(**values)
 
 
 def debug_requested() -> bool:

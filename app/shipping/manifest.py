@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.admin.auth import require_role
 from app.catalogue.ledger import ship_reserved
+from app.channels.outbox import queue_fulfilments
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
 from app.orders.timeline import add_event, move
@@ -87,6 +88,8 @@ def closeout(session: Session, carrier_code: str, actor: Actor, now: datetime | 
         else:
             add_event(session, order, "parcel_shipped", actor, manifest=manifest.number, tracking_numbers=tracking)
         notify_change(session, "order", order.number)
+        # A shop told at hand-over rather than at the label (its channel's write-back: closeout).
+        queue_fulfilments(session, order, [p for p in parcels if p.order_id == order.id], when="closeout")
     rows = manifest_rows(session, manifest, parcels, orders)
     manifest.csv = render_csv(rows)
     manifest.pdf = render_pdf(manifest, carrier, rows)

@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.admin.auth import require_role
+from app.channels.outbox import queue_fulfilments
 from app.config import Settings
 from app.domain import lifecycle
 from app.errors import InvalidInput, NotFound
@@ -299,6 +300,8 @@ def label_order(
         **({"promise_missed": True, "service_level": order.service_level} if promise_missed else {}),
     )
     notify_change(session, "order", order.number)
+    # The shop hears of it from the outbox, in this transaction: no label without its message, no wait for the shop.
+    queue_fulfilments(session, order, made, when="labelled")
     return made
 
 
