@@ -37,6 +37,12 @@ class Fulfilment:
     # The last parcel of the order: the shop may now call it shipped/completed.
     complete: bool = True
     notify_customer: bool = True
+    # Parcels sent without boxes of their own: one fulfilment of the order's lines with every parcel's number.
+    more_tracking_numbers: list[str] = field(default_factory=list)
+
+    @property
+    def tracking_numbers(self) -> list[str]:
+        return [self.tracking_number, *self.more_tracking_numbers]
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], base_url: str = "") -> Fulfilment:
@@ -47,13 +53,15 @@ class Fulfilment:
                    tracking_url=str(payload.get("tracking_url") or (
                        f"{base_url.rstrip('/')}/t/{payload['tracking_token']}" if payload.get("tracking_token") and base_url
                        else "")), complete=bool(payload.get("complete", True)),
-                   notify_customer=bool(payload.get("notify_customer", True)))
+                   notify_customer=bool(payload.get("notify_customer", True)),
+                   more_tracking_numbers=[str(n) for n in payload.get("more_tracking_numbers", [])])
 
     def as_payload(self) -> dict[str, Any]:
         return {"order_id": self.order_id, "shop_number": self.shop_number,
                 "lines": [{"sku": line.sku, "quantity": line.quantity, "name": line.name} for line in self.lines],
                 "carrier": self.carrier, "tracking_number": self.tracking_number, "tracking_url": self.tracking_url,
-                "complete": self.complete, "notify_customer": self.notify_customer}
+                "complete": self.complete, "notify_customer": self.notify_customer,
+                "more_tracking_numbers": list(self.more_tracking_numbers)}
 
 
 @dataclass

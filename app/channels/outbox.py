@@ -49,50 +49,57 @@ def channel_for(session: Session, name: str) -> Channel | None:
     return session.scalar(select(Channel).where(Channel.name == name, Channel.active.is_(True)))
 
 
-def _parcel_lines(session: Session, order: Order, parcel: Parcel, parcels: int) -> list[dict[str, Any]]:
-    """What is in this parcel: its pack box's items where the bench packed boxes, else (one parcel) the order's
-    packed lines."""
+def _box_lines(session: Session, order: Order, parcel: Parcel) -> list[dict[str, Any]]:
+    """What the bench packed in this parcel's box (pack boxes are numbered as the parcels are)."""
     rows = session.execute(
         select(OrderLine.sku, OrderLine.name, func.sum(PackBoxItem.quantity))
         .join(PackBoxItem, PackBoxItem.line_id == OrderLine.id)
         .join(PackBox, PackBox.id == PackBoxItem.box_id)
         .where(PackBox.order_id == order.id, PackBox.seq == parcel.seq)
         .group_by(OrderLine.sku, OrderLine.name, OrderLine.line_no).order_by(OrderLine.line_no)).all()
-    if rows:
-        return [{"sku": sku, "name": name, "quantity": int(n)} for sku, name, n in rows if n]
-    if parcels > 1 and parcel.seq > 1:
-        return []  # parcels made without boxes: the first one carries the lines
-    return [{"sku": line.sku, "name": line.name, "quantity": line.packed_quantity or line.quantity}
-            for line in order.lines if (line.packed_quantity or line.quantity) > 0]
+    return [{"sku": sku, "name": name, "quantity": int(n)} for sku, name, n in rows if n]
 
 
 def queue_fulfilments(session: Session, order: Order, parcels: list[Parcel], *, when: str) -> int:
-    """Queue one fulfilment a parcel for the order's shop, if the order came from a channel that wants them
-    ``when`` (``labelled`` or ``closeout``). The caller's transaction holds the labels; returns how many."""
+    """Queue what the order's shop is told, if the order came from a channel that wants it ``when`` (``labelled``
+    or ``closeout``): a fulfilment a parcel where the bench packed boxes (each with its own lines), else one
+    fulfilment of the order's packed lines carrying every parcel's tracking number. The caller's transaction holds
+    the labels; returns how many were queued."""
     channel = channel_for(session, order.channel)
-    if channel is None or channel.write_back != when or not parcels:
+    if channel is None or channel.write_back != when:
         return 0
-    live = [p for p in parcels if not p.voided]
+    live = sorted((p for p in parcels if not p.voided), key=lambda p: p.seq)
+    if not live:
+        return 0
     ordered = sum(line.quantity for line in order.lines)
+    packed = sum(line.packed_quantity or 0 for line in order.lines)
+    whole = packed == 0 or packed >= ordered
+    boxes = [(p, _box_lines(session, order, p)) for p in live]
+    if not all(lines for _, lines in boxes):
+        everything = [{"sku": line.sku, "name": line.name, "quantity": line.packed_quantity or line.quantity}
+                      for line in order.lines if (line.packed_quantity or line.quantity) > 0]
+        groups = [(live, everything, live[-1].seq == live[-1].count and whole)]
+    else:
+        groups = [([p], lines, p.seq == p.count and whole) for p, lines in boxes]
+    carrier = session.get(Carrier, live[0].carrier_id)
     queued = 0
-    for parcel in live:
-        key = f"fulfilment:{channel.id}:{parcel.tracking_number}"
+    for group, lines, complete in groups:
+        key = f"fulfilment:{channel.id}:{group[0].tracking_number}"
         if session.scalar(select(ChannelMessage.id).where(ChannelMessage.key == key)) is not None:
             continue
-        lines = _parcel_lines(session, order, parcel, len(live))
-        carrier = session.get(Carrier, parcel.carrier_id)
-        shipped = sum(line.packed_quantity or 0 for line in order.lines)
         payload = {
             "order_id": order.external_id, "shop_number": order.shop_number or order.external_id,
-            "lines": lines, "carrier": carrier.name if carrier else "", "tracking_number": parcel.tracking_number,
+            "lines": lines, "carrier": carrier.name if carrier else "",
+            "tracking_number": group[0].tracking_number,
+            "more_tracking_numbers": [p.tracking_number for p in group[1:]],
             # The customer page's address is made when sent, from the setting then (app.channels.model).
-            "tracking_token": parcel.tracking_token,
+            "tracking_token": group[0].tracking_token,
             # The last parcel of an order packed whole: the shop may call the order shipped/completed.
-            "complete": parcel.seq == parcel.count and (shipped == 0 or shipped >= ordered),
+            "complete": complete,
             "notify_customer": True,
         }
         session.add(ChannelMessage(channel_id=channel.id, kind="fulfilment", key=key, order_id=order.id,
-                                   parcel_id=parcel.id, payload=payload, state="pending", attempts=0,
+                                   parcel_id=group[0].id, payload=payload, state="pending", attempts=0,
                                    next_attempt_at=utcnow(), last_error="", remote_id=""))
         queued += 1
     return queued

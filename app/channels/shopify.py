@@ -266,9 +266,15 @@ class ShopifyClient:
             raise ShopError(422, f"order {f.shop_number}: the shop has nothing left to fulfil (fulfilled already, "
                                  "or closed)", permanent=True)
         left = {sku: n for sku, n in wanted.items() if n > 0}
-        tracking = {"number": f.tracking_number, "company": f.carrier}
-        if f.tracking_url:
-            tracking["url"] = f.tracking_url
+        tracking: dict[str, Any] = {"company": f.carrier}
+        if f.more_tracking_numbers:
+            tracking["numbers"] = f.tracking_numbers
+            if f.tracking_url:
+                tracking["urls"] = [f.tracking_url]
+        else:
+            tracking["number"] = f.tracking_number
+            if f.tracking_url:
+                tracking["url"] = f.tracking_url
         data = self.graphql(FULFILMENT_CREATE, {"fulfillment": {
             "lineItemsByFulfillmentOrder": groups, "trackingInfo": tracking, "notifyCustomer": f.notify_customer}},
             f"fulfilling order {f.shop_number}")

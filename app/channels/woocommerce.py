@@ -115,7 +115,7 @@ class WooCommerceClient:
         if f.complete:
             self._call(self._api, "PUT", f"orders/{f.order_id}", what, data={"status": "completed"})
         items = ", ".join(f"{line.quantity} × {line.sku}" for line in f.lines)
-        text = f"{NOTE_MARK}: {f.carrier} {f.tracking_number}" + (f" – {f.tracking_url}" if f.tracking_url else "") + (
+        text = f"{NOTE_MARK}: {f.carrier} {', '.join(f.tracking_numbers)}" + (f" – {f.tracking_url}" if f.tracking_url else "") + (
             f" ({items})" if items and not f.complete else "")
         note = self._json(self._call(self._api, "POST", f"orders/{f.order_id}/notes", what,
                                      data={"note": text, "customer_note": f.notify_customer and not tracked}), what)
@@ -131,12 +131,12 @@ class WooCommerceClient:
             self._has_tracking = False
             return False
         self._has_tracking = True
-        for item in self._json(response, what) or []:
-            if isinstance(item, dict) and item.get("tracking_number") == f.tracking_number:
-                return True
-        self._call(self._tracking, "POST", endpoint, what, data={
-            "custom_tracking_provider": f.carrier, "tracking_number": f.tracking_number,
-            "custom_tracking_link": f.tracking_url})
+        there = {str(item.get("tracking_number")) for item in self._json(response, what) or [] if isinstance(item, dict)}
+        for number in f.tracking_numbers:
+            if number not in there:
+                self._call(self._tracking, "POST", endpoint, what, data={
+                    "custom_tracking_provider": f.carrier, "tracking_number": number,
+                    "custom_tracking_link": f.tracking_url})
         return True
 
     # --- stock ----------------------------------------------------------------------------------------------

@@ -252,7 +252,9 @@ class StandInShop:
         closed = order.get("cancelledAt") or all(i["remainingQuantity"] <= 0 for i in items)
         return {"order": {
             "id": order["id"],
-            "fulfillments": [{"id": f["id"], "status": "SUCCESS", "trackingInfo": [{"number": f["tracking"]["number"]}]}
+            "fulfillments": [{"id": f["id"], "status": "SUCCESS",
+                              "trackingInfo": [{"number": n} for n in f["tracking"].get("numbers")
+                                               or [f["tracking"].get("number")]]}
                              for f in done],
             "fulfillmentOrders": {"nodes": [{"id": f"gid://shopify/FulfillmentOrder/{oid}",
                                              "status": "CLOSED" if closed else "OPEN",
