@@ -115,8 +115,9 @@ class WooCommerceClient:
         if f.complete:
             self._call(self._api, "PUT", f"orders/{f.order_id}", what, data={"status": "completed"})
         items = ", ".join(f"{line.quantity} × {line.sku}" for line in f.lines)
-        text = f"{NOTE_MARK}: {f.carrier} {', '.join(f.tracking_numbers)}" + (f" – {f.tracking_url}" if f.tracking_url else "") + (
-            f" ({items})" if items and not f.complete else "")
+        text = f"{NOTE_MARK}: {f.carrier} {', '.join(f.tracking_numbers)}"
+        text += f" – {f.tracking_url}" if f.tracking_url else ""
+        text += f" ({items})" if items and not f.complete else ""
         note = self._json(self._call(self._api, "POST", f"orders/{f.order_id}/notes", what,
                                      data={"note": text, "customer_note": f.notify_customer and not tracked}), what)
         return f"note {note.get('id') if isinstance(note, dict) else ''}"

@@ -70,9 +70,9 @@ def test_a_labelled_order_is_told_to_its_shop_with_carrier_tracking_and_the_cust
 
 
 def test_woocommerce_without_the_tracking_extension_mails_the_tracking_in_a_customer_note(ctx):
-    from tests.helpers.shops import StandInShop
-    from tests.channels.conftest import shop_settings
     from app.channels.service import add_channel
+    from tests.channels.conftest import shop_settings
+    from tests.helpers.shops import StandInShop
 
     shop = StandInShop("woocommerce", tracking_extension=False).start()
     try:
