@@ -35,6 +35,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "app.cli.admin_commands": ("users", "stations", "warehouses"),
     "app.cli.carrier_commands": ("carriers",),
     "app.cli.goodsin_commands": ("deliveries", "receive"),
+    "app.cli.channel_commands": ("channels",),
 }
 
 

@@ -26,6 +26,8 @@ def register(subparsers) -> None:
     serve.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: the setting web.workers, else one a CPU)")
     serve.add_argument("--no-notify", action="store_true", help="do not send e-mail notices from this process")
+    serve.add_argument("--no-channels", action="store_true",
+                       help="do not pull from nor send to the shops from this process (station channels push does it)")
     serve.add_argument("--no-access-log", action="store_true", help="do not log requests")
 
     notify = subparsers.add_parser("notify", help="e-mail notices to customers")
@@ -74,6 +76,7 @@ def _log_to_stderr() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.channels.worker import ChannelWorker
     from app.config import hand_to_worker_processes, warn_about_settings
     from app.context import open_context
     from app.intake.webhook import parse_listen
@@ -95,11 +98,13 @@ def _serve(args: argparse.Namespace) -> int:
     warn_about_settings(ctx.settings)  # before the station's log goes to stderr too: one line, not two
     _log_to_stderr()
     notifier = None
+    channels = None
     rate_file = ""
     print(f"station: serving on http://{host}:{port} (tracking pages at {ctx.settings.tracking_base_url}/t/...)",
           file=sys.stderr)
     try:
         notifier = None if args.no_notify else Notifier(ctx).start()
+        channels = None if args.no_channels else ChannelWorker(ctx).start()
         # uvicorn's protocol with a deadline on each request and a cap on one address's connections.
         options = dict(host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                        server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS, http=PROTOCOL,
@@ -122,6 +127,8 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         if notifier is not None:
             notifier.stop()
+        if channels is not None:
+            channels.stop()
         if rate_file:
             try:
                 os.unlink(rate_file)
