@@ -5,13 +5,14 @@ environment's ``STATION_CHANNEL_<NAME>_TOKEN`` (Shopify) / ``_KEY`` and ``_SECRE
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from app.channels import service
 from app.cli.acting import acting, actor_of, changes_data
 from app.cli.main import command, print_json, safe_text
 from app.context import open_context
-from app.errors import NotFound
+from app.errors import NotFound, StationError
 
 
 def register(subparsers) -> None:
@@ -161,7 +162,17 @@ def push_cmd(args: argparse.Namespace) -> int:
     with open_context(args.db) as ctx:
         actor = actor_of(ctx, args)
         while True:
-            result = service.push(ctx.sessions, ctx.settings, actor)
+            try:
+                result = service.push(ctx.sessions, ctx.settings, actor)
+            except StationError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a database away for a moment: said, and tried again
+                if args.once:
+                    raise
+                print(f"station channels push: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; "
+                      "trying again", file=sys.stderr)
+                time.sleep(max(0.5, args.every))
+                continue
             if args.json:
                 print_json(result.as_json())
             else:

@@ -316,6 +316,11 @@ EVENT_REASONS = Wording(
         "all_back": "every unit came back",
         "scan_before_close_out": "carrier scan before close-out",
         "customer_cancel": "customer asked to cancel",
+        # what the shop said after intake (issue 20, item 3: app/intake/updates.py)
+        "shop_cancelled_label": "cancelled by the shop after its label: void the label or intercept the parcel",
+        "shop_address_check": "the shop changed the address and the new one needs a check",
+        "shop_lines_held": "the shop changed the lines while the order was held: approve it to reserve its stock again",
+        "shop_lines": "the shop changed the lines",
     },
 )
 

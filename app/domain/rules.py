@@ -58,6 +58,14 @@ REASONS = Wording(
         "coupon_value": "coupon {coupon} is worth {worth}, the order took {took}",
         "points_value": "{points} points are worth {worth}, the order took {took}",
         "paid_sum": "paid {paid} but goods - coupons - points + shipping{tax} = {due}",
+        # what the shop says after intake (app/intake/updates.py): flags a supervisor reads
+        "cancelled_after_label": "the shop cancelled this order after its label: void the label or intercept the parcel",
+        "cancelled_after_shipping": "the shop cancelled this order after it was shipped: intercept the parcel or "
+                                    "arrange its return",
+        "address_change_late": "the shop changed the address after picking started ({changes}): not applied, check "
+                               "with the shop before it ships",
+        "lines_change_late": "the shop changed the lines after picking started ({changes}): not applied, check with "
+                             "the shop before it ships",
         "customer_blocked_why": "the customer is blocked: {why}",
         "customer_blocked": "the customer is blocked",
         "customer_poor_credit": "the customer's credit standing is poor",

@@ -25,7 +25,9 @@ from app.config import Settings
 from app.domain import lifecycle
 from app.domain.allocation import Need
 from app.domain.rules import AddressFacts, LineFacts, OrderFacts, RuleSettings, evaluate
+from app.errors import StationError
 from app.intake.model import IncomingOrder, RecordError
+from app.intake.updates import ALERTED, CANCELLED, UPDATED, ShopUpdates, is_notice
 from app.orders.catalogue import Catalogue, load_warehouses
 from app.orders.confirmation import ConfirmationRun, insert_events
 from app.orders.references import shop_number_key
@@ -46,14 +48,22 @@ def order_number(order_id: int) -> str:
 @dataclass
 class ImportSummary:
     imported: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # known orders the record changes nothing of
     rejected: list[dict[str, str]] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     # Orders taken in with something left out ({"record", "note"}): an e-mail address that is not one.
     notes: list[dict[str, str]] = field(default_factory=list)
+    # Known orders the shop changed (app/intake/updates.py): an address or lines applied; cancelled; a change
+    # that came too late, told to a supervisor.
+    updated: int = 0
+    cancelled: int = 0
+    alerts: int = 0
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected}
+        for name in ("updated", "cancelled", "alerts"):  # the contract's three keys, then what happened besides
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         if self.notes:
             out["notes"] = self.notes
         return out
@@ -64,6 +74,9 @@ class ImportSummary:
         self.rejected.extend(other.rejected)
         self.statuses.update(other.statuses)
         self.notes.extend(other.notes)
+        self.updated += other.updated
+        self.cancelled += other.cancelled
+        self.alerts += other.alerts
 
 
 # What the database holds of a record, as long as its columns are (db/models/core.py): a longer value is the
@@ -178,6 +191,15 @@ def check_record(order: IncomingOrder) -> str | None:
     return None
 
 
+def _notice_fault(order: IncomingOrder) -> str | None:
+    """What makes a bare cancellation (no lines: app.intake.updates.cancellation_notice) unusable."""
+    if not order.channel.strip():
+        return "channel: missing"
+    if not order.external_id.strip():
+        return "external_id: missing"
+    return _stored_faults(order)
+
+
 class Intake:
     """One intake job: holds the catalogue and warehouse loads for its length."""
 
@@ -216,30 +238,58 @@ class Intake:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(text("ANALYZE customers, orders"))
 
-    # One batch, one transaction. A clash with a concurrent importer is retried once the
-    # winner's orders are visible, so they count as duplicates.
+    # One batch, one transaction for its new orders. A clash with a concurrent importer is retried once the
+    # winner's orders are visible, so they count as known. Records of known orders go to the update service
+    # afterwards, a transaction each: what the shop changed is applied, an unchanged record is a duplicate.
     def _batch(self, batch: list[IncomingOrder | RecordError]) -> ImportSummary:
         for attempt in range(3):
             try:
-                return self._write_batch(batch)
+                summary, known = self._write_batch(batch)
+                break
             except IntegrityError:
                 if attempt == 2:
                     raise
             except DBAPIError as exc:  # two importers waiting on each other's rows: PostgreSQL picks one to fail
                 if attempt == 2 or getattr(exc.orig, "sqlstate", None) not in _RETRY_STATES:
                     raise
-        raise AssertionError("unreachable")
+        else:
+            raise AssertionError("unreachable")
+        self._updates(known, summary)
+        return summary
 
-    def _write_batch(self, batch: list[IncomingOrder | RecordError]) -> ImportSummary:
+    def _updates(self, records: list[IncomingOrder], summary: ImportSummary) -> None:
+        if not records:
+            return
+        service = ShopUpdates(self.sessions, self.actor, self._catalogue.product if self._catalogue else None)
+        for record in records:
+            try:
+                outcome = service.apply(record)
+            except StationError as exc:  # not the actor's to change, or changed at a station at the same moment
+                summary.rejected.append({"record": record.record or f"order {record.external_id}", "error": exc.message})
+                continue
+            if outcome == UPDATED:
+                summary.updated += 1
+            elif outcome == CANCELLED:
+                summary.cancelled += 1
+            elif outcome == ALERTED:
+                summary.alerts += 1
+            else:
+                summary.duplicates += 1
+
+    def _write_batch(self, batch: list[IncomingOrder | RecordError]) -> tuple[ImportSummary, list[IncomingOrder]]:
+        """The batch's new orders written; returns the summary and the records of orders already known (a second
+        record of one order in the batch among them, after the first), for the update service."""
         summary = ImportSummary()
         orders: list[IncomingOrder] = []
+        later: list[IncomingOrder] = []
         seen: set[tuple[str, str]] = set()
         left_out: dict[tuple[str, str], list[str]] = {}
         for record in batch:
             if isinstance(record, RecordError):
                 summary.rejected.append({"record": record.record, "error": record.error})
                 continue
-            fault = check_record(record)
+            # A cancellation that carries no order (a deleted order's id alone): for an order already known.
+            fault = _notice_fault(record) if is_notice(record) else check_record(record)
             if fault:
                 name = record.record or f"order {record.external_id}"
                 summary.rejected.append({"record": name.replace("\x00", "\\x00"), "error": fault})
@@ -247,14 +297,14 @@ class Intake:
             record, dropped = without_bad_emails(record)
             key = (record.channel, record.external_id)
             if key in seen:
-                summary.duplicates += 1
+                later.append(record)
                 continue
             seen.add(key)
             orders.append(record)
             if dropped:
                 left_out[key] = dropped
         if not orders:
-            return summary
+            return summary, later
 
         with self.sessions() as session, session.begin():
             if self._catalogue is None:
@@ -262,10 +312,23 @@ class Intake:
                 self._warehouses = load_warehouses(session)
             catalogue = self._catalogue
             existing = _existing(session, seen)
-            fresh = [o for o in orders if (o.channel, o.external_id) not in existing]
-            summary.duplicates += len(orders) - len(fresh)
+            known = [o for o in orders if (o.channel, o.external_id) in existing]
+            if known:  # what the shop says again unchanged is a duplicate, read in bulk
+                changing = ShopUpdates(self.sessions, self.actor, catalogue.product).might_change(session, known)
+                summary.duplicates += len(known) - len(changing)
+                known = changing
+            fresh = []
+            for o in orders:
+                if (o.channel, o.external_id) in existing:
+                    continue
+                if is_notice(o):  # nothing to stop, nothing to take in: said, not refused (the shop would retry)
+                    summary.notes.append({"record": o.record or f"order {o.external_id}",
+                                          "note": f"the shop cancelled order {o.external_id}, which this station never "
+                                                  f"received: nothing to stop"})
+                    continue
+                fresh.append(o)
             if not fresh:
-                return summary
+                return summary, known + later
             customers = _customers(session, fresh)
             order_ids = _next_ids(session, "orders", len(fresh))
             line_ids = iter(_next_ids(session, "order_lines", sum(len(o.lines) for o in fresh)))
@@ -411,7 +474,7 @@ class Intake:
             insert_events(session, events)
             summary.imported += len(order_rows)
             summary.statuses.update(row["status"] for row in order_rows)
-        return summary
+        return summary, known + later
 
 
 def _event(order_id: int, kind: str, actor: Actor, at, **data: Any) -> dict[str, Any]:

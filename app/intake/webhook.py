@@ -1,9 +1,15 @@
 """Order webhooks over HTTP (``station intake --listen HOST:PORT``, later mounted by ``station serve``).
 
 ``POST /webhooks/shopify/orders`` takes a Shopify order webhook (``orders/create``, ``orders/paid``,
-``orders/updated``): the body is one order, signed in ``X-Shopify-Hmac-Sha256`` with the base64 HMAC-SHA256
-of the raw body under the shop's webhook secret. ``POST /webhooks/woocommerce/orders`` does the same for
-WooCommerce (``X-WC-Webhook-Signature``, same scheme).
+``orders/updated``, ``orders/cancelled``): the body is one order, signed in ``X-Shopify-Hmac-Sha256`` with the
+base64 HMAC-SHA256 of the raw body under the shop's webhook secret. ``POST /webhooks/woocommerce/orders`` does the
+same for WooCommerce (``X-WC-Webhook-Signature``, same scheme; ``order.created``, ``order.updated`` and
+``order.deleted``, whose body is the order's id alone).
+
+An order the station knows already goes to the update service (app/intake/updates.py): a cancellation stops it,
+an address or line change is applied before picking and told to a supervisor after. A cancellation whose order
+cannot be read any more (a deleted WooCommerce order; a Shopify order cancelled with every line restocked) comes
+in as a bare cancellation of that order id.
 
 Answers (JSON bodies, ``{"error": ...}`` on failure):
 
@@ -11,7 +17,8 @@ Answers (JSON bodies, ``{"error": ...}`` on failure):
 * 413: body over the size cap. 400: not JSON, or not an order. 422: the order was read but rejected
   (the message names the field). 503: the database did not answer (the shop retries later).
 * 201: imported; 200: already known (duplicate deliveries are harmless: orders are known by channel and
-  external id downstream), or a topic that carries no order to import (ignored).
+  external id downstream; the body counts what the shop changed: ``updated``, ``cancelled``, ``alerts``), or a
+  topic that carries no order to import (ignored).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from starlette.applications import Starlette
@@ -37,6 +45,7 @@ from app.errors import InvalidInput, StationError
 from app.intake.formats import _common as f
 from app.intake.formats import shopify, woocommerce
 from app.intake.model import IncomingOrder, RecordError
+from app.intake.updates import cancellation_notice, is_cancellation
 from app.intake.watch import summary_dict
 
 log = logging.getLogger(__name__)
@@ -46,8 +55,10 @@ Ingest = Callable[[Iterable[IncomingOrder | RecordError], str], Any]
 MAX_BODY_BYTES = 1_000_000
 SHOPIFY_PATH = "/webhooks/shopify/orders"
 WOOCOMMERCE_PATH = "/webhooks/woocommerce/orders"
-SHOPIFY_TOPICS = ("orders/create", "orders/paid", "orders/updated")
-WOOCOMMERCE_TOPICS = ("order.created", "order.updated")
+SHOPIFY_TOPICS = ("orders/create", "orders/paid", "orders/updated", "orders/cancelled")
+WOOCOMMERCE_TOPICS = ("order.created", "order.updated", "order.deleted")
+# Topics that say the order is cancelled (or gone), whatever its body says.
+CANCELLING_TOPICS = {"orders/cancelled": "cancelled", "order.deleted": "deleted"}
 _WOO_PING = re.compile(rb"webhook_id=\d+")
 
 
@@ -119,7 +130,7 @@ def _endpoint(
         if not isinstance(document, dict):
             return _error(400, f"{source}: expected one order object, got {type(document).__name__}")
         order = document.get("order") if isinstance(document.get("order"), dict) else document
-        record = parse_order(order, 0)
+        record = _cancellation(channel, topic, order, parse_order(order, 0), source)
         try:
             result = await run_in_threadpool(ingest, [record], source)
         except InvalidInput as exc:
@@ -133,6 +144,22 @@ def _endpoint(
         return JSONResponse(summary, status_code=201 if summary["imported"] else 200)
 
     return receive
+
+
+def _cancellation(channel: str, topic: str, order: Any, record: IncomingOrder | RecordError,
+                  source: str) -> IncomingOrder | RecordError:
+    """The record a cancelling delivery stands for: the order as read, marked cancelled when the topic says so; a
+    bare cancellation of its id when the order cannot be read (WooCommerce's ``order.deleted`` sends ``{"id": N}``,
+    a Shopify order cancelled with every line restocked has no line left)."""
+    status = CANCELLING_TOPICS.get(topic, "")
+    if isinstance(record, IncomingOrder):
+        return replace(record, channel_status=status) if status and not is_cancellation(record) else record
+    if not isinstance(order, dict) or not (status or order.get("cancelled_at")):
+        return record
+    external_id = order.get("id")
+    if isinstance(external_id, bool) or not isinstance(external_id, (int, str)) or not str(external_id).strip():
+        return record
+    return cancellation_notice(channel, str(external_id).strip(), source, status or "cancelled")
 
 
 def webhook_routes(

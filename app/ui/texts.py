@@ -31,6 +31,8 @@ FLAG_TITLES = {
     "address_incomplete": QT_TRANSLATE_NOOP("Flag", "Incomplete address: something the carrier needs is missing"),
     "address_invalid": QT_TRANSLATE_NOOP("Flag", "Unclear address: the postcode or region does not fit the country"),
     "channel_cancelled": QT_TRANSLATE_NOOP("Flag", "Cancelled by the sales channel"),
+    "cancelled_after_label": QT_TRANSLATE_NOOP("Flag", "Cancelled by the shop after the label: void or intercept it"),
+    "shop_change_late": QT_TRANSLATE_NOOP("Flag", "Changed by the shop after picking started: not applied"),
 }
 
 STANDING_NAMES = {
@@ -48,6 +50,11 @@ EVENT_NAMES = {
     "released": QT_TRANSLATE_NOOP("Event", "released"),
     "rejected": QT_TRANSLATE_NOOP("Event", "rejected"),
     "cancelled": QT_TRANSLATE_NOOP("Event", "cancelled"),
+    "cancelled_by_shop": QT_TRANSLATE_NOOP("Event", "cancelled by the shop"),
+    "shop_cancelled_late": QT_TRANSLATE_NOOP("Event", "cancelled by the shop after it left"),
+    "address_changed": QT_TRANSLATE_NOOP("Event", "address changed by the shop"),
+    "lines_changed": QT_TRANSLATE_NOOP("Event", "lines changed by the shop"),
+    "shop_change_not_applied": QT_TRANSLATE_NOOP("Event", "change from the shop not applied"),
     "claimed": QT_TRANSLATE_NOOP("Event", "claimed by a station"),
     "picking": QT_TRANSLATE_NOOP("Event", "picking"),
     "reassigned": QT_TRANSLATE_NOOP("Event", "reassigned"),

@@ -1668,6 +1668,30 @@ ZH_CN = {
         "{path}：超过 {mb} MB，即单个导入文件的上限：请拆分为较小的文件",
     "no held carrier event {event}": "没有被扣留的承运商事件 {event}",
     "held carrier event {event} was decided already": "被扣留的承运商事件 {event} 已经处理过",
+    # What the shop says after intake (issue 20, item 3: app/intake/updates.py): cancellations, address and line changes
+    "Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.":
+        "订单 %1 已被店铺取消。请停止打包，并把商品放回原货位。",
+    "Cancelled by the shop after the label: void or intercept it": "面单打印后被店铺取消：请作废面单或拦截包裹",
+    "Changed by the shop after picking started: not applied": "拣货开始后店铺修改了订单：未应用",
+    "cancelled by the shop": "已被店铺取消",
+    "cancelled by the shop after it left": "发出后被店铺取消",
+    "address changed by the shop": "店铺修改了地址",
+    "lines changed by the shop": "店铺修改了订单行",
+    "change from the shop not applied": "店铺的修改未应用",
+    "the shop cancelled this order after its label: void the label or intercept the parcel":
+        "店铺在打印面单后取消了此订单：请作废面单或拦截包裹",
+    "the shop cancelled this order after it was shipped: intercept the parcel or arrange its return":
+        "店铺在此订单发出后取消了它：请拦截包裹或安排退回",
+    "the shop changed the address after picking started ({changes}): not applied, check with the shop before it ships":
+        "拣货开始后店铺修改了地址（{changes}）：未应用，发货前请与店铺核实",
+    "the shop changed the lines after picking started ({changes}): not applied, check with the shop before it ships":
+        "拣货开始后店铺修改了订单行（{changes}）：未应用，发货前请与店铺核实",
+    "cancelled by the shop after its label: void the label or intercept the parcel":
+        "打印面单后被店铺取消：请作废面单或拦截包裹",
+    "the shop changed the address and the new one needs a check": "店铺修改了地址，新地址需要核查",
+    "the shop changed the lines while the order was held: approve it to reserve its stock again":
+        "订单暂停期间店铺修改了订单行：请批准订单以重新预留库存",
+    "the shop changed the lines": "店铺修改了订单行",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",

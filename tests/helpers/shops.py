@@ -49,6 +49,7 @@ class StandInShop:
         self.kind = kind
         self.lock = threading.Lock()
         self.orders: list[dict[str, Any]] = []
+        self._by_gid: dict[str, dict[str, Any]] = {}
         self.failures: list[Failure] = []
         self.delay_s = 0.0
         self.requests: list[tuple[str, str, Any]] = []
@@ -69,6 +70,9 @@ class StandInShop:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: without this a kept-alive connection waits on the client's
+            # delayed ACK (40 ms a request), which no real shop's server makes it do.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -93,7 +97,7 @@ class StandInShop:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def domain(self) -> str:
@@ -132,7 +136,23 @@ class StandInShop:
             made.append(order)
         with self.lock:
             self.orders += made
+            self._by_gid.update((str(o["id"]), o) for o in made)
         return made
+
+    def add_order_with_lines(self, number: int, lines: list[tuple[str, int]]) -> dict[str, Any]:
+        """One order of these (sku, quantity) lines, as the shop would hold a warehouse's order."""
+        order = self.add_orders(1, start=number)[0]
+        with self.lock:
+            if self.kind == "shopify":
+                first = order["lineItems"]["nodes"][0]
+                order["lineItems"]["nodes"] = [
+                    dict(first, id=f"gid://shopify/LineItem/{number}{i:02d}", sku=sku, quantity=qty, currentQuantity=qty)
+                    for i, (sku, qty) in enumerate(lines)]
+            else:
+                first = order["line_items"][0]
+                order["line_items"] = [dict(first, id=number * 100 + i, sku=sku, quantity=qty)
+                                       for i, (sku, qty) in enumerate(lines)]
+        return order
 
     def change_order(self, order_id: str, **changes: Any) -> None:
         """The shop changes an order (a cancellation, a new address): its last-modified time moves on."""
@@ -231,7 +251,7 @@ class StandInShop:
             "hasNextPage": more, "endCursor": base64.b64encode(str(start + first).encode()).decode() if page else None}}}
 
     def _order_by_gid(self, gid: str) -> dict[str, Any] | None:
-        return next((o for o in self.orders if o["id"] == gid), None)
+        return self._by_gid.get(gid)
 
     def _gql_fulfilment_orders(self, v: dict[str, Any]) -> dict[str, Any]:
         order = self._order_by_gid(v["id"])
@@ -247,9 +267,9 @@ class StandInShop:
         for n, line in enumerate(order["lineItems"]["nodes"]):
             fo_item = f"gid://shopify/FulfillmentOrderLineItem/{oid}{n}"
             remaining = int(line["currentQuantity"]) - fulfilled.get(fo_item, 0)
-            items.append({"id": fo_item, "remainingQuantity": remaining,
+            items.append({"id": fo_item, "remainingQuantity": int(remaining),
                           "lineItem": {"sku": line["sku"], "name": line["name"]}})
-        closed = order.get("cancelledAt") or all(i["remainingQuantity"] <= 0 for i in items)
+        closed = order.get("cancelledAt") or all(int(str(i["remainingQuantity"])) <= 0 for i in items)
         return {"order": {
             "id": order["id"],
             "fulfillments": [{"id": f["id"], "status": "SUCCESS",
@@ -302,7 +322,7 @@ class StandInShop:
                 return self._wc_orders(query)
             m = re.fullmatch(r"/wp-json/wc/v3/orders/(\d+)", path)
             if m and h.command == "PUT":
-                order = next((o for o in self.orders if str(o["id"]) == m.group(1)), None)
+                order = self._by_gid.get(m.group(1))
                 if order is None:
                     return 404, {"code": "woocommerce_rest_shop_order_invalid_id", "message": "Invalid ID.",
                                  "data": {"status": 404}}, {}
@@ -311,7 +331,7 @@ class StandInShop:
                 return 200, order, {}
             m = re.fullmatch(r"/wp-json/wc/v3/orders/(\d+)/notes", path)
             if m:
-                if not any(str(o["id"]) == m.group(1) for o in self.orders):
+                if m.group(1) not in self._by_gid:
                     return 404, {"code": "woocommerce_rest_order_invalid_id", "message": "Invalid order ID.",
                                  "data": {"status": 404}}, {}
                 notes = self.fulfilments.setdefault(m.group(1), [])

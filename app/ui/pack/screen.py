@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from app.devices.commands import Command
 from app.devices.events import ScanEvent
+from app.intake.updates import shop_cancelled
 from app.packing.answers import COMPLETE, OK, SCAN_ITEM, WEIGH, Answer, LineView, PackView
 from app.packing.classify import from_event
 from app.packing.offline import STORED, OfflineScans, Replayer, ReplayOutcome, ScanJournal, database_name, journal_path
@@ -934,10 +935,28 @@ class PackScreen(QWidget):
         ):
             ok, told = run_action(self.env.feedback, self.service.check)
             if ok and told is not None:
-                self.show_answer(told)
+                by_shop = self._shop_cancelled(told)
+                self.show_answer(told, sound=not by_shop)
+                if by_shop:  # said after the answer, which it replaces
+                    self._say_shop_cancelled(told.number or "")
             if self.service.order_id is None:
                 self.service.resume()
             self._refresh_timer.start()
+
+    def _shop_cancelled(self, told: Answer) -> bool:
+        """Did the order leave the bench because its shop cancelled it?"""
+        if told.reason != "taken_away" or told.status != "cancelled" or not told.number:
+            return False
+        ok, by_shop = run_action(self.env.feedback, lambda: shop_cancelled(self.env.ctx.sessions, told.number or ""))
+        return bool(ok and by_shop)
+
+    def _say_shop_cancelled(self, number: str) -> None:
+        """Said as it is (not "taken away"), with the bad cue."""
+        text = self.tr("Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.")
+        text = text.replace("%1", number)
+        self.message.setText(text)
+        self._style_message("bad")
+        self.env.feedback.cue("bad", text)
 
     def shutdown(self) -> None:
         self._printer_timer.stop()

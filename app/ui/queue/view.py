@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.admin.auth import has_role
 from app.devices.scanner import scan_text
 from app.domain.lifecycle import CLAIMABLE, STATUSES, WAITING
+from app.intake.updates import shop_cancelled
 from app.orders import queue as oq
 from app.orders.claim import claim_next
 from app.ui.common import run_action
@@ -294,6 +295,8 @@ class QueueScreen(QWidget):
             return  # the supervisor at this station moved it from the board, which confirmed it: no packer's alarm
         if row.status == "on_hold":
             text = self.tr("Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.")
+        elif row.status == "cancelled" and shop_cancelled(self.env.ctx.sessions, number):
+            text = self.tr("Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.")
         elif row.status == "cancelled":
             text = self.tr("Order %1 was cancelled. Stop packing it and put the items aside.")
         elif row.station:
