@@ -41,12 +41,30 @@ def test_the_guide_is_a_block_of_commands():
     assert "export STATION_DB_URL=" in block and "export STATION_CONFIG=" in block
 
 
+@pytest.fixture
+def shop():
+    """The guide's shop: a stand-in for Shopify's Admin API on loopback, holding the customer's order."""
+    from tests.helpers.shops import StandInShop
+
+    s = StandInShop("shopify").start()
+    s.add_order_with_lines(1001, [("MUG-350-WHT", 2), ("TEA-GRN-100", 1)], prices=["12.50", "8.90"])
+    s.add_order_with_lines(1002, [("LAMP-DESK", 1)], prices=["39.00"])
+    for sku in ("MUG-350-WHT", "TEA-GRN-100", "LAMP-DESK"):
+        s.add_product(sku)
+    yield s
+    s.stop()
+
+
 @pytest.mark.timeout(600)
-def test_from_an_empty_database_to_the_first_order_shipped(db_url, tmp_path):
+def test_from_an_empty_database_to_the_first_order_shipped(db_url, tmp_path, shop):
+    from tests.helpers.shops import SHOPIFY_TOKEN
+
     block = guide_block()
-    # the test's database instead of the guide's; the config file in the test's folder
+    # the test's database instead of the guide's; the config file in the test's folder; the stand-in shop
     block = re.sub(r"^export STATION_DB_URL=.*$", f"export STATION_DB_URL='{db_url}'", block, count=1, flags=re.M)
     block = block.replace("$HOME/station.json", str(tmp_path / "station.json"))
+    block = block.replace("https://koeln-tee.myshopify.com", shop.url)
+    block = block.replace("shpat_your_admin_api_token", SHOPIFY_TOKEN)
     for name in ("scripts", "resources"):
         (tmp_path / name).symlink_to(ROOT / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
@@ -61,6 +79,11 @@ def test_from_an_empty_database_to_the_first_order_shipped(db_url, tmp_path):
     assert "RK-PAKET" in out  # the quote
     assert "1 parcels shipped" in out or "1 parcel shipped" in out
     assert (tmp_path / "jonas-badge.pdf").read_bytes().startswith(b"%PDF")
+    assert "koeln-tee: 2 new" in out
+    # The shop was told: one fulfilment of the two mugs and the tea, with the parcel's tracking number.
+    [told] = shop.fulfilments["1001"]
+    assert sorted(item["quantity"] for item in told["items"]) == [1, 2]
+    assert shop.stock["MUG-350-WHT"] == 46  # and it sells what the shelf holds
 
     engine = create_engine(db_url)
     try:
@@ -70,6 +93,7 @@ def test_from_an_empty_database_to_the_first_order_shipped(db_url, tmp_path):
             assert order.status == "shipped"
             parcel = conn.execute(select(Parcel.sscc, Parcel.manifest_id).where(Parcel.order_id == order.id)).one()
             assert parcel.manifest_id is not None
+            assert told["tracking"]["number"] == order.tracking_number
             assert parcel.sscc[1:8] == "4012345"  # the warehouse's own GS1 company prefix, from the config file
             mug = conn.execute(select(Product.id).where(Product.sku == "MUG-350-WHT")).scalar_one()
             assert conn.execute(select(Stock.on_hand, Stock.reserved).where(Stock.product_id == mug)).one() == (46, 0)

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -139,19 +140,29 @@ class StandInShop:
             self._by_gid.update((str(o["id"]), o) for o in made)
         return made
 
-    def add_order_with_lines(self, number: int, lines: list[tuple[str, int]]) -> dict[str, Any]:
-        """One order of these (sku, quantity) lines, as the shop would hold a warehouse's order."""
+    def add_order_with_lines(self, number: int, lines: list[tuple[str, int]],
+                             prices: list[str] | None = None) -> dict[str, Any]:
+        """One order of these (sku, quantity) lines at these unit prices (default 25.00), as the shop would hold
+        it: its totals add up (the lines, then 4.90 shipping), fully paid."""
         order = self.add_orders(1, start=number)[0]
+        prices = prices or ["25.00"] * len(lines)
+        total = sum(Decimal(p) * q for p, (_, q) in zip(prices, lines, strict=True)) + Decimal("4.90")
+        money = {"shopMoney": {"amount": f"{total:.2f}", "currencyCode": "EUR"}}
         with self.lock:
             if self.kind == "shopify":
                 first = order["lineItems"]["nodes"][0]
                 order["lineItems"]["nodes"] = [
-                    dict(first, id=f"gid://shopify/LineItem/{number}{i:02d}", sku=sku, quantity=qty, currentQuantity=qty)
-                    for i, (sku, qty) in enumerate(lines)]
+                    dict(first, id=f"gid://shopify/LineItem/{number}{i:02d}", sku=sku, quantity=qty, currentQuantity=qty,
+                         originalUnitPriceSet={"shopMoney": {"amount": price, "currencyCode": "EUR"}})
+                    for i, ((sku, qty), price) in enumerate(zip(lines, prices, strict=True))]
+                order.update(totalPriceSet=money, currentTotalPriceSet=money)
             else:
                 first = order["line_items"][0]
-                order["line_items"] = [dict(first, id=number * 100 + i, sku=sku, quantity=qty)
-                                       for i, (sku, qty) in enumerate(lines)]
+                order["line_items"] = [
+                    dict(first, id=number * 100 + i, sku=sku, quantity=qty, price=float(price),
+                         subtotal=f"{Decimal(price) * qty:.2f}", total=f"{Decimal(price) * qty:.2f}")
+                    for i, ((sku, qty), price) in enumerate(zip(lines, prices, strict=True))]
+                order["total"] = f"{total:.2f}"
         return order
 
     def change_order(self, order_id: str, **changes: Any) -> None:
