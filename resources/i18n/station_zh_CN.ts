@@ -49,6 +49,10 @@
         <source>Carriers</source>
         <translation>承运商</translation>
     </message>
+    <message>
+        <source>Channels</source>
+        <translation>渠道</translation>
+    </message>
 </context>
 <context>
     <name>CarriersSection</name>
@@ -422,6 +426,401 @@
     </message>
 </context>
 <context>
+    <name>ChannelsSection</name>
+    <message>
+        <source>when labelled</source>
+        <translation>打印面单时</translation>
+    </message>
+    <message>
+        <source>at close-out</source>
+        <translation>揽收交接时</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>consumer key</source>
+        <translation>消费者密钥</translation>
+    </message>
+    <message>
+        <source>consumer secret</source>
+        <translation>消费者私钥</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>店铺网址</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Pull orders</source>
+        <translation>拉取订单</translation>
+    </message>
+    <message>
+        <source>Tell the shop</source>
+        <translation>发货回传</translation>
+    </message>
+    <message>
+        <source>Stock sync</source>
+        <translation>库存同步</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>发件箱</translation>
+    </message>
+    <message>
+        <source>New channel…</source>
+        <translation>新建渠道…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Pull now</source>
+        <translation>立即拉取</translation>
+    </message>
+    <message>
+        <source>Fetch the chosen shop's new and changed orders now</source>
+        <translation>立即从所选店铺拉取新订单和有变更的订单</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation>立即发送</translation>
+    </message>
+    <message>
+        <source>Send what waits in the outbox and the stock levels to every shop now</source>
+        <translation>立即把发件箱中待发送的消息和库存数量发给所有店铺</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Show sent ones too</source>
+        <translation>同时显示已发送的</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>After mending what the shop said: send the chosen failed messages again</source>
+        <translation>按店铺的回复处理好问题后，重新发送所选的失败消息</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>HTTP</source>
+        <translation>状态码</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <source>What the shop said</source>
+        <translation>店铺回复</translation>
+    </message>
+    <message>
+        <source>Outbox: what the shops are told</source>
+        <translation>发件箱：要告知店铺的消息</translation>
+    </message>
+    <message>
+        <source>pull its orders and tell its shop</source>
+        <translation>拉取其订单并向店铺回传发货</translation>
+    </message>
+    <message>
+        <source>pull from the shop</source>
+        <translation>从店铺拉取</translation>
+    </message>
+    <message>
+        <source>Off: the shop sends its orders to this station's web address (webhooks)</source>
+        <translation>关闭时：由店铺把订单推送到本站的网址（Webhook）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>send stock levels to the shop</source>
+        <translation>向店铺同步库存数量</translation>
+    </message>
+    <message>
+        <source>the shop's first location</source>
+        <translation>店铺的第一个库存地点</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Shop address</source>
+        <translation>店铺网址</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>every</source>
+        <translation>每隔</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Tell the shop it shipped</source>
+        <translation>通知店铺已发货</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Stock of warehouse</source>
+        <translation>按此仓库的库存</translation>
+    </message>
+    <message>
+        <source>Currency if an order names none</source>
+        <translation>订单未注明时的币种</translation>
+    </message>
+    <message>
+        <source>Shopify location</source>
+        <translation>Shopify 库存地点</translation>
+    </message>
+    <message>
+        <source>Shopify API version</source>
+        <translation>Shopify API 版本</translation>
+    </message>
+    <message>
+        <source>Credentials are never typed here: give them in the station's config file or its environment. The list says which are missing and where they go.</source>
+        <translation>凭据从不在此输入：请写在工作站的配置文件或环境变量中。列表会显示缺少哪些、应写在哪里。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Every warehouse</source>
+        <translation>所有仓库</translation>
+    </message>
+    <message>
+        <source>Channel %1</source>
+        <translation>渠道 %1</translation>
+    </message>
+    <message>
+        <source>New channel</source>
+        <translation>新建渠道</translation>
+    </message>
+    <message>
+        <source>Channel %1 added.</source>
+        <translation>已添加渠道 %1。</translation>
+    </message>
+    <message>
+        <source>Channel %1 saved.</source>
+        <translation>已保存渠道 %1。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>off (webhooks)</source>
+        <translation>关闭（Webhook）</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未进行</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>已提供</translation>
+    </message>
+    <message>
+        <source>missing: %1</source>
+        <translation>缺少：%1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Credentials: given (in the config file or the environment).</source>
+        <translation>凭据：已提供（在配置文件或环境变量中）。</translation>
+    </message>
+    <message>
+        <source>%1: set the environment variable %2, or %3 in the config file</source>
+        <translation>%1：请设置环境变量 %2，或在配置文件中设置 %3</translation>
+    </message>
+    <message>
+        <source>Credentials missing. %1. Nothing can be asked of this shop until then.</source>
+        <translation>缺少凭据。%1。在此之前无法访问该店铺。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 条待发送</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 条失败</translation>
+    </message>
+    <message>
+        <source>%1 sent</source>
+        <translation>%1 条已发送</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <source>Choose a channel to see its credentials and its last pull and stock sync.</source>
+        <translation>选择一个渠道，即可查看其凭据、最近一次拉取和库存同步。</translation>
+    </message>
+    <message>
+        <source>Last pull failed: %1</source>
+        <translation>最近一次拉取失败：%1</translation>
+    </message>
+    <message>
+        <source>Last stock sync failed: %1</source>
+        <translation>最近一次库存同步失败：%1</translation>
+    </message>
+    <message>
+        <source>Nothing waits for the shops.</source>
+        <translation>没有待发给店铺的消息。</translation>
+    </message>
+    <message>
+        <source>Choose a message to read what the shop said in full.</source>
+        <translation>选择一条消息，即可查看店铺回复的全文。</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2): the shop said: %3</source>
+        <translation>订单 %1（%2）：店铺回复：%3</translation>
+    </message>
+    <message>
+        <source>Choose the failed messages to send again first.</source>
+        <translation>请先选择要重新发送的失败消息。</translation>
+    </message>
+    <message>
+        <source>%1 message(s) will be sent again with the next round; Send now sends them at once.</source>
+        <translation>%1 条消息将在下一轮重新发送；点“立即发送”可马上发送。</translation>
+    </message>
+    <message>
+        <source>Choose a channel first.</source>
+        <translation>请先选择一个渠道。</translation>
+    </message>
+    <message>
+        <source>Asking %1 for its orders…</source>
+        <translation>正在从 %1 拉取订单…</translation>
+    </message>
+    <message>
+        <source>Sending to the shops…</source>
+        <translation>正在发送给店铺…</translation>
+    </message>
+    <message>
+        <source>%1: the shop asked us to wait until %2</source>
+        <translation>%1：店铺要求等到 %2 再访问</translation>
+    </message>
+    <message>
+        <source>%1: %2 new orders, %3 known; then the shop said: %4</source>
+        <translation>%1：新订单 %2 个，已有 %3 个；随后店铺回复：%4</translation>
+    </message>
+    <message>
+        <source>%1: the shop said: %2</source>
+        <translation>%1：店铺回复：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2 new orders, %3 known</source>
+        <translation>%1：新订单 %2 个，已有 %3 个</translation>
+    </message>
+    <message>
+        <source>, %1 changed by the shop</source>
+        <translation>，店铺修改了 %1 个</translation>
+    </message>
+    <message>
+        <source>, %1 could not be taken in (%2: %3)</source>
+        <translation>，%1 个无法导入（%2：%3）</translation>
+    </message>
+    <message>
+        <source> (more next time)</source>
+        <translation>（其余下次继续）</translation>
+    </message>
+    <message>
+        <source>%1 shipment notice(s) sent, %2 to try again, %3 failed; stock of %4 product(s) sent</source>
+        <translation>已发送 %1 条发货通知，%2 条稍后重试，%3 条失败；已同步 %4 个商品的库存</translation>
+    </message>
+    <message>
+        <source>. The shop said: %1</source>
+        <translation>。店铺回复：%1</translation>
+    </message>
+</context>
+<context>
     <name>Common</name>
     <message>
         <source>The database cannot be reached; try again in a moment.</source>
@@ -607,6 +1006,26 @@
     <message>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>cancelled by the shop</source>
+        <translation>已被店铺取消</translation>
+    </message>
+    <message>
+        <source>cancelled by the shop after it left</source>
+        <translation>发出后被店铺取消</translation>
+    </message>
+    <message>
+        <source>address changed by the shop</source>
+        <translation>店铺修改了地址</translation>
+    </message>
+    <message>
+        <source>lines changed by the shop</source>
+        <translation>店铺修改了订单行</translation>
+    </message>
+    <message>
+        <source>change from the shop not applied</source>
+        <translation>店铺的修改未应用</translation>
     </message>
     <message>
         <source>claimed by a station</source>
@@ -814,6 +1233,14 @@
     <message>
         <source>Cancelled by the sales channel</source>
         <translation>销售渠道已取消</translation>
+    </message>
+    <message>
+        <source>Cancelled by the shop after the label: void or intercept it</source>
+        <translation>面单打印后被店铺取消：请作废面单或拦截包裹</translation>
+    </message>
+    <message>
+        <source>Changed by the shop after picking started: not applied</source>
+        <translation>拣货开始后店铺修改了订单：未应用</translation>
     </message>
 </context>
 <context>
@@ -1404,6 +1831,10 @@
         <translation>电子秤：尚无读数</translation>
     </message>
     <message>
+        <source>Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.</source>
+        <translation>订单 %1 已被店铺取消。请停止打包，并把商品放回原货位。</translation>
+    </message>
+    <message>
         <source>No scale</source>
         <translation>无电子秤</translation>
     </message>
@@ -1957,6 +2388,10 @@
     <message>
         <source>Order %1 was put on hold by a supervisor. Stop packing it; what you packed is kept.</source>
         <translation>主管已暂停订单 %1。请停止打包；已装的商品记录会保留。</translation>
+    </message>
+    <message>
+        <source>Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.</source>
+        <translation>订单 %1 已被店铺取消。请停止打包，并把商品放回原货位。</translation>
     </message>
     <message>
         <source>Order %1 was cancelled. Stop packing it and put the items aside.</source>

@@ -16,4 +16,5 @@ SECTIONS: list[tuple[str, str]] = [
     (QT_TRANSLATE_NOOP("AdminSections", "Stations"), "app.ui.admin.stations:StationsSection"),
     (QT_TRANSLATE_NOOP("AdminSections", "Products"), "app.ui.admin.products:ProductsSection"),
     (QT_TRANSLATE_NOOP("AdminSections", "Carriers"), "app.ui.admin.carriers:CarriersSection"),
+    (QT_TRANSLATE_NOOP("AdminSections", "Channels"), "app.ui.admin.channels:ChannelsSection"),
 ]
