@@ -40,7 +40,7 @@ APPEND_ONLY = frozenset({"order_events", "stock_ledger", "user_events", "stock_c
 ADMIN_TABLES = frozenset({
     "users", "warehouses", "bins", "products", "product_gtins", "product_substitutes", "carriers", "carrier_services",
     "carrier_rates", "carrier_coverage", "carrier_postcode_zones", "carrier_surcharges", "coupons", "pack_cartons",
-    "pack_materials", "stations", "channels",
+    "pack_materials", "stations", "channels", "product_refs",
 })
 # What no station login may read.
 SECRET_COLUMNS = {"users": frozenset({"badge_hash", "pin_hash", "pin_crypt"})}

@@ -49,7 +49,13 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("substitutes", "SKUs that may replace it, separated by ';'"),
     ("picture", "a picture for the pack screen: a file path or an address"),
     ("active", "yes/no (empty: yes)"),
+    ("buyer_code", "buyers' article numbers for it, as EDI orders name it (PIA ...:IN): CODE, or PARTY:CODE for one "
+                   "buyer (its GLN or name), separated by ';'"),
+    ("supplier_code", "suppliers' article numbers for it (PIA/LIN ...:SA) when they are not the SKU: CODE or "
+                      "PARTY:CODE, separated by ';'"),
 )
+# The cross-reference columns, by the kind of number (db.models.ProductRef) each holds.
+REF_COLUMNS = {"buyer_code": "buyer", "supplier_code": "supplier"}
 REQUIRED_CSV = ("sku", "name_en")
 _TRUE = {"1", "yes", "y", "true", "t", "x"}
 _FALSE = {"0", "no", "n", "false", "f", ""}
@@ -85,6 +91,9 @@ class ProductRecord:
     # True: ``gtins`` is the product's whole set (our files); False: a shop's barcode, added to the case GTINs kept
     gtins_complete: bool = True
     substitutes: list[str] | None = None
+    # Other parties' numbers for it, by kind ("buyer", "supplier"): the (party, code) pairs, upper case; a kind the
+    # file does not state is absent (the product keeps its own).
+    refs: dict[str, list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,8 @@ def template() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     writer.writerow(["MUG-001", "Enamel mug 350 ml", "搪瓷杯 350 毫升", "kitchen", "12.50", "320", "120", "90", "95",
-                     "yes", "no", "no", "no", "no", "no", "no", "no", "", "4006381333931", "14006381333938:12", "", "", "yes"])
+                     "yes", "no", "no", "no", "no", "no", "no", "no", "", "4006381333931", "14006381333938:12", "", "", "yes",
+                     "", ""])
     return out.getvalue()
 
 
@@ -237,7 +247,27 @@ def _fill(rec: ProductRecord, row: dict[str, Any]) -> ProductRecord:
         rec.gtins = [(g, 1) for g in _list(row.get("gtins"), "gtins")] + _case_gtins(row.get("case_gtins"), "case_gtins")
     if "substitutes" in row:
         rec.substitutes = _list(row.get("substitutes"), "substitutes")
+    for column, kind in REF_COLUMNS.items():
+        if column in row:
+            rec.refs = rec.refs or {}
+            rec.refs[kind] = _refs(row.get(column), column)
     return rec
+
+
+def _refs(value: Any, name: str) -> list[tuple[str, str]]:
+    """``CODE`` or ``PARTY:CODE`` items separated by ';' or ',' (or a JSON list of them) as (party, code), upper
+    case."""
+    found: list[tuple[str, str]] = []
+    for item in _list(value, name):
+        party, sep, code = item.rpartition(":")
+        party, code = party.strip().upper(), code.strip().upper()
+        if not code:
+            raise FieldError(name, f"{item[:40]!r} has no code")
+        if len(code) > 64 or len(party) > 64:
+            raise FieldError(name, f"{item[:40]!r}: a party or code is longer than 64 characters")
+        if (party, code) not in found:
+            found.append((party, code))
+    return found
 
 
 def _required(row: dict[str, Any], label: str) -> tuple[str, str]:

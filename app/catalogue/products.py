@@ -16,15 +16,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.admin.auth import require_role
-from app.catalogue.formats import FLAGS, TRACKING, ProductRecord, Rejected, read
+from app.catalogue.formats import FLAGS, REF_COLUMNS, TRACKING, ProductRecord, Rejected, read
 from app.errors import InvalidInput, NotFound
 from app.sync import notify_change
 from app.uow import Actor, UnitOfWork
 from db.bulk import insert_rows, update_rows
-from db.models import Product, ProductGtin, product_substitutes
+from db.models import Product, ProductGtin, ProductRef, product_substitutes
 
 PRODUCTS = Product.__table__
 GTINS = ProductGtin.__table__
+REFS = ProductRef.__table__
+COLUMN_OF_KIND = {kind: column for column, kind in REF_COLUMNS.items()}
 SUBSTITUTES = product_substitutes
 
 # The product columns an import sets, in the order the comparison reads them.
@@ -159,6 +161,8 @@ def _import(session: Session, parsed) -> ImportResult:
         if error:
             result.rejected.append(Rejected(records.pop(sku).record, error))
 
+    _refuse_taken_refs(connection, records, existing, result)
+
     # Substitutes name products the catalogue has or this file brings; refusing one may orphan another's.
     while True:
         known = existing.keys() | records.keys()
@@ -175,10 +179,12 @@ def _import(session: Session, parsed) -> ImportResult:
         for row in connection.execute(select(SUBSTITUTES.c.product_id, SUBSTITUTES.c.substitute_id)):
             db_substitutes.setdefault(row.product_id, set()).add(row.substitute_id)
 
+    db_refs = _product_refs(connection) if any(rec.refs for rec in records.values()) else {}
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     gtins_to_replace: list[str] = []
     substitutes_to_replace: list[str] = []
+    refs_to_replace: list[str] = []
     for sku, rec in records.items():
         values = {name: getattr(rec, name) for name in FIELDS}
         old = existing.get(sku)
@@ -193,6 +199,8 @@ def _import(session: Session, parsed) -> ImportResult:
                 gtins_to_replace.append(sku)
             if rec.substitutes:
                 substitutes_to_replace.append(sku)
+            if rec.refs and any(rec.refs.values()):
+                refs_to_replace.append(sku)
             result.created += 1
             continue
         for name in KEEP_WHEN_EMPTY:
@@ -209,6 +217,9 @@ def _import(session: Session, parsed) -> ImportResult:
             if wanted != db_substitutes.get(old.id, set()):
                 substitutes_to_replace.append(sku)
                 differs = True
+        if rec.refs is not None and any(set(rec.refs[kind]) != db_refs.get((old.id, kind), set()) for kind in rec.refs):
+            refs_to_replace.append(sku)
+            differs = True
         if differs:
             result.updated += 1
         else:
@@ -218,7 +229,7 @@ def _import(session: Session, parsed) -> ImportResult:
         insert_rows(session, PRODUCTS, new_rows)
     if changed_rows:
         update_rows(session, PRODUCTS, "id", changed_rows)
-    if not (new_rows or gtins_to_replace or substitutes_to_replace):
+    if not (new_rows or gtins_to_replace or substitutes_to_replace or refs_to_replace):
         return result
     ids = dict(connection.execute(select(PRODUCTS.c.sku, PRODUCTS.c.id)).all()) if new_rows else {s: r.id for s, r in existing.items()}
 
@@ -238,7 +249,64 @@ def _import(session: Session, parsed) -> ImportResult:
         connection.execute(delete(SUBSTITUTES).where(SUBSTITUTES.c.product_id.in_(replaced[start:start + _CHUNK])))
     insert_rows(session, SUBSTITUTES, [{"product_id": ids[sku], "substitute_id": ids[s]}
                                        for sku in substitutes_to_replace for s in dict.fromkeys(records[sku].substitutes or ())])
+
+    # Cross-references: each stated kind's set replaced; a number moving from one product of the file to another
+    # leaves its old row first (the unique key is the number's, whoever holds it).
+    stated = [(ids[sku], kind, party, code) for sku in refs_to_replace for kind, pairs in (records[sku].refs or {}).items()
+              for party, code in pairs]
+    for sku in refs_to_replace:
+        for kind in records[sku].refs or {}:
+            connection.execute(delete(REFS).where(REFS.c.product_id == ids[sku], REFS.c.kind == kind))
+    for _, kind, party, code in stated:
+        connection.execute(delete(REFS).where(REFS.c.kind == kind, REFS.c.party == party, REFS.c.code == code))
+    insert_rows(session, REFS, [{"product_id": pid, "kind": kind, "party": party, "code": code}
+                                for pid, kind, party, code in stated])
     return result
+
+
+def _product_refs(connection) -> dict[tuple[int, str], set[tuple[str, str]]]:
+    """Every product's cross-references: (product id, kind) -> {(party, code)}."""
+    found: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    for row in connection.execute(select(REFS.c.product_id, REFS.c.kind, REFS.c.party, REFS.c.code)):
+        found.setdefault((row.product_id, row.kind), set()).add((row.party, row.code))
+    return found
+
+
+def _refuse_taken_refs(connection, records: dict[str, ProductRecord], existing: dict[str, Any],
+                       result: ImportResult) -> None:
+    """A buyer's or supplier's number names one product: a record giving one that another record of the file gives,
+    or that another product keeps (the file does not take it from that product), is refused naming the other."""
+    if not any(rec.refs for rec in records.values()):
+        return
+    sku_of_id = {row.id: sku for sku, row in existing.items()}
+    owner_in_db = {(row.kind, row.party, row.code): sku_of_id.get(row.product_id, "")
+                   for row in connection.execute(select(REFS.c.product_id, REFS.c.kind, REFS.c.party, REFS.c.code))}
+    owner_in_file: dict[tuple[str, str, str], str] = {}
+    for sku in list(records):
+        rec = records[sku]
+        problem = None
+        for kind, pairs in (rec.refs or {}).items():
+            for party, code in pairs:
+                key = (kind, party, code)
+                shown = f"{party}:{code}" if party else code
+                if key in owner_in_file:
+                    problem = f"{COLUMN_OF_KIND[kind]}: {shown} is also given to {records[owner_in_file[key]].record}"
+                    break
+                other = owner_in_db.get(key)
+                if other and other != sku:
+                    released = other in records and (records[other].refs or {}).get(kind) is not None and \
+                        (party, code) not in (records[other].refs or {})[kind]
+                    if not released:
+                        problem = f"{COLUMN_OF_KIND[kind]}: {shown} belongs to {other}"
+                        break
+            if problem:
+                break
+        if problem:
+            result.rejected.append(Rejected(records.pop(sku).record, problem))
+            continue
+        for kind, pairs in (rec.refs or {}).items():
+            for party, code in pairs:
+                owner_in_file[(kind, party, code)] = sku
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,17 +48,16 @@ REASONS = Wording(
     "ReviewReasons",
     {
         "unknown_sku": "not in the catalogue: {skus}",
+        "no_sku": "a line has no SKU: {names}",
+        "decimal_quantity": "quantity {quantity} of {sku} is not a whole number of units ({kept} kept until a person decides)",
+        "shop_fulfilled": "the sales channel already marks this order as shipped ({state})",
+        "refund_unitemised": "the shop refunded {amount} without naming the goods: check what is still to ship",
         "large_amount": "goods worth {amount}, at or over the review limit of {limit}",
         "large_line": "{quantity} x {sku} on one line (limit {limit})",
         "large_total": "{total} items in the order (limit {limit})",
         "restricted": "restricted goods need a person's approval: {hits}",
         "unpaid": "payment status is {status}, not paid",
         "channel_cancelled": "the sales channel reports this order as cancelled",
-        "goods_total": "goods total {goods} differs from the lines' {lines}",
-        "coupon_unknown": "coupon {coupon} is unknown or expired",
-        "coupon_value": "coupon {coupon} is worth {worth}, the order took {took}",
-        "points_value": "{points} points are worth {worth}, the order took {took}",
-        "paid_sum": "paid {paid} but goods - coupons - points + shipping{tax} = {due}",
         # what the shop says after intake (app/intake/updates.py): flags a supervisor reads
         "cancelled_after_label": "the shop cancelled this order after its label: void the label or intercept the parcel",
         "cancelled_after_shipping": "the shop cancelled this order after it was shipped: intercept the parcel or "
@@ -66,6 +66,11 @@ REASONS = Wording(
                                "with the shop before it ships",
         "lines_change_late": "the shop changed the lines after picking started ({changes}): not applied, check with "
                              "the shop before it ships",
+        "goods_total": "goods total {goods} differs from the lines' {lines}",
+        "coupon_unknown": "coupon {coupon} is unknown or expired",
+        "coupon_value": "coupon {coupon} is worth {worth}, the order took {took}",
+        "points_value": "{points} points are worth {worth}, the order took {took}",
+        "paid_sum": "paid {paid} but goods - coupons - points + shipping{tax} = {due}",
         "customer_blocked_why": "the customer is blocked: {why}",
         "customer_blocked": "the customer is blocked",
         "customer_poor_credit": "the customer's credit standing is poor",
@@ -78,6 +83,7 @@ REASONS = Wording(
     fields={
         "hits": listed(_hit_zh),
         "skus": listed(str),
+        "names": listed(str),
         "status": lambda value: quoted(payment_name(value.strip("'\""), "zh_CN")),
         "coupon": quoted,
         "country": lambda value: quoted(value) if value[:1] in "'\"" else value,
@@ -105,13 +111,15 @@ class Flag:
 
 @dataclass
 class LineFacts:
-    sku: str
+    sku: str  # "" for a line the source names no SKU or GTIN for: its ``name`` tells a person what it is
     quantity: int
     unit_price_cents: int
     known: bool
     category: str = ""
     restricted: bool = False
     high_value: bool = False
+    name: str = ""
+    quantity_text: str = ""  # the quantity as written when it is not whole ("2.5"); ``quantity`` is it rounded up
 
 
 @dataclass
@@ -135,6 +143,14 @@ class OrderFacts:
     coupon_code: str = ""
     coupon_cents: int = 0
     expected_coupon_cents: int | None = None  # None: the coupon code is unknown
+    # The shop applied the coupon and charged it: recorded, checked only in the sum, never against our coupons.
+    coupon_by_shop: bool = False
+    # How far the paid sum may stray from the order's arithmetic by the shop's rounding (a cent a line).
+    rounding_cents: int = 0
+    # The shop says the goods already left ("fulfilled", "partial", "completed"); "" when it does not.
+    fulfilled_by_shop: str = ""
+    # Money the shop gave back without naming the goods (already out of ``paid_cents``).
+    refunded_unitemised_cents: int = 0
     points_used: int = 0
     points_cents: int = 0
     shipping_cents: int = 0
@@ -187,9 +203,26 @@ def evaluate(facts: OrderFacts, settings: RuleSettings) -> list[Flag]:
 
 @rule("unknown_sku")
 def _unknown_sku(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
-    unknown = [line.sku for line in facts.lines if not line.known]
+    unknown = [line.sku for line in facts.lines if not line.known and line.sku]
     if unknown:
         yield Flag("unknown_sku", REASONS.en("unknown_sku", skus=", ".join(unknown)))
+    nameless = [line.name or "?" for line in facts.lines if not line.known and not line.sku]
+    if nameless:  # a shop's custom item: kept with its name, for a person to say what it is
+        yield Flag("unknown_sku", REASONS.en("no_sku", names=", ".join(nameless)))
+
+
+@rule("decimal_quantity")
+def _decimal_quantity(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
+    for line in facts.lines:
+        if line.quantity_text:
+            yield Flag("decimal_quantity", REASONS.en("decimal_quantity", quantity=line.quantity_text,
+                                                      sku=line.sku or line.name or "?", kept=line.quantity))
+
+
+@rule("shop_fulfilled")
+def _shop_fulfilled(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
+    if facts.fulfilled_by_shop:
+        yield Flag("shop_fulfilled", REASONS.en("shop_fulfilled", state=facts.fulfilled_by_shop))
 
 
 @rule("large_amount")
@@ -241,10 +274,16 @@ def _channel_cancelled(facts: OrderFacts, settings: RuleSettings) -> Iterable[Fl
 def _payment_mismatch(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     line_total = sum(line.quantity * line.unit_price_cents for line in facts.lines)
     cur = facts.currency
-    if facts.lines and all(line.unit_price_cents for line in facts.lines) and line_total != facts.goods_cents:
+    slack = facts.rounding_cents
+    # A decimal quantity's line is priced as written, not as kept: its own flag says so.
+    whole = not any(line.quantity_text for line in facts.lines)
+    if (facts.lines and whole and all(line.unit_price_cents for line in facts.lines)
+            and abs(line_total - facts.goods_cents) > slack):
         yield Flag("payment_mismatch", REASONS.en("goods_total", goods=format_cents(facts.goods_cents, cur),
                                                   lines=format_cents(line_total, cur)))
-    if facts.coupon_code and facts.expected_coupon_cents is None:
+    if facts.coupon_by_shop:
+        pass  # the shop's own discount: it is the authority on it; only the sum below is checked
+    elif facts.coupon_code and facts.expected_coupon_cents is None:
         yield Flag("payment_mismatch", REASONS.en("coupon_unknown", coupon=repr(facts.coupon_code)))
     elif facts.expected_coupon_cents is not None and facts.expected_coupon_cents != facts.coupon_cents:
         yield Flag("payment_mismatch", REASONS.en("coupon_value", coupon=repr(facts.coupon_code),
@@ -255,8 +294,12 @@ def _payment_mismatch(facts: OrderFacts, settings: RuleSettings) -> Iterable[Fla
         yield Flag("payment_mismatch", REASONS.en("points_value", points=facts.points_used,
                                                   worth=format_cents(expected_points, cur),
                                                   took=format_cents(facts.points_cents, cur)))
+    if facts.refunded_unitemised_cents:
+        yield Flag("payment_mismatch", REASONS.en("refund_unitemised",
+                                                  amount=format_cents(facts.refunded_unitemised_cents, cur)))
     due = facts.goods_cents - facts.coupon_cents - facts.points_cents + facts.shipping_cents + facts.tax_cents
-    if facts.payment_status == "paid" and facts.paid_cents != due:
+    kept = facts.paid_cents + facts.refunded_unitemised_cents
+    if facts.payment_status == "paid" and abs(kept - due) > slack:
         tax = " + tax" if facts.tax_cents else ""
         yield Flag("payment_mismatch", REASONS.en("paid_sum", paid=format_cents(facts.paid_cents, cur), tax=tax,
                                                   due=format_cents(due, cur)))
@@ -316,7 +359,7 @@ def _check_place(
         flags.append(Flag("address_invalid", REASONS.en("postcode", postcode=repr(postcode_text), country=country,
                                                         example=example)))
     region = _normalise_region(region_text)
-    if region and rules["areas"] and region not in rules["areas"]:
+    if region and rules["areas"] and not _region_known(region, country, rules["areas"]):
         flags.append(Flag("address_invalid", REASONS.en("region", region=repr(region_text), country=country)))
     return tuple(flags)
 
@@ -326,8 +369,23 @@ _REGION_SUFFIX = re.compile(r"(\s+(shi|sheng|zizhiqu|province|municipality)|省|
 
 @functools.lru_cache(maxsize=4096)
 def _normalise_region(value: str) -> str:
+    """Case, accents and the words "province", 省, 市... left out: "Mahārāshtra" and "maharashtra" are one."""
     value = value.strip().casefold()
+    if not value.isascii():
+        value = "".join(ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch))
     return _REGION_SUFFIX.sub("", value).strip()
+
+
+def _region_known(region: str, country: str, areas: set[str]) -> bool:
+    """A region given by name or by ISO 3166-2 code, with or without its country ("MH", "IN-MH", "in mh",
+    "JP13" as WooCommerce writes Japan's)."""
+    if region in areas:
+        return True
+    compact = re.sub(r"[\s_]+", "", region)
+    prefix = country.casefold()
+    if compact.startswith(prefix) and len(compact) > len(prefix):
+        return compact[len(prefix):].lstrip("-") in areas
+    return compact in areas
 
 
 @functools.lru_cache(maxsize=512)
@@ -340,6 +398,8 @@ def _country_rules(country: str) -> dict[str, Any] | None:
     for key, name in rules.country_area_choices:
         areas.add(_normalise_region(key))
         areas.add(_normalise_region(name))
+    if areas:  # ISO 3166-2 codes and names from a maintained subdivision list, for the countries with regions
+        areas |= _subdivisions(country)
     if country == "CN":
         from app.domain.geo import _table
 
@@ -352,3 +412,15 @@ def _country_rules(country: str) -> dict[str, Any] | None:
         "example": (rules.postal_code_examples or [""])[0],
         "areas": areas,
     }
+
+
+def _subdivisions(country: str) -> set[str]:
+    """The country's ISO 3166-2 subdivisions (pycountry): each code with and without the country ("in-mh",
+    "mh") and each name, as :func:`_normalise_region` reads them."""
+    import pycountry
+
+    found: set[str] = set()
+    for sub in pycountry.subdivisions.get(country_code=country) or ():
+        code = sub.code.casefold()
+        found.update({code, code.partition("-")[2], _normalise_region(sub.name)})
+    return found

@@ -9,11 +9,26 @@ from decimal import Decimal, InvalidOperation
 
 @dataclass
 class IncomingLine:
-    sku: str
+    sku: str  # "" when the source names none (a shop's custom item): the line waits in review by its name
     quantity: int
     gtin: str = ""
     name: str = ""
     unit_price_cents: int = 0
+    # The quantity as the source wrote it when it is not a whole number ("2.5"); ``quantity`` is then that rounded
+    # up, and the order waits in review (rule ``decimal_quantity``) for a person to decide.
+    quantity_text: str = ""
+    # Other parties' numbers for the article, as an EDI order gives them: (kind, party, code) with kind "buyer"
+    # (PIA/LIN ...:IN or :BP) or "supplier" (...:SA) and party the buyer's or supplier's id; the intake finds the
+    # product through the catalogue's cross-references (``product_refs``).
+    refs: tuple[tuple[str, str, str], ...] = ()
+
+    def code(self) -> str:
+        """The code that names the line: its SKU, else its GTIN, else another party's number ("" for none)."""
+        return self.sku or self.gtin or next((code for _, _, code in self.refs if code), "")
+
+    def label(self) -> str:
+        """What tells a person which line it is: its code, else its name."""
+        return self.code() or self.name
 
 
 @dataclass
@@ -68,6 +83,19 @@ class IncomingOrder:
     # Tax charged on top of goods and shipping, for sources whose prices exclude tax (Shopify with
     # ``taxes_included: false``, WooCommerce); the customer then owes goods - coupon - points + shipping + tax.
     tax_cents: int = 0
+    # The coupon was applied by the shop, which charged it: the shop is the authority on its own discounts, so the
+    # station records it and checks only the sum, never against its own coupon table (Shopify discount codes and
+    # discount applications, WooCommerce coupon lines).
+    coupon_by_shop: bool = False
+    # How far the shop's own sum may stray from goods - discounts + shipping + tax by its rounding (a cent a line
+    # for a shop that rounds each line's discount and tax).
+    rounding_cents: int = 0
+    # The shop's word when it says the goods already left (Shopify fulfillment_status "fulfilled" or "partial",
+    # WooCommerce status "completed"): the order is not shipped again without a person (rule ``shop_fulfilled``).
+    fulfilled_by_shop: str = ""
+    # Money the shop gave back without naming the goods it was for (a WooCommerce refund with no line items):
+    # ``paid_cents`` is already net of it, and a person checks what is still to ship.
+    refunded_unitemised_cents: int = 0
 
 
 @dataclass

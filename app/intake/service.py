@@ -175,7 +175,7 @@ def check_record(order: IncomingOrder) -> str | None:
     if not order.lines:
         return "lines: the order has no lines"
     for index, line in enumerate(order.lines):
-        if not (line.sku or line.gtin).strip():
+        if not line.label().strip():  # a line with a name but no code waits in review (unknown_sku)
             return f"lines[{index}].sku: missing"
         if not isinstance(line.quantity, int) or line.quantity <= 0:
             return f"lines[{index}].quantity: {line.quantity!r} is not a positive whole number"
@@ -343,14 +343,14 @@ class Intake:
                 customer = customers.get(incoming.customer_email.strip().lower()) if incoming.customer_email else None
                 line_facts, needs = [], []
                 for line_no, line in enumerate(incoming.lines, start=1):
-                    product = catalogue.product(line.sku, line.gtin)
+                    product = catalogue.product(line.sku, line.gtin, line.refs)
                     line_id = next(line_ids)
                     line_rows.append(
                         {
                             "id": line_id,
                             "order_id": order_id,
                             "line_no": line_no,
-                            "sku": product.sku if product else (line.sku or line.gtin),
+                            "sku": product.sku if product else line.code(),
                             "gtin": line.gtin[:14],
                             "product_id": product.id if product else None,
                             "name": line.name or (product.name if product else ""),
@@ -362,13 +362,15 @@ class Intake:
                     )
                     line_facts.append(
                         LineFacts(
-                            sku=line.sku or line.gtin,
+                            sku=product.sku if product else line.code(),
                             quantity=line.quantity,
                             unit_price_cents=line.unit_price_cents,
                             known=product is not None,
                             category=product.category if product else "",
                             restricted=product.restricted if product else False,
                             high_value=product.high_value if product else False,
+                            name=line.name,
+                            quantity_text=line.quantity_text,
                         )
                     )
                     if product:
@@ -394,6 +396,10 @@ class Intake:
                     channel_status=incoming.channel_status,
                     customer_standing=customer["credit_standing"] if customer else "good",
                     customer_blocked_reason=customer["blocked_reason"] if customer else "",
+                    coupon_by_shop=incoming.coupon_by_shop,
+                    rounding_cents=incoming.rounding_cents,
+                    fulfilled_by_shop=incoming.fulfilled_by_shop,
+                    refunded_unitemised_cents=incoming.refunded_unitemised_cents,
                 )
                 flags = evaluate(facts, self.rules)
                 row = {

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.allocation import WarehouseInfo
 from app.domain.lifecycle import IN_WAREHOUSE
-from db.models import Coupon, Order, Product, ProductGtin, Replenishment, Warehouse, product_substitutes
+from db.models import Coupon, Order, Product, ProductGtin, ProductRef, Replenishment, Warehouse, product_substitutes
 
 RESTOCK_LEAD_DAYS = 7
 
@@ -50,11 +50,24 @@ class Catalogue:
         for row in session.execute(select(product_substitutes.c.product_id, product_substitutes.c.substitute_id)):
             if row.product_id in self.by_id:
                 self.by_id[row.product_id].substitutes.append(row.substitute_id)
+        # Other parties' article numbers (EDI orders): (kind, party, code), upper case.
+        self.by_ref: dict[tuple[str, str, str], ProductInfo] = {
+            (row.kind, row.party.strip().upper(), row.code.strip().upper()): self.by_id[row.product_id]
+            for row in session.execute(select(ProductRef.kind, ProductRef.party, ProductRef.code, ProductRef.product_id))
+            if row.product_id in self.by_id
+        }
         self.coupons = {c.code.upper(): c for c in session.scalars(select(Coupon))}
         for coupon in self.coupons.values():
             session.expunge(coupon)
 
-    def product(self, sku: str, gtin: str = "") -> ProductInfo | None:
+    def product(self, sku: str, gtin: str = "", refs: tuple[tuple[str, str, str], ...] = ()) -> ProductInfo | None:
+        if refs:  # an EDI line: its GTIN, then the parties' numbers through the cross-references, then the SKU
+            info = self.by_gtin.get(normalise_gtin(gtin)) if gtin else None
+            for kind, party, code in refs:
+                key = code.strip().upper()
+                info = info or self.by_ref.get((kind, party.strip().upper(), key)) or self.by_ref.get((kind, "", key))
+            if info is not None:
+                return info
         info = self.by_sku.get(sku.strip()) if sku else None
         if info is None and gtin:
             info = self.by_gtin.get(normalise_gtin(gtin))

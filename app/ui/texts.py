@@ -33,6 +33,8 @@ FLAG_TITLES = {
     "channel_cancelled": QT_TRANSLATE_NOOP("Flag", "Cancelled by the sales channel"),
     "cancelled_after_label": QT_TRANSLATE_NOOP("Flag", "Cancelled by the shop after the label: void or intercept it"),
     "shop_change_late": QT_TRANSLATE_NOOP("Flag", "Changed by the shop after picking started: not applied"),
+    "decimal_quantity": QT_TRANSLATE_NOOP("Flag", "Decimal quantity: a line's quantity is not a whole number of units"),
+    "shop_fulfilled": QT_TRANSLATE_NOOP("Flag", "Shipped by the shop: the sales channel says the goods already left"),
 }
 
 STANDING_NAMES = {

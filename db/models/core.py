@@ -143,6 +143,29 @@ class ProductGtin(Base):
     product: Mapped[Product] = relationship(back_populates="gtins")
 
 
+# Whose number for a product a cross-reference holds: the buyer's (EDIFACT PIA/LIN ...:IN or :BP) or the
+# supplier's (...:SA).
+PRODUCT_REF_KINDS = ("buyer", "supplier")
+
+
+class ProductRef(Base):
+    """Another party's number for the product, as an EDI order names it: a buyer's article number or a supplier's.
+    ``party`` is the buyer's or supplier's id as the EDI message gives it (a GLN) or its name; "" for a number that
+    means this product whoever sends it. Set by the products file (``buyer_code``, ``supplier_code``)."""
+
+    __tablename__ = "product_refs"
+    __table_args__ = (
+        UniqueConstraint("kind", "party", "code"),
+        CheckConstraint(sql_in("kind", PRODUCT_REF_KINDS), name="known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    party: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    code: Mapped[str] = mapped_column(String(64))
+
+
 class Stock(Base):
     __tablename__ = "stock"
     __table_args__ = (

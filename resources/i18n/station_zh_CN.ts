@@ -1235,6 +1235,14 @@
         <translation>销售渠道已取消</translation>
     </message>
     <message>
+        <source>Decimal quantity: a line's quantity is not a whole number of units</source>
+        <translation>数量非整数：某行的数量不是整数件</translation>
+    </message>
+    <message>
+        <source>Shipped by the shop: the sales channel says the goods already left</source>
+        <translation>店铺已发货：销售渠道显示货物已发出</translation>
+    </message>
+    <message>
         <source>Cancelled by the shop after the label: void or intercept it</source>
         <translation>面单打印后被店铺取消：请作废面单或拦截包裹</translation>
     </message>

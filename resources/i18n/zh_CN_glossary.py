@@ -1783,6 +1783,15 @@ ZH_CN = {
     "%1 shipment notice(s) sent, %2 to try again, %3 failed; stock of %4 product(s) sent":
         "已发送 %1 条发货通知，%2 条稍后重试，%3 条失败；已同步 %4 个商品的库存",
     ". The shop said: %1": "。店铺回复：%1",
+    # Orders read as the shop means them (issue 20, item 6): the review rules' reasons and flags
+    "a line has no SKU: {names}": "有商品行没有 SKU：{names}",
+    "quantity {quantity} of {sku} is not a whole number of units ({kept} kept until a person decides)":
+        "{sku} 的数量 {quantity} 不是整数（人工确认前暂按 {kept} 件计）",
+    "the sales channel already marks this order as shipped ({state})": "销售渠道已将此订单标记为已发货（{state}）",
+    "the shop refunded {amount} without naming the goods: check what is still to ship":
+        "店铺已退款 {amount}，但未注明是哪些商品：请核对仍需发货的商品",
+    "Decimal quantity: a line's quantity is not a whole number of units": "数量非整数：某行的数量不是整数件",
+    "Shipped by the shop: the sales channel says the goods already left": "店铺已发货：销售渠道显示货物已发出",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",

@@ -84,8 +84,8 @@ def test_message_level_faults():
     assert errors == [
         ("order PO-1 (message 1)", "segment 9: UNT says 9 segments, the message has 7"),
         ("order PO-1 (message 2)", "segment 10: a INVOIC message, not ORDERS"),
-        ("order PO-3 (message 3)", "placed_at: no DTM+137 document date"),
-        ("order PO-4 (message 4)", "lines[0].quantity (LIN 1, segment 25): no QTY+21"),
+        ("order PO-3 (message 3)", "placed_at: no DTM+137 document date (nor DTM+4 order date)"),
+        ("order PO-4 (message 4)", "lines[0].quantity (LIN 1, segment 25): no QTY+21 (or QTY+1)"),
         ("order PO-5 (message 5)", "placed_at (DTM+137, segment 30): '20261340' is not a date in format 102"),
     ]
     order = records[-1]

@@ -72,7 +72,8 @@ def test_broken_records_are_named_and_good_ones_go_through(fixture_bytes):
     "overrides, message",
     [
         ({"placed_at": "2026-11-20T09:15:00"}, "placed_at: '2026-11-20T09:15:00' has no UTC offset"),
-        ({"lines": [{"sku": "S", "quantity": 2.5}]}, "lines[0].quantity: 2.5 is not a whole number"),
+        # 2.5 is kept for a person to decide (decimal_quantity); a negative one is no quantity at all
+        ({"lines": [{"sku": "S", "quantity": -2.5}]}, "lines[0].quantity: -2.5 is not a whole number"),
         ({"lines": [{"sku": "S", "quantity": 0}]}, "lines[0].quantity: 0 must be at least 1"),
         ({"lines": [{"sku": "S", "quantity": True}]}, "lines[0].quantity: True is not a whole number"),
         ({"lines": [{"sku": "S", "quantity": 1, "price": "1.005"}]}, "lines[0].price: '1.005' has more than two decimals"),

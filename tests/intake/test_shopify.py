@@ -75,8 +75,10 @@ def test_broken_records(fixture_bytes):
     assert errors == [
         ("order #2001", "line_items[0].quantity: 'two' is not a whole number"),
         ("order #2002", "created_at: 'yesterday' is not an ISO 8601 timestamp"),
-        ("order #2003", "line_items[0].sku: missing (and no barcode to identify the product)"),
     ]
+    # a line with neither SKU nor barcode keeps its order: it waits in review by its name (unknown_sku)
+    assert isinstance(records[2], IncomingOrder)
+    assert [(l.sku, l.gtin, l.name) for l in records[2].lines] == [("", "", "Desk Lamp - Black")]
     assert isinstance(records[3], IncomingOrder) and records[3].external_id == "4"
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
+import math
 import re
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
 import orjson
@@ -98,6 +101,45 @@ def whole_number(value: Any, field: str, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise FieldError(f"{field}: {value!r} must be at least {minimum}")
     return number
+
+
+_DECIMAL = re.compile(r"\d{1,12}\.\d{1,6}\Z")
+
+
+def quantity(value: Any, field: str) -> tuple[int, str]:
+    """A line's quantity: ``(n, "")`` for a whole number of at least 1 (``2``, ``"2"``, ``"2.0"``); for a decimal
+    one (``2.5``, ``"1.25"``, as decimal-quantity plug-ins and some files write) ``(rounded up, "2.5")``: the order
+    is kept and waits in review for a person to decide. Anything else (``"two"``, ``0``, ``-1.5``) is refused."""
+    if type(value) is int and value >= 1:
+        return value, ""
+    try:
+        return whole_number(value, field, minimum=1), ""
+    except FieldError:
+        if isinstance(value, bool):
+            raise
+        if isinstance(value, float) and math.isfinite(value):
+            text = repr(value)
+        elif isinstance(value, str) and _DECIMAL.match(value.strip()):
+            text = value.strip()
+        else:
+            raise
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:  # a float's repr such as '1e-07'
+            raise FieldError(f"{field}: {value!r} is not a quantity") from None
+        if not amount.is_finite() or amount <= 0 or amount > 2_000_000_000:
+            raise
+        whole = int(amount.to_integral_value(rounding="ROUND_CEILING"))
+        shown = format(amount.normalize(), "f")
+        return whole, "" if Decimal(whole) == amount else shown
+
+
+def decoded(value: str) -> str:
+    """A shop's text with HTML entities (``&ndash;``, ``&amp;``, ``&#8211;``) decoded and blanks collapsed (a
+    ``&nbsp;`` becomes a space): what the shop's pages show."""
+    if "&" not in value:
+        return value
+    return " ".join(html.unescape(value).split())
 
 
 @overload

@@ -25,6 +25,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
@@ -38,6 +39,13 @@ from app.intake.model import IncomingAddress, IncomingLine, IncomingOrder, Recor
 
 FORMAT = "edifact"
 GTIN_TYPES = ("EN", "SRV", "UP", "GTIN")
+# Other parties' article numbers (code list 7143): the supplier's (ours) and the buyer's.
+REF_TYPES = {"SA": "supplier", "IN": "buyer", "BP": "buyer"}
+# The party whose number each kind is: NAD+SU for the supplier's, NAD+BY for the buyer's.
+PARTY_OF = {"supplier": "SU", "buyer": "BY"}
+# When the goods are wanted, best first (header DTM): ship date requested, delivery date requested, latest
+# delivery date, earliest delivery date.
+PROMISE_DATES = ("10", "2", "63", "64")
 # What pydifact raises on input it cannot read.
 PYDIFACT_FAULTS = (EDISyntaxError, ValidationError, IndexError, ValueError, TypeError, AttributeError, KeyError,
                    StopIteration, LookupError)
@@ -73,8 +81,9 @@ def _segments(text: str, source: str) -> tuple[list[Segment], Parser]:
     return segments, parser
 
 
-def parse(data: bytes, source: str) -> RecordStream:
-    """Every ORDERS message of an interchange. A file that is not a complete interchange raises at once."""
+def parse(data: bytes, source: str, currency: str = "CNY") -> RecordStream:
+    """Every ORDERS message of an interchange. A file that is not a complete interchange raises at once.
+    ``currency``: the channel's, for a message without CUX."""
     text = decode(data, source).strip()
     if not text:
         raise InvalidInput(f"{source}: empty file, expected an EDIFACT interchange")
@@ -110,7 +119,8 @@ def parse(data: bytes, source: str) -> RecordStream:
             "the interchange is incomplete"
         )
     channel = f"edi:{sender_id}"[:40]
-    return RecordStream(_records(messages, channel), total=len(messages), format=FORMAT)
+    default = f.currency(currency, "currency")
+    return RecordStream(_records(messages, channel, default), total=len(messages), format=FORMAT)
 
 
 def _first(element: Any) -> str:
@@ -186,9 +196,9 @@ def _split_messages(segments: list[Segment], start: int) -> list[_Message]:
     return messages
 
 
-def _records(messages: list[_Message], channel: str) -> Iterator[IncomingOrder | RecordError]:
+def _records(messages: list[_Message], channel: str, currency: str) -> Iterator[IncomingOrder | RecordError]:
     for message in messages:
-        yield parse_message(message, channel)
+        yield parse_message(message, channel, currency)
 
 
 def _record_name(message: _Message) -> str:
@@ -202,7 +212,7 @@ def _record_name(message: _Message) -> str:
     return f"message {message.number} (segment {message.first_segment})"
 
 
-def parse_message(message: _Message, channel: str) -> IncomingOrder | RecordError:
+def parse_message(message: _Message, channel: str, currency: str = "CNY") -> IncomingOrder | RecordError:
     record = _record_name(message)
     if message.problem:
         return RecordError(record, message.problem)
@@ -212,7 +222,7 @@ def parse_message(message: _Message, channel: str) -> IncomingOrder | RecordErro
     if kind != "ORDERS":
         return RecordError(record, f"segment {message.first_segment}: a {kind or 'untyped'} message, not ORDERS")
     try:
-        return _order(message, channel, record)
+        return _order(message, channel, record, currency)
     except f.FieldError as exc:
         return RecordError(record, str(exc))
 
@@ -250,11 +260,10 @@ def _edi_time(value: str, form: str, field: str) -> datetime:
     raise f.FieldError(f"{field}: {value!r} is not a date in format {form or '(none)'}")
 
 
-def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
+def _order(message: _Message, channel: str, record: str, default_currency: str = "CNY") -> IncomingOrder:
     external_id = ""
-    placed_at: datetime | None = None
-    promised: dict[str, datetime] = {}
-    currency = "CNY"
+    dates: dict[str, datetime] = {}
+    currency = default_currency
     priority = 0
     channel_status = "original"
     notes: list[str] = []
@@ -274,11 +283,30 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
             return
         index = len(lines)
         if "quantity" not in line:
-            raise f.FieldError(f"lines[{index}].quantity ({line_where}): no QTY+21")
-        if not line.get("sku") and not line.get("gtin"):
-            raise f.FieldError(f"lines[{index}].sku ({line_where}): neither a GTIN in LIN nor a PIA ...:SA")
-        lines.append(IncomingLine(sku=line.get("sku", ""), quantity=line["quantity"], gtin=line.get("gtin", ""),
-                                  name=line.get("name", ""), unit_price_cents=line.get("price", 0)))
+            raise f.FieldError(f"lines[{index}].quantity ({line_where}): no QTY+21 (or QTY+1)")
+        refs = tuple((kind, parties.get(PARTY_OF[kind], {}).get("id", ""), code) for kind, code in line["refs"])
+        if not line.get("sku") and not line.get("gtin") and not refs:
+            raise f.FieldError(f"lines[{index}].sku ({line_where}): no article number (a GTIN in LIN, or PIA/LIN "
+                               "...:SA, :IN or :BP)")
+        quantity, quantity_text = line["quantity"]
+        lines.append(IncomingLine(sku=line.get("sku", ""), quantity=quantity, gtin=line.get("gtin", ""),
+                                  name=line.get("name", ""), unit_price_cents=line.get("price", 0),
+                                  quantity_text=quantity_text, refs=refs))
+
+    def article(code: str, kind: str, where: str) -> None:
+        """An article number of LIN or PIA: a GTIN, the supplier's number (our SKU unless a cross-reference says
+        otherwise) or the buyer's (found through the catalogue's cross-references)."""
+        assert line is not None
+        code = code.strip()
+        if not code:
+            return
+        if kind in GTIN_TYPES:
+            line.setdefault("gtin", f.gtin(code, f"lines[{len(lines)}].gtin ({where})"))
+        elif kind in REF_TYPES:
+            code = f.text(code, f"lines[{len(lines)}].{REF_TYPES[kind]}_code ({where})", max_length=64)
+            line["refs"].append((REF_TYPES[kind], code))
+            if kind == "SA":
+                line.setdefault("sku", code)
 
     for number, seg in message.body:
         tag = seg.tag
@@ -291,10 +319,10 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
             channel_status = {"1": "cancelled", "5": "replace", "9": "original"}.get(function, channel_status)
         elif tag == "DTM":
             qualifier, value, form = _component(seg, 0, 0), _component(seg, 0, 1), _component(seg, 0, 2)
-            if qualifier == "137":
-                placed_at = _edi_time(value, form, f"placed_at (DTM+137, {where})")
-            elif qualifier in ("2", "10") and line is None:
-                promised[qualifier] = _edi_time(value, form, f"promised_ship_at (DTM+{qualifier}, {where})")
+            if qualifier in ("137", "4"):
+                dates[qualifier] = _edi_time(value, form, f"placed_at (DTM+{qualifier}, {where})")
+            elif qualifier in PROMISE_DATES and line is None:
+                dates[qualifier] = _edi_time(value, form, f"promised_ship_at (DTM+{qualifier}, {where})")
         elif tag == "CUX":
             code = _component(seg, 0, 1)
             if code:
@@ -317,6 +345,8 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
                 postcode=_component(seg, 7)[:20],
                 country=f.country(_component(seg, 8), f"ship_to.country (NAD+{qualifier}, {where})"),
             )
+            if not party["id"]:
+                party["id"] = party["name"]  # a party named only by its name: its cross-references name it so
         elif tag == "CTA" and party is not None:
             party.setdefault("contact", _component(seg, 1, 1))
         elif tag == "COM" and party is not None:
@@ -330,24 +360,23 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
         elif tag == "LIN":
             finish_line()
             party = None
-            line = {}
+            line = {"refs": []}
             line_where = f"LIN {_component(seg, 0) or len(lines) + 1}, {where}"
-            code, kind = _component(seg, 2, 0), _component(seg, 2, 1)
-            if code and kind in GTIN_TYPES:
-                line["gtin"] = f.gtin(code, f"lines[{len(lines)}].gtin ({line_where})")
+            article(_component(seg, 2, 0), _component(seg, 2, 1), line_where)
         elif tag == "PIA" and line is not None:
             for element in seg.elements[1:]:
                 parts = element if isinstance(element, list) else [element]
-                if len(parts) > 1 and parts[1] == "SA" and parts[0] and "sku" not in line:
-                    line["sku"] = f.text(parts[0], f"lines[{len(lines)}].sku (PIA, {where})", max_length=64)
+                if len(parts) > 1 and isinstance(parts[0], str) and isinstance(parts[1], str):
+                    article(parts[0], parts[1], f"PIA, {where}")
         elif tag == "IMD" and line is not None:
             description = " ".join(p for p in _components(seg, 2)[3:5] if p)
             if description:
                 line.setdefault("name", description[:300])
         elif tag == "QTY" and line is not None:
-            if _component(seg, 0, 0) == "21":
-                line["quantity"] = f.whole_number(
-                    _component(seg, 0, 1), f"lines[{len(lines)}].quantity (QTY+21, {where})", minimum=1
+            qualifier = _component(seg, 0, 0)
+            if qualifier == "21" or (qualifier == "1" and "quantity" not in line):  # ordered; else discrete
+                line["quantity"] = f.quantity(
+                    _component(seg, 0, 1), f"lines[{len(lines)}].quantity (QTY+{qualifier}, {where})"
                 )
         elif tag == "PRI" and line is not None:
             qualifier = _component(seg, 0, 0)
@@ -374,13 +403,15 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
     if not in_summary:
         finish_line()
 
+    placed_at = dates.get("4") or dates.get("137")
+    promised = next((dates[q] for q in PROMISE_DATES if q in dates), None)
     if not external_id:
         raise f.FieldError(f"external_id: no BGM document number (segment {message.first_segment + 1}?)")
     if placed_at is None:
-        raise f.FieldError("placed_at: no DTM+137 document date")
+        raise f.FieldError("placed_at: no DTM+137 document date (nor DTM+4 order date)")
     if not lines:
         raise f.FieldError("lines: the message has no LIN")
-    goods = goods_stated if goods_stated is not None else sum(l.unit_price_cents * l.quantity for l in lines)
+    goods = goods_stated if goods_stated is not None else sum(_line_goods(l) for l in lines)
     buyer = parties.get("BY", {})
     delivery = parties.get("DP") or parties.get("ST") or buyer
     ship_to = IncomingAddress(
@@ -412,9 +443,16 @@ def _order(message: _Message, channel: str, record: str) -> IncomingOrder:
         payment_status="authorized",
         priority=priority,
         service_level="standard",
-        promised_ship_at=promised.get("10") or promised.get("2"),
+        promised_ship_at=promised,
         note="\n".join(n for n in notes if n),
         record=record,
         channel_status=channel_status,
         stated_total_cents=total_stated,
     )
+
+
+def _line_goods(line: IncomingLine) -> int:
+    """A line's worth at its price: for a decimal quantity, the quantity as written."""
+    if line.quantity_text:
+        return int((line.unit_price_cents * Decimal(line.quantity_text)).to_integral_value(ROUND_HALF_UP))
+    return line.unit_price_cents * line.quantity

@@ -8,6 +8,7 @@ the order and the field; the others go through.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.errors import InvalidInput
@@ -124,7 +125,10 @@ def _order(raw: dict, record: str, default_channel: str) -> IncomingOrder:
     goods = 0
     for i, raw_line in enumerate(raw_lines):
         line = _line(raw_line, i)
-        goods += line.unit_price_cents * line.quantity
+        if line.quantity_text:  # what the quantity as written costs; the order waits for a person to decide
+            goods += int((line.unit_price_cents * Decimal(line.quantity_text)).to_integral_value(ROUND_HALF_UP))
+        else:
+            goods += line.unit_price_cents * line.quantity
         lines.append(line)
 
     customer = get("customer")
@@ -203,10 +207,11 @@ def _line(raw: Any, index: int) -> IncomingLine:
     if not sku and not gtin:
         raise f.FieldError(f"lines[{index}]: needs a sku or a gtin")
     quantity = get("quantity")
+    quantity_text = ""
     if type(quantity) is not int or quantity < 1:
         if "quantity" not in raw:
             raise f.FieldError(f"lines[{index}].quantity: missing")
-        quantity = f.whole_number(quantity, f"lines[{index}].quantity", minimum=1)
+        quantity, quantity_text = f.quantity(quantity, f"lines[{index}].quantity")
     name = get("name")
     if name is None:
         name = ""
@@ -214,7 +219,8 @@ def _line(raw: Any, index: int) -> IncomingLine:
         name = f.text(name, f"lines[{index}].name", max_length=300)
     price = get("price")
     price = f.nonnegative_cents(price, f"lines[{index}].price") if price is not None else 0
-    return IncomingLine(sku=sku, quantity=quantity, gtin=gtin, name=name, unit_price_cents=price)
+    return IncomingLine(sku=sku, quantity=quantity, gtin=gtin, name=name, unit_price_cents=price,
+                        quantity_text=quantity_text)
 
 
 def _address(raw: Any, path: str) -> IncomingAddress:

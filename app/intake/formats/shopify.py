@@ -45,6 +45,8 @@ FINANCIAL_STATUS = {
     "partially_refunded": "partially_refunded",
     "voided": "failed",
 }
+# fulfillment_status values saying the shop already sent (some of) the goods: not shipped again without a person.
+FULFILLED = ("fulfilled", "partial")
 SHOPIFY_MARKERS = ("financial_status", "admin_graphql_api_id", "total_line_items_price", "fulfillment_status",
                    "order_number", "shipping_lines", "discount_codes")
 
@@ -104,30 +106,32 @@ def _order(raw: dict, record: str) -> IncomingOrder:
     if not external_id:
         raise f.FieldError("id: missing")
     placed_at = f.timestamp(get("created_at") or get("processed_at"), "created_at")
+    refunds = [f.mapping(r, f"refunds[{i}]") for i, r in enumerate(f.sequence(get("refunds"), "refunds"))]
 
     lines = []
     goods = 0
+    reduced = False  # a line has fewer units now than ordered: refunded, or removed by an order edit
+    refunded = _refunded_units(refunds)
     for i, item in enumerate(f.sequence(get("line_items"), "line_items")):
-        line = _line(item, f"line_items[{i}]")
+        line, fewer = _line(item, f"line_items[{i}]", refunded)
+        reduced = reduced or fewer
         if line is not None:
             lines.append(line)
             goods += line.unit_price_cents * line.quantity
     if not lines:
         raise f.FieldError("line_items: no line to ship")
-    if get("total_line_items_price") not in (None, ""):
+    if get("total_line_items_price") not in (None, "") and not reduced:
         goods = f.nonnegative_cents(get("total_line_items_price"), "total_line_items_price")
 
-    coupon_code = ""
+    codes = []
     points_cents = 0
     for i, code in enumerate(f.sequence(get("discount_codes"), "discount_codes")):
         code = f.mapping(code, f"discount_codes[{i}]")
         name = f.text(code.get("code"), f"discount_codes[{i}].code", max_length=64)
         if name.upper().startswith(POINTS_CODE_PREFIXES):
             points_cents += f.nonnegative_cents(code.get("amount"), f"discount_codes[{i}].amount")
-        elif not coupon_code:
-            coupon_code = name
-    discounts = f.nonnegative_cents(get("total_discounts"), "total_discounts")
-    coupon_cents = max(discounts - points_cents, 0)
+        elif name and name not in codes:
+            codes.append(name)
     points_used = 0
     for i, attribute in enumerate(f.sequence(get("note_attributes"), "note_attributes")):
         attribute = f.mapping(attribute, f"note_attributes[{i}]")
@@ -140,14 +144,37 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         method = f.mapping(method, f"shipping_lines[{i}]")
         shipping += f.nonnegative_cents(method.get("price"), f"shipping_lines[{i}].price")
         titles += [method.get("code"), method.get("title")]
+    shipping_refunded = min(_shipping_refunded(refunds), shipping)
+    shipping -= shipping_refunded
     level = f.service_from_shipping(*titles)
     priority = max(f.priority_from_tags(get("tags")), 1 if level == "next_day" else 0)
 
-    total = f.nonnegative_cents(get("total_price"), "total_price")
+    # What the shop still charges: the current_* totals count refunds, returns and order edits; an order from an
+    # API version without them has its refund line items' shares taken off the original totals.
+    taxes_included = get("taxes_included") is True
+    if get("current_total_price") not in (None, ""):
+        total = f.nonnegative_cents(get("current_total_price"), "current_total_price")
+        discounts = f.nonnegative_cents(get("current_total_discounts"), "current_total_discounts")
+        tax = f.nonnegative_cents(get("current_total_tax"), "current_total_tax")
+    else:
+        total = f.nonnegative_cents(get("total_price"), "total_price")
+        discounts = f.nonnegative_cents(get("total_discounts"), "total_discounts")
+        tax = f.nonnegative_cents(get("total_tax"), "total_tax")
+        if reduced and refunded:
+            off_goods, off_discount, off_tax = _refunded_shares(refunds)
+            discounts, tax = max(discounts - off_discount, 0), max(tax - off_tax, 0)
+            total = max(total - off_goods + off_discount - (0 if taxes_included else off_tax), 0)
+        total = max(total - shipping_refunded, 0)
+    coupon_cents = max(discounts - points_cents, 0)
+
     financial = f.text(get("financial_status"), "financial_status").lower()
     status = FINANCIAL_STATUS.get(financial, "pending") if financial else "pending"
     if get("total_outstanding") not in (None, ""):
-        paid = max(total - f.nonnegative_cents(get("total_outstanding"), "total_outstanding"), 0)
+        # What is still owed decides: a partly refunded order whose remainder is paid is paid.
+        outstanding = f.nonnegative_cents(get("total_outstanding"), "total_outstanding")
+        paid = max(total - outstanding, 0)
+        if status in ("paid", "pending", "partially_refunded"):
+            status = "paid" if outstanding == 0 else "pending"
     else:
         paid = total if status in ("paid", "refunded", "partially_refunded") else 0
 
@@ -163,7 +190,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
     reference = f.text(get("confirmation_number") or get("checkout_token") or get("token"), "confirmation_number")
     if gateways and reference:
         reference = f"{gateways[0]}:{reference}"
-    fulfillment = get("fulfillment_status") or "unfulfilled"
+    fulfillment = f.text(get("fulfillment_status"), "fulfillment_status").lower() or "unfulfilled"
     channel_status = "cancelled" if get("cancelled_at") else f"{financial or 'pending'}/{fulfillment}"
 
     return IncomingOrder(
@@ -177,7 +204,7 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         customer_phone=phone,
         currency=f.currency(get("currency"), "currency"),
         goods_cents=goods,
-        coupon_code=coupon_code,
+        coupon_code=", ".join(codes)[:64],
         coupon_cents=coupon_cents,
         points_used=points_used,
         points_cents=points_cents,
@@ -192,33 +219,89 @@ def _order(raw: dict, record: str) -> IncomingOrder:
         external_ref=f.text(get("name"), "name", max_length=100),
         channel_status=channel_status[:40],
         stated_total_cents=total,
-        tax_cents=0 if get("taxes_included") is True else f.nonnegative_cents(get("total_tax"), "total_tax"),
+        tax_cents=0 if taxes_included else tax,
+        coupon_by_shop=coupon_cents > 0 or bool(codes),
+        rounding_cents=len(lines),
+        fulfilled_by_shop=fulfillment if fulfillment in FULFILLED else "",
     )
 
 
-def _line(raw: Any, path: str) -> IncomingLine | None:
+def _refunded_units(refunds: list[dict]) -> dict[str, int]:
+    """Units each line item lost to refunds (``refunds[].refund_line_items[]``: ``line_item_id``, ``quantity``)."""
+    units: dict[str, int] = {}
+    for i, refund in enumerate(refunds):
+        for j, item in enumerate(f.sequence(refund.get("refund_line_items"), f"refunds[{i}].refund_line_items")):
+            item = f.mapping(item, f"refunds[{i}].refund_line_items[{j}]")
+            key = f.text(item.get("line_item_id"), f"refunds[{i}].refund_line_items[{j}].line_item_id")
+            count = f.whole_number(item.get("quantity"), f"refunds[{i}].refund_line_items[{j}].quantity", minimum=0)
+            if key:
+                units[key] = units.get(key, 0) + count
+    return units
+
+
+def _refunded_shares(refunds: list[dict]) -> tuple[int, int, int]:
+    """The refunded lines' goods (price x units), discount share and tax, for an order without current_* totals:
+    a refund line item's ``subtotal`` is its units' price less their share of the discounts."""
+    goods = discount = tax = 0
+    for i, refund in enumerate(refunds):
+        for j, item in enumerate(f.sequence(refund.get("refund_line_items"), f"refunds[{i}].refund_line_items")):
+            path = f"refunds[{i}].refund_line_items[{j}]"
+            item = f.mapping(item, path)
+            line = f.mapping(item.get("line_item"), f"{path}.line_item")
+            units = f.whole_number(item.get("quantity"), f"{path}.quantity", minimum=0)
+            gross = f.nonnegative_cents(line.get("price"), f"{path}.line_item.price") * units
+            subtotal = f.nonnegative_cents(item.get("subtotal"), f"{path}.subtotal") if "subtotal" in item else gross
+            goods += gross
+            discount += max(gross - subtotal, 0)
+            tax += f.nonnegative_cents(item.get("total_tax"), f"{path}.total_tax")
+    return goods, discount, tax
+
+
+def _shipping_refunded(refunds: list[dict]) -> int:
+    """Shipping given back: order adjustments of kind ``shipping_refund`` (negative amounts), or the newer
+    ``refund_shipping_lines``."""
+    amount = 0
+    for i, refund in enumerate(refunds):
+        for j, adjustment in enumerate(f.sequence(refund.get("order_adjustments"), f"refunds[{i}].order_adjustments")):
+            adjustment = f.mapping(adjustment, f"refunds[{i}].order_adjustments[{j}]")
+            if adjustment.get("kind") == "shipping_refund":
+                amount += abs(f.cents(adjustment.get("amount"), f"refunds[{i}].order_adjustments[{j}].amount"))
+        for j, line in enumerate(f.sequence(refund.get("refund_shipping_lines"), f"refunds[{i}].refund_shipping_lines")):
+            path = f"refunds[{i}].refund_shipping_lines[{j}]"
+            line = f.mapping(line, path)
+            money = f.mapping(f.mapping(line.get("subtotal_amount_set"), f"{path}.subtotal_amount_set").get("shop_money"),
+                              f"{path}.subtotal_amount_set.shop_money")
+            amount += abs(f.cents(money.get("amount"), f"{path}.subtotal_amount_set.shop_money.amount"))
+    return amount
+
+
+def _line(raw: Any, path: str, refunded: dict[str, int]) -> tuple[IncomingLine | None, bool]:
+    """The line as it stands now, and whether it has fewer units than were ordered. ``current_quantity`` (API
+    2024-01 on) says what is left after refunds and edits; without it, the refund line items do. A line with
+    nothing left, and a gift card (it ships nothing), is left out."""
     item = f.mapping(raw, path)
     if item.get("gift_card") is True:
-        return None
+        return None, False
+    ordered: int | None
     if item.get("current_quantity") is not None:
+        ordered = f.whole_number(item["quantity"], f"{path}.quantity", minimum=0) if "quantity" in item else None
         quantity = f.whole_number(item["current_quantity"], f"{path}.current_quantity", minimum=0)
-        if quantity == 0:
-            return None  # removed by an order edit or refunded before shipping
     else:
         if "quantity" not in item:
             raise f.FieldError(f"{path}.quantity: missing")
-        quantity = f.whole_number(item["quantity"], f"{path}.quantity", minimum=1)
+        ordered = f.whole_number(item["quantity"], f"{path}.quantity", minimum=1)
+        quantity = max(ordered - refunded.get(f.text(item.get("id"), f"{path}.id"), 0), 0)
+    fewer = ordered is not None and quantity < ordered
+    if quantity == 0:
+        return None, fewer
     sku = f.text(item.get("sku"), f"{path}.sku", max_length=64)
     gtin = f.lenient_gtin(item.get("barcode"))
-    if not sku and not gtin:
-        raise f.FieldError(f"{path}.sku: missing (and no barcode to identify the product)")
-    return IncomingLine(
-        sku=sku,
-        quantity=quantity,
-        gtin=gtin,
-        name=f.text(item.get("name") or item.get("title"), f"{path}.name")[:300],
-        unit_price_cents=f.nonnegative_cents(item.get("price"), f"{path}.price"),
-    )
+    name = f.text(item.get("name") or item.get("title"), f"{path}.name")[:300]
+    if not sku and not gtin and not name:
+        raise f.FieldError(f"{path}.sku: missing (and no barcode or name to tell what it is)")
+    line = IncomingLine(sku=sku, quantity=quantity, gtin=gtin, name=name,
+                        unit_price_cents=f.nonnegative_cents(item.get("price"), f"{path}.price"))
+    return line, fewer
 
 
 def _address(raw: Any, path: str) -> IncomingAddress:
