@@ -568,7 +568,8 @@ def _mapping_of(checks: dict[str, Check], raw: Any, name: str, problems: list[st
 def _channel_secrets(raw: Any, problems: list[str]) -> dict[str, Any]:
     """``channels``: {name: {token, key, secret, webhook_secret}}; a wrong one is named, its value never shown."""
     if not isinstance(raw, Mapping):
-        problems.append("config: channels is not an object ({...})")
+        shown = "(text)" if isinstance(raw, str) else repr(raw)  # a token pasted in the wrong place is not echoed
+        problems.append(f"config: channels = {shown} is not an object ({{...}})")
         return {}
     out: dict[str, Any] = {}
     for name, given in raw.items():

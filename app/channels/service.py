@@ -97,7 +97,7 @@ def add_channel(sessions: sessionmaker[Session], actor: Actor, name: str, kind: 
     url = _check_url(url)
     with sessions() as s, s.begin():
         if s.scalar(select(Channel.id).where(Channel.name == name)) is not None:
-            raise InvalidInput(f"channel {name} exists already: change it with 'station channels set'")
+            raise InvalidInput(f"channel {name} exists already: change it instead")
         channel = Channel(name=name, kind=kind, url=url, domain=(domain or _host(url)).lower(), active=True,
                           pull=pull, pull_every_s=60, write_back=write_back, push_stock=push_stock,
                           warehouse=warehouse.strip().upper(), currency=currency.strip().upper()[:3],
@@ -125,6 +125,14 @@ def set_channel(sessions: sessionmaker[Session], actor: Actor, name: str, **chan
                 continue
             if key == "url":
                 value = _check_url(value)
+                if changes.get("domain") is None and channel.domain == _host(channel.url).lower():
+                    channel.domain = _host(value).lower()  # the webhooks' host follows the address it came from
+            elif key == "warehouse":
+                value = str(value).strip().upper()
+            elif key == "currency":
+                value = str(value).strip().upper()[:3]
+            elif key == "domain":
+                value = str(value).strip().lower()
             elif key == "write_back" and value not in WRITE_BACK_WHEN:
                 raise InvalidInput(f"channel {name}: write-back: {value!r} is not one of {', '.join(WRITE_BACK_WHEN)}")
             elif key == "pull_every_s" and not 5 <= int(value) <= 86_400:
@@ -165,7 +173,7 @@ def channel_rows(sessions: sessionmaker[Session], settings: Settings) -> list[Ch
 def _channel(s: Session, name: str) -> Channel:
     channel = s.scalar(select(Channel).where(Channel.name == name))
     if channel is None:
-        raise NotFound(f"no channel {name!r}: 'station channels list' names them")
+        raise NotFound(f"no channel {name!r}")
     return channel
 
 
@@ -173,9 +181,8 @@ def make_client(channel: Channel, credentials: ChannelCredentials) -> ShopClient
     """The shop's API client, with its credentials; a channel without them is a clear refusal."""
     missing = credentials.missing(channel.kind)
     if missing:
-        raise InvalidInput(f"channel {channel.name}: no {' or '.join(missing)}: give "
-                           f"{channel_env_name(channel.name, missing[0])} or channels.{channel.name}.{missing[0]} "
-                           "in the config file")
+        raise InvalidInput(f"channel {channel.name}: no {missing[0]}: set {channel_env_name(channel.name, missing[0])}"
+                           f" or channels.{channel.name}.{missing[0]} in the config file")
     timeout = float(channel.options.get("timeout_s", 10.0))
     if channel.kind == "shopify":
         from app.channels.shopify import API_VERSION, ShopifyClient

@@ -286,6 +286,18 @@ ERRORS = Wording(
         "import_too_big": "{path}: larger than {mb} MB, the most one import file may hold: split it into smaller files",
         "held_none": "no held carrier event {event}",
         "held_decided": "held carrier event {event} was decided already",
+        # the shops (issue 20: app/channels/service.py)
+        "channel_url": "url: {url} is not a shop's address (https://shop.example.com)",
+        "channel_name": "channel {name}: a name is 1-40 letters, digits, '-', '_' or '.'",
+        "channel_kind": "channel {name}: kind: {kind} is not one of {kinds}",
+        "channel_write_back": "channel {name}: write-back: {value} is not one of {choices}",
+        "channel_exists": "channel {name} exists already: change it instead",
+        "channel_setting": "channel {name}: {key} cannot be set (these can: {keys})",
+        "channel_none": "no channel {name}",
+        "channel_every": "channel {name}: pull every: {value} s is not 5-86400",
+        "channel_credentials": "channel {name}: no {what}: set {variable} or channels.{name2}.{what2} in the config "
+                               "file",
+        "channel_no_failed": "no failed message for {refs}",
     },
     fields={
         "status": lambda value: status_predicate(value, "zh_CN"),

@@ -20,7 +20,8 @@ SERVICES = [*(path for folder in ("orders", "admin", "packing") for path in sort
                 "app/picking/service.py", "app/shipping/service.py", "app/shipping/printers.py", "app/shipping/manifest.py",
                 "app/shipping/ratecard_service.py", "app/goodsin/service.py", "app/catalogue/ledger.py", "app/catalogue/queries.py",
                 "app/aftersales/returns.py", "app/aftersales/tracking.py", "app/aftersales/customer_page.py",
-                "app/aftersales/cases.py", "app/counting/service.py", "app/counting/session.py", "app/catalogue/stock.py"))]
+                "app/aftersales/cases.py", "app/counting/service.py", "app/counting/session.py", "app/catalogue/stock.py",
+                "app/channels/service.py"))]
 NOT_SHOWN = ("demo", "intake.py")  # the demo seeder and file intake speak to the CLI only
 ERROR_CLASSES = {"InvalidInput", "NotFound", "ConcurrencyConflict", "PermissionDenied", "StationError"}
 
