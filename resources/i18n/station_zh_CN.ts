@@ -572,20 +572,20 @@
         <translation>发件箱：要告知店铺的消息</translation>
     </message>
     <message>
-        <source>pull its orders and tell its shop</source>
-        <translation>拉取其订单并向店铺回传发货</translation>
-    </message>
-    <message>
-        <source>pull from the shop</source>
-        <translation>从店铺拉取</translation>
-    </message>
-    <message>
         <source>Off: the shop sends its orders to this station's web address (webhooks)</source>
         <translation>关闭时：由店铺把订单推送到本站的网址（Webhook）</translation>
     </message>
     <message>
         <source> s</source>
         <translation> 秒</translation>
+    </message>
+    <message>
+        <source>pull its orders and tell its shop</source>
+        <translation>拉取其订单并向店铺回传发货</translation>
+    </message>
+    <message>
+        <source>pull from the shop</source>
+        <translation>从店铺拉取</translation>
     </message>
     <message>
         <source>send stock levels to the shop</source>
@@ -1235,20 +1235,20 @@
         <translation>销售渠道已取消</translation>
     </message>
     <message>
-        <source>Decimal quantity: a line's quantity is not a whole number of units</source>
-        <translation>数量非整数：某行的数量不是整数件</translation>
-    </message>
-    <message>
-        <source>Shipped by the shop: the sales channel says the goods already left</source>
-        <translation>店铺已发货：销售渠道显示货物已发出</translation>
-    </message>
-    <message>
         <source>Cancelled by the shop after the label: void or intercept it</source>
         <translation>面单打印后被店铺取消：请作废面单或拦截包裹</translation>
     </message>
     <message>
         <source>Changed by the shop after picking started: not applied</source>
         <translation>拣货开始后店铺修改了订单：未应用</translation>
+    </message>
+    <message>
+        <source>Decimal quantity: a line's quantity is not a whole number of units</source>
+        <translation>数量非整数：某行的数量不是整数件</translation>
+    </message>
+    <message>
+        <source>Shipped by the shop: the sales channel says the goods already left</source>
+        <translation>店铺已发货：销售渠道显示货物已发出</translation>
     </message>
 </context>
 <context>

@@ -1668,6 +1668,15 @@ ZH_CN = {
         "{path}：超过 {mb} MB，即单个导入文件的上限：请拆分为较小的文件",
     "no held carrier event {event}": "没有被扣留的承运商事件 {event}",
     "held carrier event {event} was decided already": "被扣留的承运商事件 {event} 已经处理过",
+    # Orders read as the shop means them (issue 20, item 6): the review rules' reasons and flags
+    "a line has no SKU: {names}": "有商品行没有 SKU：{names}",
+    "quantity {quantity} of {sku} is not a whole number of units ({kept} kept until a person decides)":
+        "{sku} 的数量 {quantity} 不是整数（人工确认前暂按 {kept} 件计）",
+    "the sales channel already marks this order as shipped ({state})": "销售渠道已将此订单标记为已发货（{state}）",
+    "the shop refunded {amount} without naming the goods: check what is still to ship":
+        "店铺已退款 {amount}，但未注明是哪些商品：请核对仍需发货的商品",
+    "Decimal quantity: a line's quantity is not a whole number of units": "数量非整数：某行的数量不是整数件",
+    "Shipped by the shop: the sales channel says the goods already left": "店铺已发货：销售渠道显示货物已发出",
     # What the shop says after intake (issue 20, item 3: app/intake/updates.py): cancellations, address and line changes
     "Order %1 was cancelled by the shop. Stop packing it and put its items back on their shelves.":
         "订单 %1 已被店铺取消。请停止打包，并把商品放回原货位。",
@@ -1783,15 +1792,17 @@ ZH_CN = {
     "%1 shipment notice(s) sent, %2 to try again, %3 failed; stock of %4 product(s) sent":
         "已发送 %1 条发货通知，%2 条稍后重试，%3 条失败；已同步 %4 个商品的库存",
     ". The shop said: %1": "。店铺回复：%1",
-    # Orders read as the shop means them (issue 20, item 6): the review rules' reasons and flags
-    "a line has no SKU: {names}": "有商品行没有 SKU：{names}",
-    "quantity {quantity} of {sku} is not a whole number of units ({kept} kept until a person decides)":
-        "{sku} 的数量 {quantity} 不是整数（人工确认前暂按 {kept} 件计）",
-    "the sales channel already marks this order as shipped ({state})": "销售渠道已将此订单标记为已发货（{state}）",
-    "the shop refunded {amount} without naming the goods: check what is still to ship":
-        "店铺已退款 {amount}，但未注明是哪些商品：请核对仍需发货的商品",
-    "Decimal quantity: a line's quantity is not a whole number of units": "数量非整数：某行的数量不是整数件",
-    "Shipped by the shop: the sales channel says the goods already left": "店铺已发货：销售渠道显示货物已发出",
+    "url: {url} is not a shop's address (https://shop.example.com)": "网址 {url} 不是店铺地址（例如 https://shop.example.com）",
+    "channel {name}: a name is 1-40 letters, digits, '-', '_' or '.'": "渠道 {name}：名称须为 1-40 个字母、数字、“-”、“_”或“.”",
+    "channel {name}: kind: {kind} is not one of {kinds}": "渠道 {name}：类型 {kind} 不在 {kinds} 之中",
+    "channel {name}: write-back: {value} is not one of {choices}": "渠道 {name}：回传时机 {value} 不在 {choices} 之中",
+    "channel {name} exists already: change it instead": "渠道 {name} 已存在：请改为修改它",
+    "channel {name}: {key} cannot be set (these can: {keys})": "渠道 {name}：{key} 不能设置（可设置的有：{keys}）",
+    "no channel {name}": "没有渠道 {name}",
+    "channel {name}: pull every: {value} s is not 5-86400": "渠道 {name}：拉取间隔 {value} 秒不在 5-86400 之间",
+    "channel {name}: no {what}: set {variable} or channels.{name2}.{what2} in the config file":
+        "渠道 {name}：缺少 {what}：请设置环境变量 {variable}，或在配置文件中设置 channels.{name2}.{what2}",
+    "no failed message for {refs}": "{refs} 没有发送失败的消息",
     # Small shapes outside Qt
     "{sku} ({category})": "{sku}（{category}）",
     "{title} ({unit})": "{title}（{unit}）",
