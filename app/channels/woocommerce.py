@@ -95,7 +95,19 @@ class WooCommerceClient:
             pages = 0
         has_more = number < pages if pages else len(orders) == PAGE_SIZE
         newest = max((str(o.get("date_modified_gmt") or "") for o in orders if isinstance(o, dict)), default="")
-        return OrdersPage([o for o in orders if isinstance(o, dict)], str(number + 1) if has_more else "", newest)
+        kept = [o for o in orders if isinstance(o, dict)]
+        for order in kept:
+            if order.get("refunds") and order.get("id") is not None:
+                order["refunds"] = self._refund_details(order)
+        return OrdersPage(kept, str(number + 1) if has_more else "", newest)
+
+    def _refund_details(self, order: dict[str, Any]) -> list[Any]:
+        """The orders list names each refund's total only; ``GET orders/<id>/refunds`` says which units went back,
+        so the intake takes them off the lines (a refund it cannot read in full stays as the list gave it)."""
+        what = f"order {order.get('number') or order.get('id')}"
+        response = self._call(self._api, "GET", f"orders/{order['id']}/refunds", what, missing_ok=True)
+        details = self._json(response, what) if response is not None else None
+        return details if isinstance(details, list) and details else order["refunds"]
 
     # --- fulfilments --------------------------------------------------------------------------------------
 

@@ -114,3 +114,29 @@ def test_a_channel_without_credentials_says_which_and_where(ctx, shop):
 
     with pytest.raises(InvalidInput, match="STATION_CHANNEL_BARE_"):
         pull(ctx.sessions, ctx.settings, "bare", ADMIN)
+
+
+def test_a_woocommerce_refund_is_read_in_full_so_the_refunded_unit_is_not_shipped(ctx):
+    from tests.channels.conftest import shop_settings
+    from tests.helpers.shops import StandInShop
+
+    shop = StandInShop("woocommerce").start()
+    try:
+        service.add_channel(ctx.sessions, ADMIN, "woo", "woocommerce", shop.url)
+        shop_settings(ctx, "woo", "woocommerce")
+        [order] = shop.add_orders(1, start=1101)
+        line_id = order["line_items"][0]["id"]
+        # The orders list names only the refund's total; its units come from GET orders/<id>/refunds.
+        order["refunds"] = [{"id": 77, "reason": "one mug arrived broken", "total": "-25.00"}]
+        shop.refunds["1101"] = [{
+            "id": 77, "reason": "one mug arrived broken", "total": "-25.00", "amount": "25.00",
+            "line_items": [{"id": 901, "name": "Mug", "quantity": -1, "subtotal": "-25.00", "total": "-25.00",
+                            "total_tax": "0.00", "sku": "SKU-1", "price": -25,
+                            "meta_data": [{"id": 1, "key": "_refunded_item_id", "value": str(line_id)}]}]}]
+        assert pull(ctx.sessions, ctx.settings, "woo", ADMIN).imported == 1
+        [stored] = _orders(ctx, "woo")
+        assert [(line.sku, line.quantity) for line in stored.lines] == [("SKU-1", 1)]
+        assert stored.goods_cents == 2500 and stored.payment_status == "paid"
+        assert ("GET", "/wp-json/wc/v3/orders/1101/refunds") in [(m, p) for m, p, _ in shop.requests]
+    finally:
+        shop.stop()

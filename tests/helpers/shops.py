@@ -57,6 +57,7 @@ class StandInShop:
         self.fulfilments: dict[str, list[dict[str, Any]]] = {}  # order id -> fulfilments (Shopify) / notes (Woo)
         self.trackings: dict[str, list[dict[str, Any]]] = {}  # Woo: the Shipment Tracking extension's items
         self.statuses: dict[str, str] = {}  # Woo: order id -> status set by the station
+        self.refunds: dict[str, list[dict[str, Any]]] = {}  # Woo: order id -> GET orders/<id>/refunds
         self.stock: dict[str, int] = {}
         self.products: dict[str, int] = {}  # sku -> product / inventory item id
         self.tracking_extension = tracking_extension
@@ -353,6 +354,9 @@ class StandInShop:
                         "note": body["note"], "customer_note": bool(body.get("customer_note"))}
                 notes.append(note)
                 return 201, note, {}
+            m = re.fullmatch(r"/wp-json/wc/v3/orders/(\d+)/refunds", path)
+            if m and h.command == "GET":
+                return 200, self.refunds.get(m.group(1), []), {}
             m = re.fullmatch(r"/wp-json/wc-shipment-tracking/v3/orders/(\d+)/shipment-trackings", path)
             if m:
                 if not self.tracking_extension:
