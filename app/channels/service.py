@@ -19,7 +19,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from app.admin.auth import require_role
 from app.catalogue.availability import availability, changes_since
 from app.channels import outbox
 from app.channels.errors import ShopError
-from app.channels.model import Fulfilment, ShopClient
+from app.channels.model import Fulfilment, OrdersPage, ShopClient
 from app.config import ChannelCredentials, Settings, channel_credentials, channel_env_name
 from app.errors import InvalidInput, NotFound
 from app.intake.model import IncomingOrder, RecordError
@@ -271,36 +273,84 @@ def pull(sessions: sessionmaker[Session], settings: Settings, name: str, actor: 
     progress = json.loads(state) if state else {}
     client = factory(channel, channel_credentials(settings, name))
     intake = Intake(sessions, settings, actor)
+    # Pages are asked for on a thread of their own while the ones before go into the database (the shop's time and
+    # ours overlap); small pages (a GraphQL query's cost caps Shopify's) go in together, a few hundred orders a
+    # transaction, the cursor stored after each batch.
+    pages: queue.Queue[OrdersPage | ShopError | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        token, fetched = str(progress.get("page", "")), 0
+        try:
+            while not stop.is_set() and (max_pages is None or fetched < max_pages):
+                page = client.orders_page(since, token)
+                fetched += 1
+                pages.put(page)
+                if not page.next_page:
+                    break
+                token = page.next_page
+        except ShopError as exc:
+            pages.put(exc)
+        except Exception as exc:  # noqa: BLE001 - a client's own failure ends the pull with its words
+            pages.put(ShopError(None, f"reading orders: {type(exc).__name__}: {exc}"))
+        finally:
+            pages.put(None)
+
+    fetcher = threading.Thread(target=fetch, name=f"pull-{name}", daemon=True)
+    fetcher.start()
+    batch: list[OrdersPage] = []
     try:
-        while max_pages is None or result.pages < max_pages:
-            try:
-                page = client.orders_page(since, str(progress.get("page", "")))
-            except ShopError as exc:
-                _note_failure(sessions, channel.id, PULL, exc)
-                result.error = str(exc)
-                return result
-            summary = intake.run(_records(channel, page.orders))
-            result.pages += 1
-            result.imported += summary.imported
-            result.duplicates += summary.duplicates
-            result.updated += getattr(summary, "updated", 0)
-            result.rejected += summary.rejected
-            newest = max(str(progress.get("newest", "")), page.newest)
-            progress = {"page": page.next_page, "newest": newest}
-            with sessions() as s, s.begin():
-                row = _cursor(s, channel.id, PULL)
-                row.ran_at = row.ok_at = utcnow()
-                row.last_error, row.failures, row.wait_until = "", 0, None
-                if page.next_page:
-                    row.page = json.dumps(progress)
-                else:
-                    row.cursor, row.page = newest or row.cursor, ""
-            if not page.next_page:
-                result.done = True
+        while True:
+            item = pages.get()
+            failed = item if isinstance(item, ShopError) else None
+            ended = item is None or failed is not None
+            if isinstance(item, OrdersPage):
+                batch.append(item)
+            if batch and (ended or not batch[-1].next_page or sum(len(p.orders) for p in batch) >= PULL_BATCH):
+                progress = _take_in(sessions, intake, channel, batch, progress, result)
+                batch = []
+            if failed is not None:
+                _note_failure(sessions, channel.id, PULL, failed)
+                result.error = str(failed)
+            if ended:
                 break
     finally:
+        stop.set()
+        while fetcher.is_alive():  # let a fetch blocked on the full queue finish
+            try:
+                pages.get(timeout=0.1)
+            except queue.Empty:
+                pass
         client.close()
     return result
+
+
+PULL_BATCH = 250
+
+
+def _take_in(sessions: sessionmaker[Session], intake: Any, channel: Channel, batch: list[OrdersPage],
+             progress: dict[str, Any], result: PullResult) -> dict[str, Any]:
+    """Some pages' orders through the intake in one go, then the cursor past them."""
+    summary = intake.run(_records(channel, [order for page in batch for order in page.orders]))
+    result.pages += len(batch)
+    result.imported += summary.imported
+    result.duplicates += summary.duplicates
+    result.updated += getattr(summary, "updated", 0)
+    result.rejected += summary.rejected
+    last = batch[-1]
+    newest = max([str(progress.get("newest", ""))] + [p.newest for p in batch])
+    progress = {"page": last.next_page, "newest": newest}
+    with sessions() as s, s.begin():
+        row = _cursor(s, channel.id, PULL)
+        row.ran_at = row.ok_at = utcnow()
+        row.last_error, row.failures, row.wait_until = "", 0, None
+        if last.next_page:
+            row.page = json.dumps(progress)
+        else:
+            row.cursor, row.page = newest or row.cursor, ""
+    if not last.next_page:
+        result.done = True
+    return progress
 
 
 # --- push: fulfilments ---------------------------------------------------------------------------------------

@@ -27,30 +27,39 @@ from app.channels.errors import ShopError, from_status, retry_after_seconds
 from app.channels.model import Fulfilment, OrdersPage, StockResult
 
 API_VERSION = "2025-01"
-PAGE_SIZE = 100
+# A query may ask for at most 1,000 cost points: an order asks about 2 for each money amount and object it names
+# and 4 for each line (the line, its variant, its price), so 7 orders of up to 25 lines cost 891. An order with more
+# lines has the rest read with a query of its own (LINES_QUERY).
+PAGE_SIZE = 7
+LINES_FIRST = 25
+MORE_LINES = 200
 
 _MONEY = "shopMoney { amount currencyCode }"
+LINE_FIELDS = f"id sku name quantity currentQuantity variant {{ barcode }} originalUnitPriceSet {{ {_MONEY} }}"
 ORDER_FIELDS = f"""
   id legacyResourceId name createdAt updatedAt processedAt cancelledAt closed email phone note tags
   currencyCode taxesIncluded displayFinancialStatus displayFulfillmentStatus discountCodes
   paymentGatewayNames confirmationNumber
   customAttributes {{ key value }}
   totalPriceSet {{ {_MONEY} }} currentTotalPriceSet {{ {_MONEY} }} totalOutstandingSet {{ {_MONEY} }}
-  totalDiscountsSet {{ {_MONEY} }} currentTotalDiscountsSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }}
-  currentTotalTaxSet {{ {_MONEY} }}
+  currentTotalDiscountsSet {{ {_MONEY} }} currentTotalTaxSet {{ {_MONEY} }}
   customer {{ firstName lastName email phone }}
   shippingAddress {{ firstName lastName name company address1 address2 city province provinceCode zip
                      countryCodeV2 phone }}
-  shippingLines(first: 5) {{ nodes {{ code title originalPriceSet {{ {_MONEY} }} }} }}
-  lineItems(first: 250) {{ nodes {{ id sku name quantity currentQuantity
-                                  variant {{ barcode }} originalUnitPriceSet {{ {_MONEY} }} }} }}
+  shippingLines(first: 3) {{ nodes {{ code title originalPriceSet {{ {_MONEY} }} }} }}
+  lineItems(first: $lines) {{ nodes {{ {LINE_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
 """
 ORDERS_QUERY = f"""
-query StationOrders($first: Int!, $after: String, $query: String) {{
+query StationOrders($first: Int!, $after: String, $query: String, $lines: Int!) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     nodes {{ {ORDER_FIELDS} }}
     pageInfo {{ hasNextPage endCursor }}
   }}
+}}"""
+LINES_QUERY = f"""
+query StationOrderLines($id: ID!, $first: Int!, $after: String) {{
+  order(id: $id) {{ lineItems(first: $first, after: $after) {{ nodes {{ {LINE_FIELDS} }}
+                                                               pageInfo {{ hasNextPage endCursor }} }} }}
 }}"""
 FULFILMENT_ORDERS_QUERY = """
 query StationFulfilmentOrders($id: ID!) {
@@ -215,16 +224,29 @@ class ShopifyClient:
 
     def orders_page(self, since: str, page: str) -> OrdersPage:
         query = f"updated_at:>='{since}'" if since else None
-        data = self.graphql(ORDERS_QUERY, {"first": PAGE_SIZE, "after": page or None, "query": query},
-                            "reading orders")
+        data = self.graphql(ORDERS_QUERY, {"first": PAGE_SIZE, "after": page or None, "query": query,
+                                           "lines": LINES_FIRST}, "reading orders")
         orders = data.get("orders")
         if not isinstance(orders, dict):
             raise ShopError(200, "reading orders: the shop's answer has no orders")
         nodes = [n for n in _nodes(orders) if isinstance(n, dict)]
+        for node in nodes:
+            self._rest_of_lines(node)
         info: dict[str, Any] = orders["pageInfo"] if isinstance(orders.get("pageInfo"), dict) else {}
         newest = max((str(n.get("updatedAt") or "") for n in nodes), default="")
         after = str(info.get("endCursor") or "") if info.get("hasNextPage") else ""
         return OrdersPage([webhook_shape(n) for n in nodes], after, newest)
+
+    def _rest_of_lines(self, node: dict[str, Any]) -> None:
+        """An order with more lines than a page of orders asks for: the rest read now, so none is left out."""
+        items = node.get("lineItems")
+        while isinstance(items, dict) and (items.get("pageInfo") or {}).get("hasNextPage"):
+            data = self.graphql(LINES_QUERY, {"id": node.get("id"), "first": MORE_LINES,
+                                              "after": items["pageInfo"].get("endCursor")},
+                                f"reading the lines of order {node.get('name')}")
+            more = ((data.get("order") or {}).get("lineItems")) or {}
+            items["nodes"] = [*_nodes(items), *_nodes(more)]
+            items["pageInfo"] = more.get("pageInfo") or {}
 
     # --- fulfilments --------------------------------------------------------------------------------------
 

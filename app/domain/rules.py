@@ -201,14 +201,20 @@ def evaluate(facts: OrderFacts, settings: RuleSettings) -> list[Flag]:
     return flags
 
 
+def _listed(items: list[str], most: int = 10) -> str:
+    """Some names for a reason a person reads (and a column of 500 holds): the first ``most``, then how many more."""
+    shown = ", ".join(item[:40] for item in items[:most])
+    return shown + (f" … (+{len(items) - most})" if len(items) > most else "")
+
+
 @rule("unknown_sku")
 def _unknown_sku(facts: OrderFacts, settings: RuleSettings) -> Iterable[Flag]:
     unknown = [line.sku for line in facts.lines if not line.known and line.sku]
     if unknown:
-        yield Flag("unknown_sku", REASONS.en("unknown_sku", skus=", ".join(unknown)))
+        yield Flag("unknown_sku", REASONS.en("unknown_sku", skus=_listed(unknown)))
     nameless = [line.name or "?" for line in facts.lines if not line.known and not line.sku]
     if nameless:  # a shop's custom item: kept with its name, for a person to say what it is
-        yield Flag("unknown_sku", REASONS.en("no_sku", names=", ".join(nameless)))
+        yield Flag("unknown_sku", REASONS.en("no_sku", names=_listed(nameless)))
 
 
 @rule("decimal_quantity")

@@ -454,7 +454,8 @@ class Intake:
                 else:
                     events.append(_event(order_id, "received", self.actor, now, source=incoming.record or incoming.channel))
                 if flags:
-                    flag_rows.extend({"order_id": order_id, "code": f.code, "message": f.message, "resolved": False} for f in flags)
+                    flag_rows.extend({"order_id": order_id, "code": f.code, "message": f.message[:500], "resolved": False}
+                                     for f in flags)
                     events.append(
                         _event(order_id, "review", self.actor, now, flags=[{"code": f.code, "message": f.message} for f in flags])
                     )

@@ -15,6 +15,12 @@ from db.models.channels import ChannelCursor
 from tests.channels.conftest import ADMIN
 
 
+def page_size(shop) -> int:
+    from app.channels import shopify, woocommerce
+
+    return shopify.PAGE_SIZE if shop.kind == "shopify" else woocommerce.PAGE_SIZE
+
+
 def _orders(ctx, channel):
     with ctx.sessions() as s:
         return s.scalars(select(Order).where(Order.channel == channel).order_by(Order.shop_number)
@@ -22,10 +28,10 @@ def _orders(ctx, channel):
 
 
 def test_a_pull_brings_every_page_in_once_and_a_second_pull_nothing_new(ctx, shop, channel):
-    shop.add_orders(230)  # three pages of 100
+    shop.add_orders(230)  # several pages (Shopify 7 an answer, WooCommerce 100)
     result = pull(ctx.sessions, ctx.settings, channel, ADMIN)
     assert result.error == ""
-    assert (result.pages, result.imported, result.done) == (3, 230, True)
+    assert (result.pages, result.imported, result.done) == (-(-230 // page_size(shop)), 230, True)
     orders = _orders(ctx, channel)
     assert len(orders) == 230
     first = orders[0]
@@ -41,8 +47,9 @@ def test_a_pull_brings_every_page_in_once_and_a_second_pull_nothing_new(ctx, sho
 
 def test_a_pull_that_stops_halfway_goes_on_where_it_stopped(ctx, shop, channel):
     shop.add_orders(250)
-    first = pull(ctx.sessions, ctx.settings, channel, ADMIN, max_pages=1)
-    assert (first.pages, first.imported, first.done) == (1, 100, False)
+    size = page_size(shop)
+    first = pull(ctx.sessions, ctx.settings, channel, ADMIN, max_pages=2)
+    assert (first.pages, first.imported, first.done) == (2, 2 * size, False)
     with ctx.sessions() as s:
         row = s.scalar(select(ChannelCursor).where(ChannelCursor.kind == "pull"))
         assert row.page and row.cursor == ""
@@ -51,7 +58,7 @@ def test_a_pull_that_stops_halfway_goes_on_where_it_stopped(ctx, shop, channel):
     broken = pull(ctx.sessions, ctx.settings, channel, ADMIN)
     assert broken.imported == 0 and "HTTP 503" in broken.error
     rest = pull(ctx.sessions, ctx.settings, channel, ADMIN, force=True)
-    assert rest.imported == 150 and rest.done
+    assert rest.imported == 250 - 2 * size and rest.done
     assert len(_orders(ctx, channel)) == 250
 
 
@@ -138,5 +145,21 @@ def test_a_woocommerce_refund_is_read_in_full_so_the_refunded_unit_is_not_shippe
         assert [(line.sku, line.quantity) for line in stored.lines] == [("SKU-1", 1)]
         assert stored.goods_cents == 2500 and stored.payment_status == "paid"
         assert ("GET", "/wp-json/wc/v3/orders/1101/refunds") in [(m, p) for m, p, _ in shop.requests]
+    finally:
+        shop.stop()
+
+
+def test_a_shopify_order_with_more_lines_than_a_page_asks_for_is_read_whole(ctx):
+    from tests.channels.conftest import shop_settings
+    from tests.helpers.shops import StandInShop
+
+    shop = StandInShop("shopify").start()
+    try:
+        service.add_channel(ctx.sessions, ADMIN, "big", "shopify", shop.url)
+        shop_settings(ctx, "big", "shopify")
+        shop.add_order_with_lines(3001, [(f"SKU-{i:03d}", 1) for i in range(60)], prices=["1.00"] * 60)
+        assert pull(ctx.sessions, ctx.settings, "big", ADMIN).imported == 1
+        [stored] = _orders(ctx, "big")
+        assert len(stored.lines) == 60 and stored.goods_cents == 6000
     finally:
         shop.stop()

@@ -237,7 +237,7 @@ class StandInShop:
         name = op.group(2) if op else ""
         handler = {
             "StationOrders": self._gql_orders, "StationFulfilmentOrders": self._gql_fulfilment_orders,
-            "StationFulfil": self._gql_fulfil, "StationVariants": self._gql_variants,
+            "StationFulfil": self._gql_fulfil, "StationOrderLines": self._gql_lines, "StationVariants": self._gql_variants,
             "StationLocations": lambda v: {"locations": {"nodes": [{"id": "gid://shopify/Location/1", "name": "Shop"}]}},
             "StationStock": self._gql_set_stock,
         }.get(name)
@@ -259,8 +259,26 @@ class StandInShop:
         first = int(v.get("first") or 50)
         page = rows[start:start + first]
         more = start + first < len(rows)
-        return {"orders": {"nodes": copy.deepcopy(page), "pageInfo": {
+        nodes = copy.deepcopy(page)
+        first_lines = int(v.get("lines") or 250)
+        for node in nodes:
+            lines = node["lineItems"]["nodes"]
+            node["lineItems"] = {"nodes": lines[:first_lines], "pageInfo": {
+                "hasNextPage": len(lines) > first_lines,
+                "endCursor": base64.b64encode(str(first_lines).encode()).decode()}}
+        return {"orders": {"nodes": nodes, "pageInfo": {
             "hasNextPage": more, "endCursor": base64.b64encode(str(start + first).encode()).decode() if page else None}}}
+
+    def _gql_lines(self, v: dict[str, Any]) -> dict[str, Any]:
+        order = self._order_by_gid(v["id"])
+        if order is None:
+            return {"order": None}
+        start = int(base64.b64decode(v["after"]).decode()) if v.get("after") else 0
+        first = int(v["first"])
+        lines = order["lineItems"]["nodes"]
+        return {"order": {"lineItems": {"nodes": copy.deepcopy(lines[start:start + first]), "pageInfo": {
+            "hasNextPage": start + first < len(lines),
+            "endCursor": base64.b64encode(str(start + first).encode()).decode()}}}}
 
     def _order_by_gid(self, gid: str) -> dict[str, Any] | None:
         return self._by_gid.get(gid)
