@@ -28,10 +28,10 @@ from app.channels.model import Fulfilment, OrdersPage, StockResult
 
 API_VERSION = "2025-01"
 # A query may ask for at most 1,000 cost points: an order asks about 2 for each money amount and object it names
-# and 4 for each line (the line, its variant, its price), so 7 orders of up to 25 lines cost 891. An order with more
-# lines has the rest read with a query of its own (LINES_QUERY).
-PAGE_SIZE = 7
-LINES_FIRST = 25
+# and 4 for each line (the line, its variant, its price): an order of up to 20 lines and 2 shipping lines about 104,
+# so 9 orders cost 938. An order with more lines has the rest read with a query of its own (LINES_QUERY).
+PAGE_SIZE = 9
+LINES_FIRST = 20
 MORE_LINES = 200
 
 _MONEY = "shopMoney { amount currencyCode }"
@@ -46,7 +46,7 @@ ORDER_FIELDS = f"""
   customer {{ firstName lastName email phone }}
   shippingAddress {{ firstName lastName name company address1 address2 city province provinceCode zip
                      countryCodeV2 phone }}
-  shippingLines(first: 3) {{ nodes {{ code title originalPriceSet {{ {_MONEY} }} }} }}
+  shippingLines(first: 2) {{ nodes {{ code title originalPriceSet {{ {_MONEY} }} }} }}
   lineItems(first: $lines) {{ nodes {{ {LINE_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
 """
 ORDERS_QUERY = f"""

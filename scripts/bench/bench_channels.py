@@ -183,14 +183,18 @@ def pull_rate(backend: str, folder: Path, kind: str, count: int) -> list[dict]:
     sub = folder / f"pull-{kind}"
     sub.mkdir(exist_ok=True)
     url, cleanup = _demo(backend, 0, sub)
-    shop = StandInShop(kind).start()
+    ctx = _context(url, "shop", kind)
+    with ctx.sessions() as s:
+        skus = tuple(s.scalars(select(Product.sku).order_by(Product.id).limit(40)))
+    # The shop in a process of its own: a real one does not share the station's interpreter.
+    shop = subprocess.Popen([sys.executable, "-m", "tests.helpers.shops", kind, "--orders", str(count), "--start",
+                             "200001", "--skus", ",".join(skus)], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
     try:
-        ctx = _context(url, "shop", kind)
+        assert shop.stdout is not None
+        shop_url = shop.stdout.readline().strip()
         actor = Actor(station="BENCH", user="bench", role="admin")
-        add_channel(ctx.sessions, actor, "shop", kind, shop.url)
-        with ctx.sessions() as s:
-            skus = tuple(s.scalars(select(Product.sku).order_by(Product.id).limit(40)))
-        shop.add_orders(count, skus=skus, start=200_001)
+        add_channel(ctx.sessions, actor, "shop", kind, shop_url)
         started = time.perf_counter()
         result = pull(ctx.sessions, ctx.settings, "shop", actor)
         elapsed = time.perf_counter() - started
@@ -204,7 +208,9 @@ def pull_rate(backend: str, folder: Path, kind: str, count: int) -> list[dict]:
                 {"name": f"channels: orders stored after pulling {count:,} from {kind}", "value": stored,
                  "unit": f"of {count}", "backend": backend, "goal": f"= {count}"}]
     finally:
-        shop.stop()
+        if shop.stdin is not None:
+            shop.stdin.close()
+        shop.wait(30)
         cleanup()
 
 

@@ -28,7 +28,7 @@ def _orders(ctx, channel):
 
 
 def test_a_pull_brings_every_page_in_once_and_a_second_pull_nothing_new(ctx, shop, channel):
-    shop.add_orders(230)  # several pages (Shopify 7 an answer, WooCommerce 100)
+    shop.add_orders(230)  # several pages (Shopify 9 an answer, WooCommerce 100)
     result = pull(ctx.sessions, ctx.settings, channel, ADMIN)
     assert result.error == ""
     assert (result.pages, result.imported, result.done) == (-(-230 // page_size(shop)), 230, True)

@@ -51,6 +51,8 @@ class StandInShop:
         self.lock = threading.Lock()
         self.orders: list[dict[str, Any]] = []
         self._by_gid: dict[str, dict[str, Any]] = {}
+        self._version = 0  # moves on whenever an order is added or changed
+        self._sorted: tuple[tuple[str, int], list[dict[str, Any]]] = (("", -1), [])
         self.failures: list[Failure] = []
         self.delay_s = 0.0
         self.requests: list[tuple[str, str, Any]] = []
@@ -138,6 +140,7 @@ class StandInShop:
             made.append(order)
         with self.lock:
             self.orders += made
+            self._version += 1
             self._by_gid.update((str(o["id"]), o) for o in made)
         return made
 
@@ -171,6 +174,7 @@ class StandInShop:
         with self.lock:
             for order in self.orders:
                 if self._id(order) == str(order_id):
+                    self._version += 1
                     order.update(changes)
                     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     if self.kind == "shopify":
@@ -254,7 +258,12 @@ class StandInShop:
         m = re.search(r"updated_at:>='([^']+)'", str(v.get("query") or ""))
         if m:
             since = m.group(1)
-        rows = sorted((o for o in self.orders if o["updatedAt"] >= since), key=lambda o: (o["updatedAt"], o["id"]))
+        # Sorted once per (cursor, state of the shop): a long pull pages through the same list.
+        key = (since, self._version)
+        if self._sorted[0] != key:
+            self._sorted = (key, sorted((o for o in self.orders if o["updatedAt"] >= since),
+                                        key=lambda o: (o["updatedAt"], o["id"])))
+        rows = self._sorted[1]
         start = int(base64.b64decode(v["after"]).decode()) if v.get("after") else 0
         first = int(v.get("first") or 50)
         page = rows[start:start + first]
@@ -414,3 +423,28 @@ class StandInShop:
         pages = max(1, -(-len(rows) // per_page))
         chunk = rows[(page - 1) * per_page: page * per_page]
         return 200, copy.deepcopy(chunk), {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(pages)}
+
+
+def main() -> None:
+    """``python -m tests.helpers.shops KIND [--orders N] [--skus A,B]``: a stand-in shop in a process of its own (a
+    benchmark's shop does not share the station's interpreter, as a real one would not); prints its address, serves
+    until its standard input closes."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=("shopify", "woocommerce"))
+    parser.add_argument("--orders", type=int, default=0)
+    parser.add_argument("--start", type=int, default=1001)
+    parser.add_argument("--skus", default="SKU-1")
+    args = parser.parse_args()
+    shop = StandInShop(args.kind).start()
+    if args.orders:
+        shop.add_orders(args.orders, skus=tuple(args.skus.split(",")), start=args.start)
+    print(shop.url, flush=True)
+    sys.stdin.read()
+    shop.stop()
+
+
+if __name__ == "__main__":
+    main()
